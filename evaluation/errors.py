@@ -1,0 +1,179 @@
+"""The exception hierarchy of sergel-eval.
+
+Callers catch by type; every error carries *where* (file, line or row, column)
+and *what was expected*, so that a researcher can fix the input without reading
+a traceback.
+
+>>> from evaluation.errors import DataError, Problem
+>>> err = DataError([Problem("sessions.csv", 3, "end", "'09:00' is not after start '10:00'",
+...                          "end later than start")])
+>>> print(err)
+1 problem in the data:
+sessions.csv
+  sessions.csv:3: end: '09:00' is not after start '10:00'; expected end later than start
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+__all__ = [
+    "EvaluationError",
+    "Problem",
+    "DataError",
+    "CodebookError",
+    "ParameterError",
+    "NotebookError",
+    "ModelError",
+    "ReleaseError",
+]
+
+
+class EvaluationError(Exception):
+    """Base class of every error raised on purpose by sergel-eval."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file.
+
+    Attributes
+    ----------
+    file : str
+        Path of the file (as given, or relative to the data folder).
+    line : int or None
+        Line in the file, the header counted as line 1; ``None`` for a
+        whole-file problem.
+    column : str or None
+        Column (CSV) or key (YAML) concerned.
+    message : str
+        What was wrong.
+    expected : str or None
+        What was expected instead.
+    severity : str
+        ``"error"`` or ``"warning"``.
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    expected: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        col = f" {self.column}:" if self.column else ""
+        exp = f"; expected {self.expected}" if self.expected else ""
+        return f"{where}:{col} {self.message}{exp}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _group(problems: Iterable[Problem]) -> str:
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    out = []
+    for file, items in by_file.items():
+        out.append(file)
+        out.extend(f"  {p}" for p in sorted(items, key=lambda p: (p.line or 0, p.column or "")))
+    return "\n".join(out)
+
+
+class DataError(EvaluationError, ValueError):
+    """Input data that do not follow the data contract (``data/README.md``).
+
+    Holds every problem found, not only the first; ``str(err)`` lists them
+    grouped per file as ``file:line: column: what was wrong; expected ...``.
+
+    Parameters
+    ----------
+    problems : list of Problem, or str
+        The problems; a plain message is turned into one whole-file problem
+        using ``file``, ``line``, ``column`` and ``expected``.
+    """
+
+    def __init__(
+        self,
+        problems: list[Problem] | str,
+        *,
+        file: str = "<input>",
+        line: int | None = None,
+        column: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(str(file), line, column, problems, expected)]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(str(self))
+
+    @property
+    def file(self) -> str | None:
+        return self.problems[0].file if self.problems else None
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line if self.problems else None
+
+    @property
+    def column(self) -> str | None:
+        return self.problems[0].column if self.problems else None
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        return f"{n} problem{'s' if n != 1 else ''} in the data:\n" + _group(self.problems)
+
+
+class CodebookError(DataError):
+    """A codebook (YAML or REFI-QDA) that is not valid."""
+
+
+class ParameterError(EvaluationError, ValueError):
+    """A run parameter that is unknown, or whose value is not allowed."""
+
+
+class ModelError(EvaluationError):
+    """A statistical model that cannot be fitted to these data, with the reason."""
+
+
+class NotebookError(EvaluationError):
+    """A notebook that failed during a run.
+
+    Attributes
+    ----------
+    notebook : str
+        The notebook's file name.
+    cell : int or None
+        Index of the failing cell (0-based, as in the file) and its execution count.
+    ename, evalue : str
+        The exception's type name and message inside the kernel.
+    partial : str
+        Path of the partly executed copy, which is kept.
+    """
+
+    def __init__(
+        self,
+        notebook: str,
+        partial: str,
+        *,
+        cell: int | None = None,
+        exec_count: int | None = None,
+        ename: str = "",
+        evalue: str = "",
+    ) -> None:
+        self.notebook, self.partial, self.cell = notebook, partial, cell
+        self.exec_count, self.ename, self.evalue = exec_count, ename, evalue
+        where = f"cell {cell}" if cell is not None else "start-up"
+        if exec_count is not None:
+            where += f" (execution count [{exec_count}])"
+        super().__init__(
+            f"notebook {notebook} failed in {where}: {ename}: {evalue}\n"
+            f"the partly executed notebook is kept at {partial}"
+        )
+
+
+class ReleaseError(EvaluationError):
+    """A run that the release gate refuses (the leak scan found something)."""

@@ -1,0 +1,366 @@
+"""Run the notebooks with papermill into a new run folder.
+
+This is the only module that starts kernels. A run:
+
+1. finds ``notebooks/NN_*.ipynb`` (numeric order) and reads the parameters each
+   declares (``papermill.inspect_notebook``);
+2. layers the parameters (:mod:`evaluation.config`) and gives each notebook only
+   the keys it declares, plus ``run_dir``;
+3. executes each notebook into ``reports/<YYYYMMDD-HHMMSS>[-N]/`` (or
+   ``--output``), never into ``notebooks/``;
+4. renders each executed notebook to self-contained HTML (code hidden) and
+   writes ``index.html`` and ``manifest.json``; points ``reports/latest`` at the
+   run.
+
+A notebook that fails stops the run: its partly executed copy is kept, the
+error names the notebook, the cell and the exception, and the manifest records
+it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import provenance
+from .config import load_params, params_for
+from .errors import NotebookError, ParameterError
+from .paths import NOTEBOOKS, REPORTS, project_root, resolve
+
+__all__ = [
+    "discover_notebooks",
+    "declared_parameters",
+    "new_run_dir",
+    "run",
+    "RunResult",
+    "refresh_notebooks",
+    "KEY_PACKAGES",
+]
+
+KEY_PACKAGES = (
+    "sergel-eval", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib",
+    "papermill", "nbconvert", "nbformat", "nbval", "ipykernel", "jupyter_client", "pyyaml",
+    "pandera", "krippendorff",
+)
+KERNEL = "python3"
+
+
+def discover_notebooks(folder: str | Path | None = None) -> list[Path]:
+    """The numbered notebooks ``NN_*.ipynb`` of ``folder`` in numeric order."""
+    folder = Path(folder) if folder else project_root() / NOTEBOOKS
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def declared_parameters(path: str | Path) -> dict[str, Any]:
+    """The parameters a notebook declares and their defaults (papermill's inspection)."""
+    import papermill
+
+    info = papermill.inspect_notebook(str(path))
+    out = {}
+    for name, spec in info.items():
+        out[name] = spec.get("default")
+    return out
+
+
+def select(notebooks: Sequence[Path], only: Iterable[str] | None) -> list[Path]:
+    """The notebooks named in ``only`` (file name or stem), in numeric order."""
+    if not only:
+        return list(notebooks)
+    wanted = {Path(o).name.removesuffix(".ipynb") for o in only}
+    by_stem = {p.stem: p for p in notebooks}
+    unknown = sorted(w for w in wanted if w not in by_stem)
+    if unknown:
+        raise ParameterError(f"--only: no notebook {', '.join(unknown)}; the notebooks are: {', '.join(by_stem)}")
+    return [p for p in notebooks if p.stem in wanted]
+
+
+def new_run_dir(reports: Path, now: datetime | None = None) -> Path:
+    """Create and return a fresh ``reports/YYYYMMDD-HHMMSS[-N]`` folder."""
+    reports.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    n = 1
+    while True:
+        cand = reports / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            cand.mkdir()
+            return cand
+        except FileExistsError:
+            n += 1
+
+
+def _prepare_output(output: str | Path) -> Path:
+    out = Path(output).resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ParameterError(f"--output {output}: exists and is not empty; give a new or empty folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _point_latest(reports: Path, run_dir: Path) -> None:
+    link = reports / "latest"
+    tmp = reports / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(run_dir.name, target_is_directory=True)
+    os.replace(tmp, link)
+
+
+def _git_info(root: Path) -> dict[str, Any]:
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+
+    try:
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = git("status", "--porcelain", "--untracked-files=no")
+        return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def _versions() -> dict[str, str | None]:
+    out = {}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _file_entry(path: str | Path, root: Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        shown = str(p.relative_to(root))
+    except ValueError:
+        shown = str(p)
+    return {"path": shown, "sha256": provenance.sha256(p), "bytes": p.stat().st_size}
+
+
+def _execute(nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: int = 120, retries: int = 2):
+    """papermill.execute_notebook with retries of a kernel that did not start (papermill #511)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    for attempt in range(retries + 1):
+        try:
+            return papermill.execute_notebook(
+                str(nb), str(out), parameters=parameters, kernel_name=KERNEL, cwd=str(cwd),
+                progress_bar=False, start_timeout=start_timeout, log_output=False,
+            )
+        except PapermillExecutionError:
+            raise
+        except RuntimeError as exc:  # "Kernel didn't respond", ZMQ port races
+            if attempt == retries or "kernel" not in str(exc).lower():
+                raise
+            time.sleep(1 + attempt)
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    run_dir: Path
+    manifest: dict
+    failed: list[str] = field(default_factory=list)
+    error: NotebookError | None = None
+
+    @property
+    def index(self) -> Path:
+        return self.run_dir / "index.html"
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def run(
+    params_file: str | Path | None = None,
+    overrides: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+    output: str | Path | None = None,
+    data: str | Path | None = None,
+    release: bool = False,
+    notebooks_dir: str | Path | None = None,
+    progress: Callable[[str], None] | None = print,
+) -> RunResult:
+    """Execute the notebooks into a new run folder and render the report.
+
+    Parameters
+    ----------
+    params_file : path, optional
+        YAML parameters over ``notebooks/params.yaml``.
+    overrides : iterable of ``"key=value"``
+        Applied last; values are YAML scalars.
+    only : iterable of str, optional
+        Notebook file names or stems to run.
+    output : path, optional
+        The run folder (created; must be new or empty). Default:
+        ``reports/<YYYYMMDD-HHMMSS>[-N]`` and ``reports/latest`` points at it.
+    data : path, optional
+        A data folder for every notebook (sets ``data_dir``).
+    release : bool
+        Ask for a releasable report: the caller exits non-zero when the leak
+        scan finds anything (see ``evaluation run --release``).
+
+    Returns
+    -------
+    RunResult
+        ``failed`` lists failed notebooks; ``error`` the first failure.
+    """
+    say = progress or (lambda s: None)
+    root = project_root()
+    nb_dir = Path(notebooks_dir) if notebooks_dir else root / NOTEBOOKS
+    all_nbs = discover_notebooks(nb_dir)
+    if not all_nbs:
+        raise ParameterError(f"no notebooks NN_*.ipynb in {nb_dir}")
+    chosen = select(all_nbs, only)
+    declared = {p.stem: declared_parameters(p) for p in all_nbs}
+    defaults_file = nb_dir / "params.yaml"
+    over = list(overrides)
+    if data is not None:
+        over.append(f"data_dir={json.dumps(str(Path(data).resolve()))}")
+    params = load_params(defaults_file, params_file, over, declared)
+    if "data_dir" in params:
+        data_dir = resolve(params["data_dir"])
+        if not data_dir.is_dir():
+            raise ParameterError(f"data_dir {params['data_dir']}: no such folder")
+        params["data_dir"] = str(data_dir)
+
+    reports = root / REPORTS
+    run_dir = _prepare_output(output) if output else new_run_dir(reports)
+    started = datetime.now().astimezone()
+    manifest: dict[str, Any] = {
+        "run_id": run_dir.name,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "git": _git_info(root),
+        "parameters": params,
+        "data_dir": params.get("data_dir"),
+        "synthetic": bool(params.get("data_dir")) and (Path(params["data_dir"]) / "SYNTHETIC").exists(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "executable": sys.executable,
+        "versions": _versions(),
+        "notebooks": [],
+        "inputs": [],
+    }
+    param_files = [p for p in (defaults_file, Path(params_file) if params_file else None) if p and Path(p).exists()]
+    result = RunResult(run_dir, manifest)
+    say(f"run folder: {run_dir}")
+    for i, nb in enumerate(chosen, start=1):
+        nb_params = params_for(params, declared[nb.stem])
+        if "run_dir" in declared[nb.stem]:
+            nb_params["run_dir"] = str(run_dir)
+        out_nb = run_dir / nb.name
+        entry: dict[str, Any] = {"name": nb.stem, "notebook": str(out_nb), "parameters": nb_params, "status": "running"}
+        manifest["notebooks"].append(entry)
+        say(f"[{i}/{len(chosen)}] {nb.stem} ...")
+        t0 = time.perf_counter()
+        entry["start"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        try:
+            _execute(nb, out_nb, nb_params, nb_dir)
+            entry["status"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
+            from papermill.exceptions import PapermillExecutionError
+
+            entry["status"] = "failed"
+            if isinstance(exc, PapermillExecutionError):
+                err = NotebookError(nb.name, str(out_nb), cell=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
+            else:
+                err = NotebookError(nb.name, str(out_nb), ename=type(exc).__name__, evalue=str(exc))
+            entry["error"] = {"cell": err.cell, "exec_count": err.exec_count, "ename": err.ename, "evalue": err.evalue}
+            result.failed.append(nb.stem)
+            result.error = result.error or err
+        entry["seconds"] = round(time.perf_counter() - t0, 2)
+        entry["end"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        res_path = run_dir / "results" / f"{nb.stem}.json"
+        entry["results"] = str(res_path.relative_to(run_dir)) if res_path.exists() else None
+        if out_nb.exists():
+            import nbformat
+
+            from .report import notebook_title
+
+            title, summary = notebook_title(nbformat.read(str(out_nb), as_version=4))
+            entry["title"], entry["summary"] = title, summary
+        if entry["status"] == "ok":
+            html_path = run_dir / f"{nb.stem}.html"
+            from .report import render_html
+
+            banner = "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
+            render_html(out_nb, html_path, banner=banner)
+            entry["html"] = html_path.name
+            say(f"      ok ({entry['seconds']:.1f} s)")
+        else:
+            say(f"      FAILED ({entry['seconds']:.1f} s)")
+            break
+
+    # inputs: what the notebooks report having read, plus the parameter files
+    seen: dict[str, None] = {}
+    for p in param_files:
+        seen[str(Path(p).resolve())] = None
+    for entry in manifest["notebooks"]:
+        if entry.get("results"):
+            data_ = json.loads((run_dir / entry["results"]).read_text(encoding="utf-8"))
+            entry["inputs"] = data_.get("inputs", [])
+            for f in entry["inputs"]:
+                seen[f] = None
+    manifest["inputs"] = [_file_entry(p, root) for p in seen if Path(p).exists()]
+
+    from .disclosure import release_check
+
+    manifest["release"] = release_check(run_dir, params.get("data_dir"))
+    manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
+    manifest["seconds"] = round(sum(e.get("seconds", 0) for e in manifest["notebooks"]), 2)
+    summary = None
+    synth = run_dir / "results" / "04_synthesis.json"
+    if synth.exists():
+        summary = json.loads(synth.read_text(encoding="utf-8")).get("summary")
+    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from .report import write_index
+
+    write_index(run_dir, manifest, summary)
+    if not output:
+        _point_latest(reports, run_dir)
+    return result
+
+
+def refresh_notebooks(notebooks_dir: str | Path | None = None, progress: Callable[[str], None] | None = print) -> list[Path]:
+    """Re-execute the committed notebooks in place on their defaults (the example data).
+
+    Used by ``make notebooks``: the committed outputs are those of a run on
+    ``data/example``, and nbval compares against them. Papermill's own
+    metadata is stripped so that a refresh with no change gives no diff.
+    """
+    import nbformat
+
+    say = progress or (lambda s: None)
+    nb_dir = Path(notebooks_dir) if notebooks_dir else project_root() / NOTEBOOKS
+    done = []
+    for nb in discover_notebooks(nb_dir):
+        say(f"refreshing {nb.name} ...")
+        tmp = nb.with_suffix(".refresh.ipynb")
+        try:
+            _execute(nb, tmp, {}, nb_dir)
+        except Exception as exc:
+            raise NotebookError(nb.name, str(tmp), ename=type(exc).__name__, evalue=str(exc)[:2000]) from None
+        node = nbformat.read(str(tmp), as_version=4)
+        node.metadata.pop("papermill", None)
+        for cell in node.cells:
+            cell.metadata.pop("papermill", None)
+            cell.metadata.pop("execution", None)
+        nbformat.write(node, str(nb))
+        tmp.unlink()
+        done.append(nb)
+    return done

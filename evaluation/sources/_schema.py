@@ -1,0 +1,230 @@
+"""Column specifications for the data contract, checked with pandera.
+
+A :class:`Field` says what one CSV column holds. :func:`check_frame` parses the
+text values (dates, times, numbers) itself, so that an unparsable value is
+reported with its line and column, then validates the typed frame with a
+pandera schema built from the fields (allowed values, minimums, emptiness,
+uniqueness), collecting *every* failure (``lazy=True``) into :class:`Problem`
+objects. The same fields generate the data dictionary (``data/README.md``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import Problem
+
+__all__ = ["Field", "FileSpec", "check_frame", "line_of"]
+
+_FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M", "month": "%Y-%m"}
+_EXPECT = {
+    "date": "a date YYYY-MM-DD",
+    "time": "a time HH:MM (24-hour)",
+    "month": "a month YYYY-MM",
+    "int": "a whole number",
+    "float": "a number (decimal point '.')",
+    "year": "a year YYYY",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a data file.
+
+    ``kind`` is one of ``str``, ``code`` (a lower-case identifier), ``int``,
+    ``float``, ``date``, ``time``, ``month``, ``year``.
+    """
+
+    name: str
+    kind: str
+    description: str
+    example: str
+    allowed: tuple[str, ...] | None = None
+    min: float | None = None
+    required: bool = True
+    optional_column: bool = False
+
+    def expected(self) -> str:
+        if self.allowed is not None:
+            return "one of " + ", ".join(self.allowed)
+        base = _EXPECT.get(self.kind, "a value")
+        if self.min is not None:
+            base += f" >= {self.min:g}"
+        return base
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A data file: its path inside the data folder, its fields and its key."""
+
+    path: str
+    description: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def line_of(index) -> int:
+    """The line in the file of a 0-based data row (header is line 1)."""
+    return int(index) + 2
+
+
+def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
+    """Typed series and a mask of values that failed to parse."""
+    text = raw.astype(str).str.strip()
+    empty = text == ""
+    if f.kind in _FORMATS:
+        typed = pd.to_datetime(text, format=_FORMATS[f.kind], errors="coerce")
+    elif f.kind in ("int", "year"):
+        num = pd.to_numeric(text, errors="coerce")
+        whole = num.notna() & np.isfinite(num) & (num == np.floor(num))
+        typed = num.where(whole).astype("Int64")
+    elif f.kind == "float":
+        typed = pd.to_numeric(text, errors="coerce").astype("float64")
+    else:
+        return text.astype(object).where(~empty, None), pd.Series(False, index=raw.index)
+    bad = typed.isna() & ~empty
+    return typed, bad
+
+
+def _check_for(f: Field) -> list[pa.Check]:
+    checks = []
+    if f.allowed is not None:
+        checks.append(pa.Check.isin(list(f.allowed), name="allowed"))
+    if f.min is not None:
+        checks.append(pa.Check.ge(f.min, name="min"))
+    if f.kind == "code":
+        checks.append(pa.Check.str_matches(r"^[a-z0-9][a-z0-9_]*$", name="code"))
+    return checks
+
+
+def check_frame(
+    raw: pd.DataFrame, spec: FileSpec, label: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse and validate one file's text frame.
+
+    Returns the typed frame (rows with problems kept, bad values as missing)
+    and the list of problems. A missing required column stops the checks of
+    that file (nothing else about it can be trusted).
+    """
+    problems: list[Problem] = []
+    present = list(raw.columns)
+    known = {f.name for f in spec.fields}
+    missing = [f for f in spec.fields if f.name not in present and not f.optional_column]
+    for f in missing:
+        near = difflib.get_close_matches(f.name, [c for c in present if c not in known], n=1)
+        hint = f" (found {near[0]!r}: misspelt?)" if near else ""
+        problems.append(
+            Problem(label, 1, f.name, f"column is missing{hint}", f"a column {f.name!r}")
+        )
+    for c in present:
+        if c not in known:
+            problems.append(
+                Problem(
+                    label,
+                    1,
+                    c,
+                    "unknown column",
+                    "only " + ", ".join(f.name for f in spec.fields),
+                    severity="warning",
+                )
+            )
+    if missing:
+        return pd.DataFrame(), problems
+
+    typed: dict[str, pd.Series] = {}
+    columns: dict[str, pa.Column] = {}
+    flagged: dict[str, pd.Series] = {}
+    for f in spec.fields:
+        if f.name not in present:
+            continue
+        series, bad = _parse(raw[f.name], f)
+        for idx in raw.index[bad.to_numpy()]:
+            problems.append(
+                Problem(label, line_of(idx), f.name, f"{raw.at[idx, f.name]!r} cannot be read", f.expected())
+            )
+        typed[f.name] = series
+        flagged[f.name] = bad
+        columns[f.name] = pa.Column(checks=_check_for(f), nullable=True)
+    df = pd.DataFrame(typed, index=raw.index)
+
+    # Empty values where a value is required.
+    for f in spec.fields:
+        if f.name in df and f.required:
+            empty = df[f.name].isna() & ~flagged[f.name]
+            for idx in df.index[empty.to_numpy()]:
+                problems.append(Problem(label, line_of(idx), f.name, "empty value", f.expected()))
+
+    schema = pa.DataFrameSchema(columns, strict=False, coerce=False)
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        for row in fc.itertuples(index=False):
+            col, idx = row.column, row.index
+            if idx is None or (isinstance(idx, float) and np.isnan(idx)) or col not in typed:
+                continue
+            f = spec.field(col)
+            check = str(row.check)
+            value = raw.at[idx, col]
+            if check.startswith("allowed") or check.startswith("code"):
+                msg = f"{value!r} is not an allowed value"
+                if f.kind == "code" and f.allowed is None:
+                    msg = f"{value!r} is not a lower-case identifier"
+                    expected = "lower-case letters, digits and _ (snake_case)"
+                else:
+                    near = difflib.get_close_matches(str(value).lower(), f.allowed or (), n=1)
+                    if near:
+                        msg += f" (did you mean {near[0]!r}?)"
+                    expected = f.expected()
+            elif check.startswith("min"):
+                msg, expected = f"{value} is below the minimum", f.expected()
+            else:
+                msg, expected = f"{value!r} fails check {check}", f.expected()
+            problems.append(Problem(label, line_of(idx), col, msg, expected))
+
+    if spec.key and all(k in df for k in spec.key):
+        keycols = df[list(spec.key)]
+        dup = keycols.duplicated(keep="first") & keycols.notna().all(axis=1)
+        if dup.any():
+            first_line = {}
+            for idx, key in zip(df.index, map(tuple, keycols.astype(str).to_numpy()), strict=True):
+                first_line.setdefault(key, line_of(idx))
+            for idx in df.index[dup.to_numpy()]:
+                key = tuple(str(v) for v in keycols.loc[idx])
+                problems.append(
+                    Problem(
+                        label,
+                        line_of(idx),
+                        ", ".join(spec.key),
+                        f"duplicate {'/'.join(key)} (first on line {first_line[key]})",
+                        f"each {', '.join(spec.key)} once",
+                    )
+                )
+    return df, problems
+
+
+def unknown_reference(
+    df: pd.DataFrame,
+    column: str,
+    allowed: Sequence,
+    label: str,
+    what: str,
+) -> list[Problem]:
+    """Problems for values of ``column`` that are not in ``allowed`` (a reference check)."""
+    vals = df[column]
+    bad = vals.notna() & ~vals.isin(list(allowed))
+    out = []
+    for idx in df.index[bad.to_numpy()]:
+        out.append(
+            Problem(label, line_of(idx), column, f"{vals.loc[idx]!r} is not a known {what}", f"a {what} listed in the data")
+        )
+    return out

@@ -1,0 +1,233 @@
+"""A whole data folder: load every source, cross-check, summarise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ..paths import resolve
+from .calendar import activation_on, load_calendar
+from .crime import load_crime
+from .focus_groups import load_focus_groups
+from .observations import load_observations
+from .survey import load_survey
+
+__all__ = ["Dataset", "load_dataset", "DEFAULT_CODEBOOK"]
+
+DEFAULT_CODEBOOK = "codebooks/focus_groups.yaml"
+
+
+@dataclass
+class Dataset:
+    """Every source of one data folder as tidy DataFrames.
+
+    A source whose folder is absent is ``None`` (and named in ``warnings``);
+    analyses then say that the source is missing instead of failing.
+
+    Attributes
+    ----------
+    path : Path
+    calendar : DataFrame or None
+        ``start, end, kind, name``.
+    observations : dict or None
+        ``zones``, ``sessions`` (with derived columns ``minutes, hours,
+        daypart, weekend, month, year, activated, pair``), ``counts``,
+        ``incidents``.
+    focus_groups : dict or None
+        ``participants``, ``segments``, ``codings``, ``texts``.
+    crime : dict or None
+        ``reported``, ``areas``.
+    survey : DataFrame or None
+    codebook : Codebook or None
+    warnings : list of Problem
+    """
+
+    path: Path
+    calendar: pd.DataFrame | None = None
+    observations: dict[str, pd.DataFrame] | None = None
+    focus_groups: dict[str, pd.DataFrame] | None = None
+    crime: dict[str, pd.DataFrame] | None = None
+    survey: pd.DataFrame | None = None
+    codebook: object | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources present."""
+        return [n for n in ("calendar", "observations", "focus_groups", "crime", "survey") if getattr(self, n) is not None]
+
+    def summary(self) -> str:
+        """A one-screen plain-text summary of what was found."""
+        out = [f"data folder: {self.path}"]
+        if self.calendar is not None:
+            c = self.calendar
+            act = c[c["kind"] != "policing"]
+            out.append(
+                f"calendar.csv: {len(c)} periods ({len(act)} activation, {len(c) - len(act)} policing), "
+                f"{c['start'].min():%Y-%m-%d} to {c['end'].max():%Y-%m-%d}"
+            )
+        if self.observations is not None:
+            o = self.observations
+            s = o["sessions"]
+            states = ", ".join(f"{k} {v}" for k, v in s["activation"].value_counts().sort_index().items())
+            pairs = int(s.duplicated("pair").sum()) if "pair" in s else 0
+            out.append(
+                f"observations: {len(s)} sessions in {s['zone'].nunique()} zones, "
+                f"{s['date'].min():%Y-%m-%d} to {s['date'].max():%Y-%m-%d}; by activation: {states}; "
+                f"{pairs} double-observed; {len(o['counts'])} count rows ({int(o['counts']['count'].sum())} people), "
+                f"{len(o['incidents'])} incident rows"
+            )
+        if self.focus_groups is not None:
+            f = self.focus_groups
+            seg, cod = f["segments"], f["codings"]
+            double = cod.groupby("group")["coder"].nunique() if not cod.empty else pd.Series(dtype=int)
+            out.append(
+                f"focus groups: {seg['group'].nunique()} groups, {len(f['participants'])} participants, "
+                f"{len(seg)} turns; {len(cod)} codings by {cod['coder'].nunique() if not cod.empty else 0} coders "
+                f"({int((double >= 2).sum())} groups double-coded)"
+            )
+        if self.crime is not None:
+            r = self.crime["reported"]
+            out.append(
+                f"crime: {len(r)} rows, {r['month'].min():%Y-%m} to {r['month'].max():%Y-%m}, "
+                f"areas {', '.join(sorted(r['area'].unique()))}; categories {', '.join(sorted(r['category'].unique()))}"
+            )
+        if self.survey is not None:
+            s = self.survey
+            out.append(
+                f"survey: {len(s)} rows, {int(s['year'].min())}-{int(s['year'].max())}, "
+                f"areas {', '.join(sorted(s['area'].unique()))}, items {', '.join(sorted(s['item'].unique()))}"
+            )
+        if self.codebook is not None:
+            out.append(f"codebook: {self.codebook.source} ({len(self.codebook.codes)} codes)")
+        missing = [n for n in ("calendar", "observations", "focus_groups", "crime", "survey") if getattr(self, n) is None]
+        if missing:
+            out.append("missing sources: " + ", ".join(missing))
+        if self.warnings:
+            out.append(f"{len(self.warnings)} warning(s):")
+            out.extend(f"  {w}" for w in self.warnings[:20])
+            if len(self.warnings) > 20:
+                out.append(f"  ... and {len(self.warnings) - 20} more")
+        return "\n".join(out)
+
+
+def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Problem]:
+    on = activation_on(cal, sessions["date"])
+    probs = []
+    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()]:
+        probs.append(
+            Problem(
+                "observations/sessions.csv",
+                int(idx) + 2,
+                "activation",
+                f"'none' on {sessions.at[idx, 'date']:%Y-%m-%d}, inside a calendar period ({on.loc[idx]})",
+                "the activation state of that day (check the log or the calendar)",
+                severity="warning",
+            )
+        )
+    return probs
+
+
+def load_dataset(path: str | Path, codebook=None) -> Dataset:
+    """Load and cross-check every source of a data folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The data folder (DESIGN.md section 3; ``data/README.md``).
+    codebook : path, Codebook, or None
+        The codebook that codings are checked against. ``None`` takes
+        ``codebooks/focus_groups.yaml`` of the project when it exists.
+
+    Returns
+    -------
+    Dataset
+        With soft problems in ``warnings``.
+
+    Raises
+    ------
+    DataError
+        Listing *every* error in every file (file, line, column, what was
+        expected). The folder is only read, never written.
+
+    Examples
+    --------
+    >>> ds = load_dataset("data/example")
+    >>> ds.sources
+    ['calendar', 'observations', 'focus_groups', 'crime', 'survey']
+    >>> int(ds.observations["sessions"]["minutes"].min()) > 0
+    True
+    """
+    from ..coding.codebook import Codebook, load_codebook
+
+    root = resolve(path)
+    if not root.is_dir():
+        raise DataError([Problem(str(path), None, None, "no such data folder", "a folder laid out as in data/README.md")])
+    ds = Dataset(path=root)
+    problems: list[Problem] = []
+
+    def attempt(fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except DataError as exc:  # unreadable file: note it, go on with the rest
+            problems.extend(exc.problems)
+            return None
+
+    if isinstance(codebook, Codebook):
+        ds.codebook = codebook
+    else:
+        cb_path = codebook if codebook is not None else resolve(DEFAULT_CODEBOOK)
+        if codebook is not None or Path(cb_path).exists():
+            ds.codebook = attempt(load_codebook, cb_path)
+    code_ids = set(ds.codebook.codes) if ds.codebook is not None else None
+
+    if (root / "calendar.csv").exists():
+        res = attempt(load_calendar, root / "calendar.csv")
+        if res:
+            ds.calendar, p = res
+            problems += p
+    if (root / "observations").is_dir():
+        res = attempt(load_observations, root / "observations")
+        if res:
+            ds.observations, p = res
+            problems += p
+    if (root / "focus_groups").is_dir():
+        res = attempt(load_focus_groups, root / "focus_groups", code_ids)
+        if res:
+            ds.focus_groups, p = res
+            problems += p
+    if (root / "crime").is_dir():
+        res = attempt(load_crime, root / "crime")
+        if res:
+            ds.crime, p = res
+            problems += p
+    if (root / "survey" / "safety.csv").exists():
+        res = attempt(load_survey, root / "survey" / "safety.csv")
+        if res:
+            ds.survey, p = res
+            problems += p
+
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if not ds.sources and not errors:
+        errors.append(Problem(str(path), None, None, "no data sources found", "calendar.csv, observations/, focus_groups/, crime/ or survey/safety.csv"))
+    if errors:
+        raise DataError(errors)
+
+    if ds.calendar is not None and ds.observations is not None:
+        warnings += _calendar_warnings(ds.calendar, ds.observations["sessions"])
+    if ds.observations is not None:
+        s = ds.observations["sessions"]
+        doubled = set(s.loc[s.duplicated("pair", keep=False), "observer"])
+        for obs in sorted(set(s["observer"]) - doubled):
+            warnings.append(
+                Problem("observations/sessions.csv", None, "observer", f"observer {obs!r} never double-observed", "every observer in at least one double observation (for agreement)", severity="warning")
+            )
+    for name in ("calendar", "observations", "focus_groups", "crime", "survey"):
+        if getattr(ds, name) is None:
+            warnings.append(Problem(name, None, None, "source not present in this data folder", None, severity="warning"))
+    ds.warnings = warnings
+    return ds

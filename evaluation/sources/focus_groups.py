@@ -1,0 +1,208 @@
+"""Focus groups: participants, transcripts parsed into turn segments, codings.
+
+A transcript ``focus_groups/transcripts/<group>.txt`` holds one turn per
+paragraph (paragraphs are separated by a blank line)::
+
+    [00:01:12] MOD: Hur ser ni på konsten på Plattan?
+
+    [00:01:20] POL1: Den har gjort stor skillnad ...
+
+The timestamp is optional; the speaker is a participant pseudonym of that group
+or ``MOD`` (the moderator). A *segment* is one turn, numbered from 1; its id is
+``<group>:<n>``. Coding offsets (``start``, ``end`` in ``codings.csv``) count
+characters of the turn's utterance (the text after ``SPEAKER:``), end exclusive.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Problem
+from ._io import read_csv_text, read_text
+from ._schema import Field, FileSpec, check_frame, line_of
+from .codes import ROLES
+
+__all__ = [
+    "PARTICIPANTS",
+    "CODINGS",
+    "MODERATOR",
+    "parse_transcript",
+    "load_focus_groups",
+]
+
+MODERATOR = "MOD"
+_TURN = re.compile(
+    r"^(?:\[(?P<time>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z0-9_]*):[ \t]*(?P<text>.*)\Z",
+    re.S,
+)
+_PSEUDONYM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+PARTICIPANTS = FileSpec(
+    "focus_groups/participants.csv",
+    "Who took part in which group, by pseudonym and professional role. Never real names.",
+    (
+        Field("participant", "str", "pseudonym used as SPEAKER in the transcript", "POL1"),
+        Field("group", "code", "focus group (transcript file name without .txt)", "fg1_polis"),
+        Field("role", "str", "professional role", "polis", allowed=ROLES),
+    ),
+    key=("participant",),
+)
+CODINGS = FileSpec(
+    "focus_groups/codings.csv",
+    "Codes applied to transcript segments by each coder. Groups coded by two or more "
+    "coders feed the reliability figures.",
+    (
+        Field("group", "code", "focus group", "fg1_polis"),
+        Field("segment", "int", "turn number within the group's transcript (from 1)", "12", min=1),
+        Field("code", "code", "code id from the codebook", "narkotikahandel"),
+        Field("coder", "code", "coder pseudonym", "k1"),
+        Field("start", "int", "optional: first character of the coded span in the turn", "0", min=0, required=False, optional_column=True),
+        Field("end", "int", "optional: end (exclusive) of the coded span", "57", min=0, required=False, optional_column=True),
+    ),
+)
+
+
+def parse_transcript(text: str, group: str, label: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Split a transcript into turn segments.
+
+    Returns a DataFrame with one row per turn: ``group``, ``segment`` (1..n),
+    ``segment_id`` (``group:n``), ``line`` (first line of the turn in the
+    file), ``time`` (``hh:mm:ss`` or empty), ``speaker``, ``text`` (the
+    utterance; line breaks inside a turn kept), ``doc_start``, ``doc_end``
+    (character offsets of the utterance in the whole file text) — and the
+    problems found.
+
+    >>> df, probs = parse_transcript("[00:00:01] MOD: Hej!\\n\\nPOL1: Hej hej.\\n", "fg1")
+    >>> df[["segment_id", "speaker", "text", "doc_start"]].values.tolist()
+    [['fg1:1', 'MOD', 'Hej!', 11], ['fg1:2', 'POL1', 'Hej hej.', 23]]
+    """
+    label = label or f"{group}.txt"
+    rows, problems = [], []
+    # Paragraphs: maximal runs of non-blank lines, with their offsets.
+    pos, line_no, para_start, para_line, buf = 0, 1, None, None, []
+    lines = text.split("\n")
+    paragraphs = []
+    for ln in lines:
+        if ln.strip():
+            if para_start is None:
+                para_start, para_line, buf = pos, line_no, []
+            buf.append(ln)
+        elif para_start is not None:
+            paragraphs.append((para_start, para_line, "\n".join(buf)))
+            para_start = None
+        pos += len(ln) + 1
+        line_no += 1
+    if para_start is not None:
+        paragraphs.append((para_start, para_line, "\n".join(buf)))
+
+    for start, first_line, para in paragraphs:
+        para = para.rstrip("\r").rstrip()
+        m = _TURN.match(para)
+        if not m:
+            problems.append(
+                Problem(label, first_line, None, f"cannot read a turn from {para[:40]!r}", "a paragraph '[hh:mm:ss] SPEAKER: text'")
+            )
+            continue
+        utter = m.group("text")
+        doc_start = start + m.start("text")
+        rows.append(
+            {
+                "group": group,
+                "segment": len(rows) + 1,
+                "segment_id": f"{group}:{len(rows) + 1}",
+                "line": first_line,
+                "time": m.group("time") or "",
+                "speaker": m.group("speaker"),
+                "text": utter,
+                "doc_start": doc_start,
+                "doc_end": doc_start + len(utter),
+            }
+        )
+    cols = ["group", "segment", "segment_id", "line", "time", "speaker", "text", "doc_start", "doc_end"]
+    return pd.DataFrame(rows, columns=cols), problems
+
+
+def load_focus_groups(
+    folder: str | Path, code_ids: set[str] | None = None, prefix: str = "focus_groups"
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Load participants, every transcript and the codings, and cross-check them.
+
+    Returns ``({"participants", "segments", "codings", "texts"}, problems)``;
+    ``segments`` has the columns of :func:`parse_transcript` plus ``role``
+    (``moderator`` for MOD); ``texts`` has ``group``, ``text`` (the whole file).
+    ``code_ids``: the codebook's ids; codes outside it are errors.
+    """
+    folder = Path(folder)
+    problems: list[Problem] = []
+    plabel = f"{prefix}/participants.csv"
+    parts, probs = check_frame(read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS, plabel)
+    problems += probs
+    if not parts.empty:
+        for idx in parts.index:
+            p = parts.at[idx, "participant"]
+            if p is not None and (not _PSEUDONYM.match(p) or p == MODERATOR):
+                problems.append(
+                    Problem(plabel, line_of(idx), "participant", f"{p!r} is not a usable pseudonym", "letters, digits and _ (not MOD), e.g. POL1")
+                )
+
+    tdir = folder / "transcripts"
+    seg_frames, texts = [], []
+    files = sorted(tdir.glob("*.txt")) if tdir.is_dir() else []
+    if not files:
+        problems.append(Problem(f"{prefix}/transcripts/", None, None, "no transcripts found", "one <group>.txt per focus group"))
+    for f in files:
+        label = f"{prefix}/transcripts/{f.name}"
+        text = read_text(f, label)
+        seg, probs = parse_transcript(text, f.stem, label)
+        problems += probs
+        if not parts.empty:
+            members = set(parts.loc[parts["group"] == f.stem, "participant"])
+            if not members:
+                problems.append(Problem(plabel, None, "group", f"no participants listed for group {f.stem!r}", f"rows for the participants of {f.name}"))
+            unknown = seg[(seg["speaker"] != MODERATOR) & ~seg["speaker"].isin(members)]
+            for row in unknown.itertuples():
+                problems.append(
+                    Problem(label, row.line, "SPEAKER", f"{row.speaker!r} is not a participant of group {f.stem!r}", f"MOD or one of {', '.join(sorted(members)) or '(none listed)'}")
+                )
+        seg_frames.append(seg)
+        texts.append({"group": f.stem, "text": text})
+    segments = pd.concat(seg_frames, ignore_index=True) if seg_frames else parse_transcript("", "")[0]
+    role = dict(zip(parts.get("participant", []), parts.get("role", []), strict=True))
+    segments["role"] = segments["speaker"].map(role).where(segments["speaker"] != MODERATOR, "moderator")
+
+    clabel = f"{prefix}/codings.csv"
+    codings = pd.DataFrame(columns=[f.name for f in CODINGS.fields])
+    if (folder / "codings.csv").exists():
+        codings, probs = check_frame(read_csv_text(folder / "codings.csv", clabel), CODINGS, clabel)
+        problems += probs
+    if not codings.empty:
+        n_turns = segments.groupby("group")["segment"].max().to_dict()
+        seg_len = {(g, s): len(t) for g, s, t in zip(segments["group"], segments["segment"], segments["text"], strict=True)}
+        has_offsets = "start" in codings and "end" in codings
+        for idx in codings.index:
+            g, s, c = codings.at[idx, "group"], codings.at[idx, "segment"], codings.at[idx, "code"]
+            line = line_of(idx)
+            if g is None or pd.isna(s):
+                continue
+            if g not in n_turns:
+                problems.append(Problem(clabel, line, "group", f"{g!r} has no transcript", "a group with a file in transcripts/"))
+                continue
+            if s > n_turns[g]:
+                problems.append(Problem(clabel, line, "segment", f"{s} is past the end of {g} ({n_turns[g]} turns)", f"a turn number 1..{n_turns[g]}"))
+                continue
+            if code_ids is not None and c is not None and c not in code_ids:
+                problems.append(Problem(clabel, line, "code", f"{c!r} is not in the codebook", "a code id from the codebook"))
+            if has_offsets:
+                a, b = codings.at[idx, "start"], codings.at[idx, "end"]
+                if pd.notna(a) != pd.notna(b):
+                    problems.append(Problem(clabel, line, "end", "start and end must be given together", "both offsets or neither"))
+                elif pd.notna(a) and not (0 <= a < b <= seg_len[(g, s)]):
+                    problems.append(Problem(clabel, line, "end", f"span {a}..{b} is outside the turn (length {seg_len[(g, s)]})", f"0 <= start < end <= {seg_len[(g, s)]}"))
+        keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
+        dup = codings.duplicated(keycols, keep="first")
+        for idx in codings.index[dup.to_numpy()]:
+            problems.append(Problem(clabel, line_of(idx), "code", "the same coding appears twice", "each group/segment/code/coder (and span) once"))
+    return {"participants": parts, "segments": segments, "codings": codings, "texts": pd.DataFrame(texts, columns=["group", "text"])}, problems

@@ -1,0 +1,39 @@
+"""The city's safety survey, aggregated: ``survey/safety.csv``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Problem
+from ._io import read_csv_text
+from ._schema import Field, FileSpec, check_frame, line_of
+
+__all__ = ["SAFETY", "load_survey"]
+
+SAFETY = FileSpec(
+    "survey/safety.csv",
+    'Aggregated survey answers: how many of n respondents said "to a large extent".',
+    (
+        Field("year", "year", "survey year", "2021"),
+        Field("area", "code", "area the answers concern", "sergels_torg"),
+        Field("item", "code", "survey item", "safe_evening"),
+        Field("n", "int", "respondents who answered the item", "412", min=1),
+        Field("n_yes", "int", 'respondents answering "to a large extent"', "173", min=0),
+    ),
+    key=("year", "area", "item"),
+)
+
+
+def load_survey(path: str | Path, label: str = "survey/safety.csv") -> tuple[pd.DataFrame, list[Problem]]:
+    """Load ``safety.csv``; ``n_yes > n`` is an error."""
+    df, problems = check_frame(read_csv_text(path, label), SAFETY, label)
+    if df.empty:
+        return df, problems
+    bad = df["n"].notna() & df["n_yes"].notna() & (df["n_yes"] > df["n"])
+    for idx in df.index[bad.fillna(False).to_numpy()]:
+        problems.append(
+            Problem(label, line_of(idx), "n_yes", f"{df.at[idx, 'n_yes']} is larger than n = {df.at[idx, 'n']}", "n_yes <= n")
+        )
+    return df, problems

@@ -1,0 +1,25 @@
+"""Statistics: rates with exposure, count GLMs, interrupted time series, survey trends.
+
+Every function returns estimates with confidence intervals; model checks
+(overdispersion, autocorrelation, fit) travel with the model results.
+"""
+
+from .counts import RateRatioResult, rate_ratio_model
+from .its import ITSResult, interrupted_time_series
+from .rates import area_rates, poisson_ci, rate_table, share_table, wilson_ci
+from .survey import difference_from_reference, survey_proportions, survey_trend
+
+__all__ = [
+    "poisson_ci",
+    "wilson_ci",
+    "rate_table",
+    "share_table",
+    "area_rates",
+    "rate_ratio_model",
+    "RateRatioResult",
+    "interrupted_time_series",
+    "ITSResult",
+    "survey_proportions",
+    "survey_trend",
+    "difference_from_reference",
+]

@@ -1,0 +1,104 @@
+"""The safety survey: proportions with Wilson CIs, logistic trends, differences from a reference area."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rates import wilson_ci
+
+__all__ = ["survey_proportions", "survey_trend", "difference_from_reference"]
+
+
+def survey_proportions(survey: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Proportion answering "to a large extent" per year, area and item.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``area``, ``item``, ``n``, ``n_yes``, ``proportion``,
+        ``ci_low``, ``ci_high`` (Wilson).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"year": [2020], "area": ["klara"], "item": ["safe_evening"], "n": [263], "n_yes": [81]})
+    >>> survey_proportions(s).round(4).iloc[0, 5:].tolist()
+    [0.308, 0.2553, 0.3662]
+    """
+    out = survey[["year", "area", "item", "n", "n_yes"]].copy()
+    out["n"] = out["n"].astype(int)
+    out["n_yes"] = out["n_yes"].astype(int)
+    out["year"] = out["year"].astype(int)
+    out["proportion"] = out["n_yes"] / out["n"]
+    lo, hi = wilson_ci(out["n_yes"], out["n"], level)
+    out["ci_low"], out["ci_high"] = lo, hi
+    return out.sort_values(["item", "area", "year"]).reset_index(drop=True)
+
+
+def survey_trend(survey: pd.DataFrame, item: str, level: float = 0.95) -> pd.DataFrame:
+    """Trend over years per area: binomial GLM of n_yes/n on year.
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``item``, ``years``, ``odds_ratio`` (per year), ``ci_low``,
+        ``ci_high``, ``p_value``, ``dispersion`` (Pearson chi2/df),
+        ``scale_used``.
+
+    Notes
+    -----
+    logit P(yes) = a + b year. Yearly samples vary more than binomial
+    sampling alone (different respondents, different years): when Pearson
+    chi2/df > 1 the CI is widened by that scale (quasi-binomial).
+    """
+    import statsmodels.api as sm
+
+    rows = []
+    for area, g in survey[survey["item"] == item].groupby("area"):
+        g = g.sort_values("year")
+        if len(g) < 3:
+            continue
+        n = g["n"].astype(float).to_numpy()
+        prop = g["n_yes"].astype(float).to_numpy() / n
+        X = sm.add_constant(g["year"].astype(float).to_numpy() - float(g["year"].min()))
+        model = sm.GLM(prop, X, family=sm.families.Binomial(), var_weights=n)
+        base = model.fit()
+        disp = float(base.pearson_chi2 / base.df_resid) if base.df_resid > 0 else np.nan
+        res = model.fit(scale="X2") if disp > 1 else base
+        ci = np.asarray(res.conf_int(alpha=1 - level))
+        rows.append(
+            {
+                "area": area,
+                "item": item,
+                "years": f"{int(g['year'].min())}-{int(g['year'].max())}",
+                "odds_ratio": float(np.exp(res.params[1])),
+                "ci_low": float(np.exp(ci[1, 0])),
+                "ci_high": float(np.exp(ci[1, 1])),
+                "p_value": float(res.pvalues[1]),
+                "dispersion": disp,
+                "scale_used": float(res.scale),
+            }
+        )
+    return pd.DataFrame(rows, columns=["area", "item", "years", "odds_ratio", "ci_low", "ci_high", "p_value", "dispersion", "scale_used"])
+
+
+def difference_from_reference(survey: pd.DataFrame, item: str, area: str, reference: str, level: float = 0.95) -> pd.DataFrame:
+    """Per year, the area's proportion minus the reference area's, with Newcombe's CI.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``area``, ``reference``, ``p_area``, ``p_reference``,
+        ``difference``, ``ci_low``, ``ci_high``.
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    s = survey[survey["item"] == item]
+    a = s[s["area"] == area].set_index("year")
+    r = s[s["area"] == reference].set_index("year")
+    rows = []
+    for year in sorted(set(a.index) & set(r.index)):
+        lo, hi = confint_proportions_2indep(int(a.at[year, "n_yes"]), int(a.at[year, "n"]), int(r.at[year, "n_yes"]), int(r.at[year, "n"]), method="newcomb", compare="diff", alpha=1 - level)
+        pa, pr = a.at[year, "n_yes"] / a.at[year, "n"], r.at[year, "n_yes"] / r.at[year, "n"]
+        rows.append({"year": int(year), "area": area, "reference": reference, "p_area": pa, "p_reference": pr, "difference": pa - pr, "ci_low": float(lo), "ci_high": float(hi)})
+    return pd.DataFrame(rows, columns=["year", "area", "reference", "p_area", "p_reference", "difference", "ci_low", "ci_high"])
