@@ -49,3 +49,68 @@ def label(code, language: str = "sv") -> str:
     'field assistant'
     """
     return LABELS.get(language, LABELS["en"]).get(str(code), str(code))
+
+
+def _ax(ax, figsize=(9, 4.5)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def rate_plot(table, x: str, hue: str | None = None, ylabel: str = "per hour", title: str | None = None, language: str = "sv", ax=None):
+    """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``)."""
+    import numpy as np
+
+    ax = _ax(ax)
+    groups = [(None, table)] if hue is None else list(table.groupby(hue, sort=True))
+    xs = list(dict.fromkeys(table[x]))
+    width = 0.8 / max(len(groups), 1)
+    for k, (h, g) in enumerate(groups):
+        pos = np.array([xs.index(v) for v in g[x]]) + (k - (len(groups) - 1) / 2) * width
+        ax.errorbar(pos, g["rate"], yerr=[g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]], fmt="o", capsize=4, color=PALETTE[k % len(PALETTE)], label=None if h is None else label(h, language) if not isinstance(h, (int, np.integer)) else (label("activated", language) if h else label("none", language)))
+    ax.set_xticks(range(len(xs)), [label(v, language) for v in xs])
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    if title:
+        ax.set_title(title)
+    if hue is not None:
+        ax.legend(frameon=False)
+    return ax
+
+
+def heatmap(matrix, title: str | None = None, fmt: str = ".0f", cmap: str = "Blues", cbar_label: str = "", ax=None, figsize=(9, 6)):
+    """A labelled heatmap of a DataFrame (rows x columns)."""
+    import seaborn as sns
+
+    ax = _ax(ax, figsize)
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap=cmap, linewidths=0.5, cbar_kws={"label": cbar_label}, ax=ax)
+    if title:
+        ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return ax
+
+
+def timeline(calendar, sessions=None, title: str | None = None, language: str = "sv", ax=None):
+    """Calendar periods as bars by kind, with observation sessions as ticks."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    ax = _ax(ax, (10, 3.5))
+    kinds = ["pilot", "art", "park", "event", "policing"]
+    for i, kind in enumerate(kinds):
+        rows = calendar[calendar["kind"] == kind]
+        for r in rows.itertuples():
+            ax.barh(i, (r.end - r.start).days + 1, left=r.start, height=0.6, color=PALETTE[i % len(PALETTE)], alpha=0.8)
+    labels = {"sv": {"pilot": "pilot", "art": "konst", "park": "park", "event": "evenemang", "policing": "polis/kamera", "sessions": "observationer"}, "en": {"pilot": "pilot", "art": "art", "park": "park", "event": "events", "policing": "policing/cameras", "sessions": "observations"}}[language if language in ("sv", "en") else "en"]
+    ticks = [labels[k] for k in kinds]
+    if sessions is not None and len(sessions):
+        ax.scatter(pd.to_datetime(sessions["date"]), [len(kinds)] * len(sessions), marker="|", s=80, color="black")
+        ticks.append(labels["sessions"])
+    ax.set_yticks(range(len(ticks)), ticks)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    if title:
+        ax.set_title(title)
+    return ax

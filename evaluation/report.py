@@ -207,3 +207,34 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
     out = run_dir / "index.html"
     out.write_text(page, encoding="utf-8")
     return out
+
+
+def notebook_setup() -> None:
+    """Call once at the top of a notebook: the report theme, quiet library deprecation noise."""
+    import warnings
+
+    import pandas as pd
+
+    from .plots import set_theme
+
+    set_theme()
+    for cat in (FutureWarning, DeprecationWarning, PendingDeprecationWarning):
+        warnings.filterwarnings("ignore", category=cat)
+    pd.set_option("display.max_colwidth", 300)
+    pd.set_option("display.width", 120)
+
+
+def key_numbers(entries: dict[str, dict | None], digits: int = 3) -> str:
+    """Plain-text lines ``name: estimate (ci_low-ci_high)`` for the cells nbval compares.
+
+    >>> print(key_numbers({"rr": {"estimate": 1.23456, "ci_low": 1.0, "ci_high": 1.5}, "x": None}))
+    rr: 1.235 (1.000-1.500)
+    x: not available
+    """
+    out = []
+    for name, e in entries.items():
+        if not e or e.get("estimate") is None:
+            out.append(f"{name}: not available")
+        else:
+            out.append(f"{name}: {e['estimate']:.{digits}f} ({e['ci_low']:.{digits}f}-{e['ci_high']:.{digits}f})")
+    return "\n".join(out)

@@ -74,13 +74,14 @@ def fit_nb2_alpha(model_factory, start_params) -> tuple[float, bool]:
     """
     import warnings
 
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
     last = None
     for method in ("newton", "bfgs", "nm"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", HessianInversionWarning)
             try:
                 fit = model_factory().fit(start_params=start_params, method=method, maxiter=2000 if method == "nm" else 300, disp=0)
             except (np.linalg.LinAlgError, ValueError):

@@ -1,0 +1,73 @@
+"""02_focus_groups: what professionals say, and how reliable the coding is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..coding import (
+    code_by_role,
+    code_frequencies,
+    cooccurrence,
+    exemplar_quotes,
+    intercoder_reliability,
+    primary_codings,
+    saturation,
+    suggest_codings,
+    suggestion_quality,
+)
+from ..errors import ModelError
+
+__all__ = ["FocusAnalysis", "analyse_focus_groups"]
+
+
+@dataclass
+class FocusAnalysis:
+    """Everything 02_focus_groups shows."""
+
+    codebook_table: pd.DataFrame
+    roles: pd.DataFrame
+    frequencies: pd.DataFrame
+    by_role: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    quotes: dict[str, pd.DataFrame]
+    reliability: pd.DataFrame
+    saturation: pd.DataFrame
+    suggestions: pd.DataFrame
+    results: dict = field(default_factory=dict)
+
+
+def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") -> FocusAnalysis:
+    """Run the focus-group analyses on a dataset with a codebook."""
+    if ds.focus_groups is None:
+        raise ModelError("this data folder has no focus_groups/")
+    if ds.codebook is None:
+        raise ModelError("no codebook: give one with the codebook parameter")
+    f, cb = ds.focus_groups, ds.codebook
+    seg, cod = f["segments"], f["codings"]
+    pc = primary_codings(cod)
+    roles = f["participants"].groupby("role").agg(participants=("participant", "size"), groups=("group", "nunique")).reset_index()
+    freq = code_frequencies(pc, seg, cb, language=language)
+    by_role = code_by_role(pc, seg, cb)
+    co = cooccurrence(pc, cb)
+    quotes = {root: exemplar_quotes(pc, seg, root, cb, n=quotes_per_theme) for root in cb.roots()}
+    rel = intercoder_reliability(cod, seg, cb)
+    sat = saturation(pc)
+    sugg = suggestion_quality(suggest_codings(seg, cb), pc)
+    mk = "metodkonflikt" if "metodkonflikt" in cb.codes else None
+    overall = rel[rel["level"] == "overall"]
+    results = {
+        "groups": int(seg["group"].nunique()),
+        "participants": int(len(f["participants"])),
+        "turns": int((seg["speaker"] != "MOD").sum()),
+        "codings": int(len(cod)),
+        "double_coded_groups": sorted(cod.groupby("group")["coder"].nunique().loc[lambda s: s >= 2].index.tolist()),
+        "reliability_overall": None if overall.empty else {"krippendorff_alpha": float(overall["krippendorff_alpha"].iloc[0]), "cohen_kappa": float(overall["cohen_kappa"].iloc[0]), "n_units": int(overall["n_units"].iloc[0])},
+        "reliability_by_code": {r.code: {"krippendorff_alpha": None if pd.isna(r.krippendorff_alpha) else float(r.krippendorff_alpha), "flag": r.flag, "n_present": int(r.n_present)} for r in rel.itertuples() if r.level != "overall"},
+        "theme_share_of_turns": {r.code: float(r.share_of_turns) for r in freq.itertuples() if r.depth == 0},
+    }
+    if mk:
+        mrow = by_role[by_role["code"] == mk]
+        results["method_conflict"] = {"turns": int(freq.set_index("code").loc[mk, "segments"]), "share_by_role": {r.role: float(r.share) for r in mrow.itertuples()}}
+    return FocusAnalysis(cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, results)

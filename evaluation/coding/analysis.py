@@ -1,0 +1,241 @@
+"""Analysis of coded segments: frequencies, code x role, co-occurrence, quotes, saturation,
+and keyword-suggested codings with their precision and recall.
+
+Quotes are attributed by role and group only, never by name or pseudonym.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "primary_codings",
+    "code_frequencies",
+    "code_by_role",
+    "cooccurrence",
+    "exemplar_quotes",
+    "saturation",
+    "suggest_codings",
+    "suggestion_quality",
+]
+
+
+def primary_codings(codings: pd.DataFrame) -> pd.DataFrame:
+    """One coder's codings per group: the coder with the most codings there (ties: first by name).
+
+    Double-coded groups are analysed once; reliability uses all coders.
+    """
+    if codings.empty:
+        return codings
+    n = codings.groupby(["group", "coder"]).size().reset_index(name="n")
+    n = n.sort_values(["group", "n", "coder"], ascending=[True, False, True]).drop_duplicates("group")
+    keep = set(zip(n["group"], n["coder"], strict=True))
+    mask = [(g, c) in keep for g, c in zip(codings["group"], codings["coder"], strict=True)]
+    return codings[mask]
+
+
+def _applied(codings: pd.DataFrame, codebook, rollup: bool) -> pd.DataFrame:
+    """Unique (group, segment, code) rows, with parent themes added when ``rollup``."""
+    c = codings[["group", "segment", "code"]].drop_duplicates()
+    if rollup and codebook is not None:
+        extra = [(g, s, a) for g, s, code in c.itertuples(index=False) if code in codebook.codes for a in codebook.ancestors(code)]
+        c = pd.concat([c, pd.DataFrame(extra, columns=["group", "segment", "code"])]).drop_duplicates()
+    c = c.copy()
+    c["segment"] = c["segment"].astype(int)
+    return c
+
+
+def _turns(segments: pd.DataFrame) -> pd.DataFrame:
+    t = segments[segments["speaker"] != "MOD"][["group", "segment", "speaker", "role", "text"]].copy()
+    t["segment"] = t["segment"].astype(int)
+    return t
+
+
+def code_frequencies(codings: pd.DataFrame, segments: pd.DataFrame, codebook=None, rollup: bool = True, language: str = "sv") -> pd.DataFrame:
+    """How often each code was applied.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        One coder's codings per group (see :func:`primary_codings`).
+    segments : DataFrame
+        Turns with ``group, segment, speaker, role``.
+    codebook : Codebook, optional
+        Order, labels, and parent themes (``rollup``: a theme counts a turn
+        when it or any sub-code was applied).
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``label``, ``depth``, ``segments`` (turns with the code),
+        ``groups``, ``participants``, ``share_of_turns`` (of all participant
+        turns, %).
+    """
+    a = _applied(codings, codebook, rollup).merge(_turns(segments), on=["group", "segment"], how="left")
+    n_turns = len(_turns(segments))
+    g = a.groupby("code").agg(segments=("segment", "size"), groups=("group", "nunique"), participants=("speaker", "nunique"))
+    order = codebook.preorder() if codebook is not None else sorted(g.index)
+    g = g.reindex(order).fillna(0).astype(int).reset_index().rename(columns={"index": "code"})
+    g["label"] = [codebook.codes[c].name(language) if codebook is not None else c for c in g["code"]]
+    g["depth"] = [codebook.depth(c) if codebook is not None else 0 for c in g["code"]]
+    g["share_of_turns"] = g["segments"] / max(n_turns, 1) * 100
+    return g[["code", "label", "depth", "segments", "groups", "participants", "share_of_turns"]]
+
+
+def code_by_role(codings: pd.DataFrame, segments: pd.DataFrame, codebook=None, rollup: bool = True, top_level_only: bool = False) -> pd.DataFrame:
+    """Code x role: turns with the code, and their share of each role's turns.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``code``, ``role``, ``segments``, ``role_turns`` (all
+        turns of that role), ``share`` (% of the role's turns).
+    """
+    turns = _turns(segments)
+    a = _applied(codings, codebook, rollup).merge(turns, on=["group", "segment"], how="inner")
+    if top_level_only and codebook is not None:
+        a = a[a["code"].isin(codebook.roots())]
+    counts = a.groupby(["code", "role"]).size().rename("segments")
+    role_turns = turns.groupby("role").size().rename("role_turns")
+    codes = [c for c in (codebook.preorder() if codebook is not None else sorted(a["code"].unique())) if not top_level_only or codebook is None or c in codebook.roots()]
+    idx = pd.MultiIndex.from_product([codes, sorted(role_turns.index)], names=["code", "role"])
+    out = counts.reindex(idx, fill_value=0).reset_index()
+    out["role_turns"] = out["role"].map(role_turns)
+    out["share"] = out["segments"] / out["role_turns"] * 100
+    return out
+
+
+def cooccurrence(codings: pd.DataFrame, codebook=None, leaf_only: bool = True) -> pd.DataFrame:
+    """Codes applied to the same turn.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of codes (a < b in codebook order) that ever occur:
+        ``code_a``, ``code_b``, ``n_a``, ``n_b``, ``n_both``, ``jaccard``
+        (n_both / turns with either).
+    """
+    a = _applied(codings, codebook, rollup=False)
+    if leaf_only and codebook is not None:
+        a = a[[not codebook.codes[c].children for c in a["code"]]]
+    a["unit"] = a["group"] + ":" + a["segment"].astype(str)
+    order = codebook.preorder() if codebook is not None else sorted(a["code"].unique())
+    pos = {c: i for i, c in enumerate(order)}
+    sets = a.groupby("code")["unit"].apply(set).to_dict()
+    codes = sorted(sets, key=lambda c: pos.get(c, 1e9))
+    rows = []
+    for i, x in enumerate(codes):
+        for y in codes[i + 1:]:
+            both = len(sets[x] & sets[y])
+            either = len(sets[x] | sets[y])
+            rows.append({"code_a": x, "code_b": y, "n_a": len(sets[x]), "n_b": len(sets[y]), "n_both": both, "jaccard": both / either if either else np.nan})
+    return pd.DataFrame(rows, columns=["code_a", "code_b", "n_a", "n_b", "n_both", "jaccard"])
+
+
+def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, code: str, codebook=None, n: int = 3, max_chars: int = 300) -> pd.DataFrame:
+    """Up to ``n`` quotes for a code (its sub-codes included), attributed by role and group only.
+
+    The coded span is quoted when offsets are given, otherwise the whole
+    turn; quotes are spread over groups and roles (deterministic order).
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``quote``, ``role``, ``group``, ``segment_id``.
+    """
+    members = {code} | (set(codebook.descendants(code)) if codebook is not None else set())
+    c = codings[codings["code"].isin(members)].copy()
+    c["segment"] = c["segment"].astype(int)
+    t = segments.copy()
+    t["segment"] = t["segment"].astype(int)
+    m = c.merge(t[["group", "segment", "segment_id", "role", "text"]], on=["group", "segment"])
+    if m.empty:
+        return pd.DataFrame(columns=["code", "quote", "role", "group", "segment_id"])
+    has = "start" in m and m["start"].notna().any()
+
+    def quote(r):
+        if has and pd.notna(r.start) and pd.notna(r.end):
+            q = r.text[int(r.start): int(r.end)]
+        else:
+            q = r.text
+        return q if len(q) <= max_chars else q[: max_chars - 1].rstrip() + "…"
+
+    m["quote"] = [quote(r) for r in m.itertuples()]
+    m = m.drop_duplicates("quote")
+    m["rank"] = m.groupby(["role"]).cumcount() * 100 + m.groupby("group").cumcount()
+    m = m.sort_values(["rank", "group", "segment"]).head(n)
+    return pd.DataFrame({"code": code, "quote": m["quote"], "role": m["role"], "group": m["group"], "segment_id": m["segment_id"]}).reset_index(drop=True)
+
+
+def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
+    """New codes per successive group (code saturation).
+
+    Returns
+    -------
+    DataFrame
+        ``position`` (1..), ``group``, ``codes_in_group``, ``new_codes``,
+        ``cumulative_codes``, ``new`` (the new code ids, comma-separated).
+    """
+    groups = order or sorted(codings["group"].unique())
+    seen: set[str] = set()
+    rows = []
+    for i, g in enumerate(groups, start=1):
+        codes = set(codings.loc[codings["group"] == g, "code"])
+        new = sorted(codes - seen)
+        seen |= codes
+        rows.append({"position": i, "group": g, "codes_in_group": len(codes), "new_codes": len(new), "cumulative_codes": len(seen), "new": ", ".join(new)})
+    return pd.DataFrame(rows, columns=["position", "group", "codes_in_group", "new_codes", "cumulative_codes", "new"])
+
+
+def suggest_codings(segments: pd.DataFrame, codebook) -> pd.DataFrame:
+    """Keyword-suggested codes per turn, from the codebook's ``keywords``.
+
+    A keyword matches at the start of a word, case-insensitively ("langar"
+    matches "Langarna"). Suggestions are a separate table and are never mixed
+    into human codings.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``segment``, ``code``, ``keyword`` (the first keyword that matched).
+    """
+    pats = []
+    for cid, code in codebook.codes.items():
+        for kw in code.keywords:
+            pats.append((cid, kw, re.compile(r"(?<!\w)" + re.escape(kw.lower()))))
+    rows = []
+    for r in _turns(segments).itertuples():
+        low = r.text.lower()
+        found = {}
+        for cid, kw, pat in pats:
+            if cid not in found and pat.search(low):
+                found[cid] = kw
+        rows += [{"group": r.group, "segment": r.segment, "code": c, "keyword": k} for c, k in found.items()]
+    return pd.DataFrame(rows, columns=["group", "segment", "code", "keyword"])
+
+
+def suggestion_quality(suggestions: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
+    """Precision and recall of keyword suggestions against human codings, per code.
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``suggested``, ``human``, ``both``, ``precision``,
+        ``recall``, ``f1``.
+    """
+    s = set(zip(suggestions["group"], suggestions["segment"].astype(int), suggestions["code"], strict=True))
+    h = set(zip(codings["group"], codings["segment"].astype(int), codings["code"], strict=True))
+    codes = sorted({x[2] for x in s} | {x[2] for x in h})
+    rows = []
+    for c in codes:
+        sc = {x for x in s if x[2] == c}
+        hc = {x for x in h if x[2] == c}
+        both = len(sc & hc)
+        p = both / len(sc) if sc else np.nan
+        r = both / len(hc) if hc else np.nan
+        f = 2 * p * r / (p + r) if sc and hc and (p + r) > 0 else np.nan
+        rows.append({"code": c, "suggested": len(sc), "human": len(hc), "both": both, "precision": p, "recall": r, "f1": f})
+    return pd.DataFrame(rows, columns=["code", "suggested", "human", "both", "precision", "recall", "f1"])

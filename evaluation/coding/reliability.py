@@ -1,0 +1,219 @@
+"""Inter-coder reliability: Cohen's kappa, Krippendorff's alpha, a per-code table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["cohen_kappa", "krippendorff_alpha", "intercoder_reliability", "THRESHOLDS"]
+
+#: Krippendorff's (2004) conventions: alpha >= 0.8 reliable; 0.667 <= alpha < 0.8 tentative.
+THRESHOLDS = (0.667, 0.8)
+
+
+def cohen_kappa(a: Sequence, b: Sequence) -> float:
+    """Cohen's kappa of two coders' labels for the same units.
+
+    Pairs where either label is missing are dropped.
+
+    Notes
+    -----
+    kappa = (p_o - p_e) / (1 - p_e), p_o the observed agreement and p_e the
+    agreement expected from the two coders' marginal distributions. Computed
+    with statsmodels (``cohens_kappa`` on the confusion table).
+
+    References
+    ----------
+    Cohen J. A coefficient of agreement for nominal scales. Educ Psychol Meas 1960;20:37-46.
+
+    Examples
+    --------
+    >>> a = ["yes"] * 25 + ["no"] * 25
+    >>> b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    >>> round(cohen_kappa(a, b), 3)
+    0.4
+    """
+    from statsmodels.stats.inter_rater import cohens_kappa, to_table
+
+    x = pd.DataFrame({"a": list(a), "b": list(b)}).dropna()
+    if len(x) == 0:
+        return float("nan")
+    cats = sorted(set(x["a"]) | set(x["b"]), key=str)
+    codes = {c: i for i, c in enumerate(cats)}
+    if len(cats) == 1:
+        return float("nan")  # no variation: kappa undefined
+    table, _ = to_table(np.column_stack([x["a"].map(codes), x["b"].map(codes)]), bins=np.arange(len(cats) + 1) - 0.5)
+    return float(cohens_kappa(table, return_results=False))
+
+
+def krippendorff_alpha(data, level: str = "nominal") -> float:
+    """Krippendorff's alpha for coders x units data with NaN for missing values.
+
+    Parameters
+    ----------
+    data : array-like, shape (coders, units)
+        Numeric values (categories as numbers); ``NaN`` where a coder did not
+        code a unit.
+    level : {"nominal", "ordinal", "interval", "ratio"}
+
+    Notes
+    -----
+    alpha = 1 - D_o / D_e, observed over expected disagreement from the
+    coincidence matrix of pairable values. Computed by the ``krippendorff``
+    package (Castro 2017).
+
+    References
+    ----------
+    Krippendorff K. Computing Krippendorff's alpha-reliability. 2011.
+    https://repository.upenn.edu/asc_papers/43
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> round(krippendorff_alpha(data, "nominal"), 3)
+    0.743
+    """
+    import krippendorff
+
+    if level not in ("nominal", "ordinal", "interval", "ratio"):
+        raise ValueError(f"level {level!r}: expected nominal, ordinal, interval or ratio")
+    arr = np.asarray(data, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError("data must be 2-D: coders x units")
+    pairable = (np.sum(~np.isnan(arr), axis=0) >= 2)
+    vals = arr[:, pairable]
+    vals = vals[~np.isnan(vals)]
+    if pairable.sum() == 0 or len(np.unique(vals)) < 2:
+        return float("nan")  # nothing pairable, or no variation
+    return float(krippendorff.alpha(reliability_data=arr, level_of_measurement=level))
+
+
+def _flag(alpha: float) -> str:
+    if np.isnan(alpha):
+        return "not estimable"
+    if alpha >= THRESHOLDS[1]:
+        return "reliable"
+    if alpha >= THRESHOLDS[0]:
+        return "tentative"
+    return "unreliable"
+
+
+def intercoder_reliability(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame | None = None,
+    codebook=None,
+    coders: Sequence[str] | None = None,
+    rollup: bool = True,
+    include_moderator: bool = False,
+) -> pd.DataFrame:
+    """Per-code reliability over the segments coded by two or more coders.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        ``group, segment, code, coder`` (focus_groups/codings.csv).
+    segments : DataFrame, optional
+        ``group, segment, speaker`` of every turn; the units are all turns of
+        the double-coded groups (a turn no coder used a code on counts as an
+        agreement on "absent"). Without it, only turns that received any code
+        are units (agreement on absence is then under-counted).
+    codebook : Codebook, optional
+        Gives the code order, and with ``rollup`` the parent themes (a theme
+        is present in a turn when it or any sub-code is).
+    coders : sequence of str, optional
+        The coders to compare (default: all).
+    include_moderator : bool
+        Count moderator turns as units (default no: they are never coded).
+
+    Returns
+    -------
+    DataFrame
+        One row per code and a last row ``code = "(all codes)"``, columns
+        ``code``, ``level`` (``code``, ``theme`` or ``overall``), ``n_units``,
+        ``n_coders``, ``n_present`` (units where any coder used the code),
+        ``percent_agreement``, ``cohen_kappa`` (mean over coder pairs),
+        ``krippendorff_alpha`` (nominal, binary presence), ``flag``
+        (``reliable`` >= 0.8, ``tentative`` >= 0.667, ``unreliable``, or
+        ``not estimable``).
+
+    Notes
+    -----
+    Each (unit, code) is a binary judgement: did the coder apply the code to
+    the turn (anywhere in it)? The overall row pools every (unit, code).
+    """
+    c = codings.copy()
+    if coders is not None:
+        c = c[c["coder"].isin(coders)]
+    per_group = c.groupby("group")["coder"].nunique()
+    groups = per_group[per_group >= 2].index.tolist()
+    c = c[c["group"].isin(groups)]
+    coder_list = sorted(c["coder"].unique())
+    cols = ["code", "level", "n_units", "n_coders", "n_present", "percent_agreement", "cohen_kappa", "krippendorff_alpha", "flag"]
+    if not groups:
+        return pd.DataFrame(columns=cols)
+    if segments is not None:
+        u = segments[segments["group"].isin(groups)]
+        if not include_moderator and "speaker" in u:
+            u = u[u["speaker"] != "MOD"]
+        units = list(zip(u["group"], u["segment"].astype(int), strict=True))
+    else:
+        units = sorted(set(zip(c["group"], c["segment"].astype(int), strict=True)))
+    uidx = {x: i for i, x in enumerate(units)}
+    # coders who coded each group: only those are "present" for its units
+    coded_groups = c.groupby("coder")["group"].apply(set).to_dict()
+
+    codes = list(codebook.preorder()) if codebook is not None else sorted(c["code"].unique())
+    applied = {}
+    for code in codes:
+        members = {code}
+        if rollup and codebook is not None:
+            members |= set(codebook.descendants(code))
+        sub = c[c["code"].isin(members)]
+        mat = np.full((len(coder_list), len(units)), np.nan)
+        for k, coder in enumerate(coder_list):
+            for j, (g, _) in enumerate(units):
+                if g in coded_groups.get(coder, set()):
+                    mat[k, j] = 0.0
+            for g, s in zip(sub.loc[sub["coder"] == coder, "group"], sub.loc[sub["coder"] == coder, "segment"].astype(int), strict=True):
+                if (g, s) in uidx:
+                    mat[k, uidx[(g, s)]] = 1.0
+        applied[code] = mat
+
+    def row(name, level, mat):
+        both = np.sum(~np.isnan(mat), axis=0) >= 2
+        m = mat[:, both]
+        agree = np.array([len(set(col[~np.isnan(col)])) == 1 for col in m.T]) if m.size else np.array([])
+        kappas = []
+        for i, j in combinations(range(m.shape[0]), 2):
+            ok = ~np.isnan(m[i]) & ~np.isnan(m[j])
+            if ok.sum():
+                kappas.append(cohen_kappa(m[i, ok], m[j, ok]))
+        kappas = [k for k in kappas if not np.isnan(k)]
+        alpha = krippendorff_alpha(m, "nominal") if m.size else float("nan")
+        return {
+            "code": name,
+            "level": level,
+            "n_units": int(both.sum()),
+            "n_coders": int(m.shape[0]),
+            "n_present": int(np.nansum(np.nanmax(m, axis=0))) if m.size else 0,
+            "percent_agreement": float(agree.mean() * 100) if len(agree) else float("nan"),
+            "cohen_kappa": float(np.mean(kappas)) if kappas else float("nan"),
+            "krippendorff_alpha": alpha,
+            "flag": _flag(alpha),
+        }
+
+    rows = []
+    for code in codes:
+        lvl = "theme" if (codebook is not None and codebook.codes[code].children) else "code"
+        rows.append(row(code, lvl, applied[code]))
+    leaf = [cd for cd in codes if not (codebook is not None and codebook.codes[cd].children)] if codebook is not None else codes
+    pooled = np.concatenate([applied[cd] for cd in leaf], axis=1) if leaf else np.zeros((len(coder_list), 0))
+    rows.append(row("(all codes)", "overall", pooled))
+    return pd.DataFrame(rows, columns=cols)
