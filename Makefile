@@ -30,7 +30,7 @@ test: setup ## unit tests, doctests and nbval checks of every notebook
 	$(PY) -m pytest
 
 test-slow: setup ## the slow simulation studies (CI coverage of the estimators)
-	$(PY) -m pytest -m slow -p no:nbval tests
+	$(PY) -m pytest -m slow tests
 
 lab: setup ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/

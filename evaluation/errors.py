@@ -147,7 +147,8 @@ class NotebookError(EvaluationError):
     notebook : str
         The notebook's file name.
     cell : int or None
-        Index of the failing cell (0-based, as in the file) and its execution count.
+        Index of the failing cell in the source notebook (0-based), and
+        ``exec_count`` its execution count in the kept copy.
     ename, evalue : str
         The exception's type name and message inside the kernel.
     partial : str
@@ -163,14 +164,17 @@ class NotebookError(EvaluationError):
         exec_count: int | None = None,
         ename: str = "",
         evalue: str = "",
+        source: str = "",
     ) -> None:
         self.notebook, self.partial, self.cell = notebook, partial, cell
-        self.exec_count, self.ename, self.evalue = exec_count, ename, evalue
+        self.exec_count, self.ename, self.evalue, self.source = exec_count, ename, evalue, source
         where = f"cell {cell}" if cell is not None else "start-up"
         if exec_count is not None:
             where += f" (execution count [{exec_count}])"
+        first = next((ln.strip() for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
+        code = f"\n  the cell starts: {first[:120]}" if first else ""
         super().__init__(
-            f"notebook {notebook} failed in {where}: {ename}: {evalue}\n"
+            f"notebook {notebook} failed in {where}: {ename}: {evalue}{code}\n"
             f"the partly executed notebook is kept at {partial}"
         )
 

@@ -65,10 +65,16 @@ def declared_parameters(path: str | Path) -> dict[str, Any]:
     """The parameters a notebook declares and their defaults (papermill's inspection)."""
     import papermill
 
+    import ast
+
     info = papermill.inspect_notebook(str(path))
     out = {}
     for name, spec in info.items():
-        out[name] = spec.get("default")
+        default = spec.get("default")
+        try:  # papermill gives the default as source text
+            out[name] = ast.literal_eval(default) if isinstance(default, str) else default
+        except (ValueError, SyntaxError):
+            out[name] = default
     return out
 
 
@@ -165,6 +171,20 @@ def _execute(nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: in
             if attempt == retries or "kernel" not in str(exc).lower():
                 raise
             time.sleep(1 + attempt)
+
+
+def _source_cell_index(executed: Path, index: int) -> int:
+    """The failing cell's index in the source notebook (papermill inserts an injected-parameters cell)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except (OSError, ValueError):
+        return index
+    # papermill's error markers are added after the failure; the index refers to the notebook without them
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    return index - sum(1 for i in injected if i < index)
 
 
 @dataclass
@@ -277,7 +297,7 @@ def run(
 
             entry["status"] = "failed"
             if isinstance(exc, PapermillExecutionError):
-                err = NotebookError(nb.name, str(out_nb), cell=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
+                err = NotebookError(nb.name, str(out_nb), cell=_source_cell_index(out_nb, exc.cell_index), exec_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue, source=exc.source)
             else:
                 err = NotebookError(nb.name, str(out_nb), ename=type(exc).__name__, evalue=str(exc))
             entry["error"] = {"cell": err.cell, "exec_count": err.exec_count, "ename": err.ename, "evalue": err.evalue}

@@ -331,8 +331,12 @@ def load_codebook(path: str | Path) -> Codebook:
         return read_qdc(path)
     if suffix not in (".yaml", ".yml"):
         raise CodebookError([Problem(str(path), None, None, f"unknown codebook format {suffix!r}", ".yaml, .yml or .qdc")])
-    text = read_text(path)
-    data = load_yaml_text(text, str(path))
+    from ..errors import DataError
+
+    try:
+        data = load_yaml_text(read_text(path), str(path))
+    except DataError as exc:
+        raise CodebookError(exc.problems) from None
     if not isinstance(data, LineDict):
         raise CodebookError([Problem(str(path), None, None, "not a mapping", "codebook: ... and codes: ...")])
     return _from_mapping(data, str(path))

@@ -175,9 +175,9 @@ def check_frame(
             f = spec.field(col)
             check = str(row.check)
             value = raw.at[idx, col]
-            if check.startswith("allowed") or check.startswith("code"):
+            if check.startswith(("allowed", "code", "isin", "str_matches")):
                 msg = f"{value!r} is not an allowed value"
-                if f.kind == "code" and f.allowed is None:
+                if f.allowed is None:
                     msg = f"{value!r} is not a lower-case identifier"
                     expected = "lower-case letters, digits and _ (snake_case)"
                 else:
@@ -185,7 +185,7 @@ def check_frame(
                     if near:
                         msg += f" (did you mean {near[0]!r}?)"
                     expected = f.expected()
-            elif check.startswith("min"):
+            elif check.startswith(("min", "greater_than_or_equal_to")):
                 msg, expected = f"{value} is below the minimum", f.expected()
             else:
                 msg, expected = f"{value!r} fails check {check}", f.expected()

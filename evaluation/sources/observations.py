@@ -90,7 +90,7 @@ def add_session_features(sessions: pd.DataFrame) -> pd.DataFrame:
         pd.cut(hour, [-1, 11, 16, 24], labels=["morning", "afternoon", "evening"]).astype(str),
         categories=["morning", "afternoon", "evening"],
     )
-    s["weekend"] = s["date"].dt.dayofweek >= 5
+    s["weekend"] = s["date"].dt.day_of_week >= 5
     s["month"] = s["date"].dt.month
     s["year"] = s["date"].dt.year
     s["activated"] = (s["activation"] != "none").astype(int)

@@ -1,0 +1,99 @@
+"""The data dictionary (``data/README.md``), generated from the file specifications.
+
+The same :class:`~evaluation.sources._schema.FileSpec` objects validate the
+data and describe it, so the dictionary cannot drift from the checks; a test
+compares ``data/README.md`` with :func:`render`.
+"""
+
+from __future__ import annotations
+
+from . import FILE_SPECS
+from .codes import ROLES
+
+__all__ = ["render"]
+
+_KIND = {"str": "text", "code": "code (lower-case snake_case)", "int": "integer", "float": "number", "date": "date YYYY-MM-DD", "time": "time HH:MM", "month": "month YYYY-MM", "year": "year YYYY"}
+
+_HEAD = """# Data dictionary
+
+A data set is a folder. `data/example/` holds the bundled **synthetic** example
+(see its README for the planted effects); real data go in `data/private/`
+(ignored by git) in exactly the same shape, and are used with
+`evaluation run --data data/private/<set>` and checked with
+`evaluation validate --data data/private/<set>`.
+
+Conventions: every file is UTF-8 (a byte-order mark is tolerated), CSV with a
+header row and comma separators, decimal point `.`. Identifiers are
+lower-case snake_case codes; human labels live in the codebook or in
+`evaluation.plots.LABELS`, not in the data. Only pseudonyms enter a data set:
+never names of girls, professionals or observers. A source whose folder is
+absent is reported as missing and its analyses are skipped; a folder that is
+present must be complete.
+
+Line numbers in error messages count the header as line 1.
+
+This file is generated from the checks themselves
+(`python -m evaluation.sources.dictionary > data/README.md`); edit
+`evaluation/sources/*.py`, not this file.
+
+"""
+
+_TAIL = f"""
+## focus_groups/transcripts/&lt;group&gt;.txt
+
+One file per focus group; the file name without `.txt` is the group id used in
+`participants.csv` and `codings.csv`. One turn per paragraph, paragraphs
+separated by a blank line:
+
+```
+[00:01:12] MOD: Hur ser ni på konsten på Plattan?
+
+[00:01:20] POL1: Den har gjort stor skillnad, det är mer folk här nu.
+```
+
+The timestamp `[hh:mm:ss]` is optional. The speaker is `MOD` (the moderator) or
+a participant pseudonym listed for that group in `participants.csv`. A turn may
+run over several lines. A *segment* is one turn, numbered from 1 in the order
+of the file; its id is `<group>:<n>`. Coding offsets count characters of the
+utterance (the text after `SPEAKER:`), end exclusive.
+
+Roles: {", ".join(ROLES)}.
+
+## codebooks/*.yaml
+
+See `codebooks/focus_groups.yaml` and DESIGN.md section 3: a header
+`codebook: {{id, title, version, language}}` and `codes:`, a tree of codes with
+`id`, `label` (`sv`, `en`), `definition`, `include`, `exclude`, `examples`,
+optional `keywords` (suggested auto-coding only) and `children`. Ids are
+unique across the tree. Check one with `evaluation codebook check FILE`.
+
+## identifiers.txt (optional)
+
+The identifier register for the leak scan: one real name or other identifier
+per line (`#` starts a comment). For real data it lives in
+`data/private/identifiers.txt` and never enters git; the example has a
+fictional one. Nothing in it may appear in a released report.
+"""
+
+
+def render() -> str:
+    """The data dictionary as Markdown."""
+    out = [_HEAD]
+    for spec in FILE_SPECS:
+        out.append(f"## {spec.path}\n\n{spec.description}")
+        if spec.key:
+            out.append(f"\nKey (unique): `{', '.join(spec.key)}`.")
+        out.append("\n| column | type | required | allowed values / range | meaning | example |\n|---|---|---|---|---|---|")
+        for f in spec.fields:
+            allowed = ", ".join(f"`{a}`" for a in f.allowed) if f.allowed else (f">= {f.min:g}" if f.min is not None else "")
+            req = "yes" if f.required else ("optional column" if f.optional_column else "may be empty")
+            out.append(f"| `{f.name}` | {_KIND[f.kind]} | {req} | {allowed} | {f.description} | `{f.example}` |")
+        header = ",".join(f.name for f in spec.fields)
+        example = ",".join(f.example for f in spec.fields)
+        out.append(f"\nExample:\n\n```\n{header}\n{example}\n```\n")
+    out.append(_TAIL)
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,149 @@
+"""Disclosure control: no suppressed cell can be recovered; the leak scan finds what it must and nothing else."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from evaluation.disclosure import Leak, luhn_ok, scan_for_leaks, suppress_small_counts
+
+tables = st.integers(2, 4).flatmap(lambda r: st.integers(2, 4).flatmap(lambda c: st.lists(st.lists(st.integers(0, 30), min_size=c, max_size=c), min_size=r, max_size=r)))
+
+
+def integer_range(published: pd.DataFrame, min_count: int, k: int) -> tuple[float, float]:
+    """Smallest and largest *integer* value the k-th hidden cell can take given the published table.
+
+    Independent of the package's audit: an integer program (scipy milp) built
+    only from what is printed: the shown numbers, that every row and column
+    adds up to its printed total, and the meaning of the labels ("<5": 1..4,
+    "x": any whole number >= 0).
+    """
+    pub = published.to_numpy()
+    hidden = [(i, j) for i in range(pub.shape[0]) for j in range(pub.shape[1]) if isinstance(pub[i, j], str)]
+    pos = {c: n for n, c in enumerate(hidden)}
+    rows = [[(i, j) for j in range(pub.shape[1])] for i in range(pub.shape[0])]
+    cols = [[(i, j) for i in range(pub.shape[0])] for j in range(pub.shape[1])]
+    A, rhs = [], []
+    for line in rows + cols:
+        coef, b = np.zeros(len(hidden)), 0.0
+        for n, cell in enumerate(line):
+            sign = -1.0 if n == len(line) - 1 else 1.0
+            if cell in pos:
+                coef[pos[cell]] += sign
+            else:
+                b -= sign * float(pub[cell])
+        if coef.any():
+            A.append(coef)
+            rhs.append(b)
+    lb = [1 if pub[c] == f"<{min_count}" else 0 for c in hidden]
+    ub = [min_count - 1 if pub[c] == f"<{min_count}" else np.inf for c in hidden]
+    cons = LinearConstraint(np.array(A), rhs, rhs)
+    c = np.zeros(len(hidden))
+    c[k] = 1
+    out = []
+    for sign in (1, -1):
+        res = milp(sign * c, constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lb, ub))
+        assert res.success
+        out.append(sign * res.fun)
+    return out[0], out[1]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables)
+def test_no_suppressed_cell_can_be_recovered(rows):
+    t = pd.DataFrame(rows)
+    values = t.to_numpy()
+    pub = suppress_small_counts(t, min_count=5)
+    body = pub.iloc[:-1, :-1].to_numpy()
+    # every small cell is hidden, and every shown number is the truth
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if 0 < values[i, j] < 5:
+                assert body[i, j] == "<5"
+            elif not isinstance(body[i, j], str):
+                assert body[i, j] == values[i, j]
+    shown_totals = [x for x in [*pub.iloc[:-1, -1], *pub.iloc[-1, :]] if not isinstance(x, str)]
+    assert all(x in [*values.sum(axis=1), *values.sum(axis=0), values.sum()] for x in shown_totals)
+    n_hidden = int(sum(isinstance(x, str) for x in pub.to_numpy().ravel()))
+    for k in range(n_hidden):
+        lo, hi = integer_range(pub, 5, k)
+        assert hi - lo >= 1, f"hidden cell {k} is pinned to {lo}:\n{pub}"
+
+
+def test_suppression_without_margins_is_primary_only():
+    t = pd.DataFrame({"a": [3, 10], "b": [0, 7]})
+    pub = suppress_small_counts(t, margins=False)
+    assert pub.values.tolist() == [["<5", 0], [10, 7]]
+
+
+def test_naive_suppression_would_leak():
+    """The audit in the property test can fail: primary suppression alone gives a cell back."""
+    t = pd.DataFrame({"a": [3, 10], "b": [8, 7]})
+    naive = suppress_small_counts(t, margins=False)
+    naive["Total"] = t.sum(axis=1)
+    naive.loc["Total"] = [*t.sum(axis=0), t.to_numpy().sum()]
+    lo, hi = integer_range(naive, 5, 0)
+    assert lo == hi == 3
+
+
+def test_totals_hidden_when_they_would_reveal_a_person():
+    pub = suppress_small_counts(pd.DataFrame([[0, 0], [0, 1]]))
+    assert pub.iat[1, 1] == "<5" and pub.iat[2, 2] == "x"
+
+
+def test_bad_input():
+    with pytest.raises(ValueError):
+        suppress_small_counts(pd.DataFrame({"a": [1.5, 2]}))
+    with pytest.raises(ValueError):
+        suppress_small_counts(pd.DataFrame({"a": [-1, 2]}))
+
+
+# --- leak scan -------------------------------------------------------------------------
+def _pnr_with_check(first9: str) -> str:
+    for d in "0123456789":
+        if luhn_ok(first9 + d):
+            return first9 + d
+    raise AssertionError
+
+
+PNR = _pnr_with_check("811218987")  # 10 digits, valid check digit
+
+
+@pytest.mark.parametrize("spelling", [f"{PNR[:6]}-{PNR[6:]}", f"{PNR[:6]}+{PNR[6:]}", f"19{PNR}", f"19{PNR[:6]}-{PNR[6:]}"])
+def test_personnummer_spellings_found(tmp_path, spelling):
+    (tmp_path / "a.html").write_text(f"<p>Hon har nummer {spelling} enligt akten.</p>")
+    leaks = scan_for_leaks(tmp_path)
+    assert [lk.rule for lk in leaks] == ["personnummer"]
+    assert spelling not in str(leaks[0])
+
+
+@pytest.mark.parametrize("text", [
+    "2019-2023: 1200 crimes", "811218-9875", "19811218-9875", "period 2016-01 to 2023-12", "count 2022 1234",
+    "n = 1234567890", "rate 0.123456", "201912-2023", "session s0001 at 14:00-14:45", "2019-06-01,2019-09-30,pilot",
+])
+def test_not_flagged(tmp_path, text):
+    (tmp_path / "a.html").write_text(f"<p>{text}</p>")
+    assert scan_for_leaks(tmp_path) == []
+
+
+def test_identifiers_phone_email_and_notebooks(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output("stream", name="stdout", text="Intervju med KARIN Lindqvist\n")])]
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    (tmp_path / "p.html").write_text("<p>Ring 070-123 45 67 eller 08-123 456 78, mejla anna.b@example.se</p><img src=\"data:image/png;base64,MDcwMTIzNDU2Nw==\">")
+    (tmp_path / "register.txt").write_text("# register\nKarin Lindqvist\n")
+    leaks = scan_for_leaks([tmp_path / "n.ipynb", tmp_path / "p.html"], tmp_path / "register.txt")
+    got = sorted((lk.rule, lk.location) for lk in leaks)
+    assert got == [("email", "line 1"), ("identifier", "cell 0 output 0"), ("phone", "line 1"), ("phone", "line 1")]
+    assert all(isinstance(lk, Leak) and lk.file for lk in leaks)
+    assert not any("Lindqvist" in str(lk) for lk in leaks)
+
+
+def test_identifier_whole_words_only(tmp_path):
+    (tmp_path / "a.html").write_text("<p>Erik Dahlberg och Erik Dahl</p>")
+    leaks = scan_for_leaks(tmp_path, ["Erik Dahl"])
+    assert len(leaks) == 1
