@@ -22,7 +22,14 @@ def _err(msg: str) -> None:
 def cmd_run(a) -> int:
     from .pipeline import run
 
-    result = run(params_file=a.params, overrides=a.p or [], only=a.only, output=a.output, data=a.data, release=a.release)
+    result = run(
+        params_file=a.params,
+        overrides=a.p or [],
+        only=a.only,
+        output=a.output,
+        data=a.data,
+        release=a.release,
+    )
     rel = result.manifest.get("release", {})
     if result.error is not None:
         _err(f"error: {result.error}")
@@ -37,7 +44,9 @@ def cmd_run(a) -> int:
         print("leak scan: nothing found (releasable)")
     print(f"report: {result.index}")
     if a.release and leaks:
-        _err("--release: refused, the leak scan found possible personal data (see above and manifest.json)")
+        _err(
+            "--release: refused, the leak scan found possible personal data (see above and manifest.json)"
+        )
         return 1
     return 0
 
@@ -72,7 +81,9 @@ def cmd_codebook(a) -> int:
 
     cb = load_codebook(a.file)
     if a.action == "check":
-        print(f"OK: {a.file}: codebook {cb.id!r} version {cb.version}, {len(cb.codes)} codes ({len(cb.roots())} top-level)")
+        print(
+            f"OK: {a.file}: codebook {cb.id!r} version {cb.version}, {len(cb.codes)} codes ({len(cb.roots())} top-level)"
+        )
         return 0
     if not a.to:
         raise ParameterError(f"codebook {a.action}: --to FILE is required")
@@ -109,28 +120,56 @@ def cmd_scan(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="evaluation", description="sergel-eval: evaluation of the art activation of Sergels torg")
+    p = argparse.ArgumentParser(
+        prog="evaluation",
+        description="sergel-eval: evaluation of the art activation of Sergels torg",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the notebooks into a new report folder")
-    r.add_argument("--params", metavar="FILE.yaml", help="YAML file of parameters (over notebooks/params.yaml)")
-    r.add_argument("-p", action="append", metavar="key=value", help="set one parameter (repeatable; value parsed as YAML)")
-    r.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (file name or stem)")
-    r.add_argument("--output", metavar="DIR", help="write the run into DIR (new or empty) instead of reports/<time>/")
-    r.add_argument("--data", metavar="DIR", help="data folder for every notebook (default data/example)")
-    r.add_argument("--release", action="store_true", help="exit non-zero if the leak scan finds anything")
+    r.add_argument(
+        "--params", metavar="FILE.yaml", help="YAML file of parameters (over notebooks/params.yaml)"
+    )
+    r.add_argument(
+        "-p",
+        action="append",
+        metavar="key=value",
+        help="set one parameter (repeatable; value parsed as YAML)",
+    )
+    r.add_argument(
+        "--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (file name or stem)"
+    )
+    r.add_argument(
+        "--output",
+        metavar="DIR",
+        help="write the run into DIR (new or empty) instead of reports/<time>/",
+    )
+    r.add_argument(
+        "--data", metavar="DIR", help="data folder for every notebook (default data/example)"
+    )
+    r.add_argument(
+        "--release", action="store_true", help="exit non-zero if the leak scan finds anything"
+    )
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="validate a data folder")
     v.add_argument("--data", default="data/example", metavar="DIR")
-    v.add_argument("--codebook", metavar="FILE", help="codebook that codings are checked against (default codebooks/focus_groups.yaml)")
+    v.add_argument(
+        "--codebook",
+        metavar="FILE",
+        help="codebook that codings are checked against (default codebooks/focus_groups.yaml)",
+    )
     v.set_defaults(func=cmd_validate)
 
     m = sub.add_parser("make-example-data", help="generate the synthetic example data set")
     m.add_argument("--out", required=True, metavar="DIR")
     m.add_argument("--seed", type=int, default=None)
-    m.add_argument("--scale", type=int, default=1, help="multiply sessions and focus groups (benchmarks)")
-    m.add_argument("--force", action="store_true", help="overwrite the data set files in a non-empty folder")
+    m.add_argument(
+        "--scale", type=int, default=1, help="multiply sessions and focus groups (benchmarks)"
+    )
+    m.add_argument(
+        "--force", action="store_true", help="overwrite the data set files in a non-empty folder"
+    )
     m.set_defaults(func=cmd_make_example)
 
     c = sub.add_parser("codebook", help="check, export or import a codebook")
@@ -139,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--to", metavar="OUT")
     c.set_defaults(func=cmd_codebook)
 
-    f = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks on the example data")
+    f = sub.add_parser(
+        "refresh-notebooks", help="re-execute the committed notebooks on the example data"
+    )
     f.set_defaults(func=cmd_refresh)
 
     s = sub.add_parser("scan", help="scan files or folders for personal data")

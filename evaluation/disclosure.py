@@ -62,7 +62,9 @@ def cell_bounds(full: np.ndarray, mask: np.ndarray, min_count: int) -> np.ndarra
     pos = {cell: k for k, cell in enumerate(idx)}
     n_r, n_c = full.shape
     A, b = [], []
-    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [[(i, j) for i in range(n_r)] for j in range(n_c)]
+    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
+        [(i, j) for i in range(n_r)] for j in range(n_c)
+    ]
     for line in lines:  # sum of the first cells = the last (the total)
         coef = np.zeros(len(idx))
         rhs = 0.0
@@ -78,13 +80,19 @@ def cell_bounds(full: np.ndarray, mask: np.ndarray, min_count: int) -> np.ndarra
     body = (slice(0, n_r - 1), slice(0, n_c - 1))
     is_body = np.zeros_like(mask)
     is_body[body] = True
-    bounds = [(1, min_count - 1) if is_body[c] and 0 < full[c] < min_count else (0, None) for c in idx]
+    bounds = [
+        (1, min_count - 1) if is_body[c] and 0 < full[c] < min_count else (0, None) for c in idx
+    ]
     out = np.zeros((len(idx), 2))
     for k in range(len(idx)):
         cvec = np.zeros(len(idx))
         cvec[k] = 1.0
-        lo = linprog(cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs")
-        hi = linprog(-cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs")
+        lo = linprog(
+            cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs"
+        )
+        hi = linprog(
+            -cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs"
+        )
         out[k, 0] = lo.fun if lo.status == 0 else -np.inf
         out[k, 1] = -hi.fun if hi.status == 0 else np.inf
     return out
@@ -113,7 +121,9 @@ def suppression_mask(values: np.ndarray, min_count: int = 5, margins: bool = Tru
     mask[: n_r - 1, : n_c - 1] = primary
     if not primary.any():
         return mask
-    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [[(i, j) for i in range(n_r)] for j in range(n_c)]
+    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
+        [(i, j) for i in range(n_r)] for j in range(n_c)
+    ]
 
     def add_partner(line) -> bool:
         """Suppress one more cell of a line: smallest non-zero cell, else its total, else a zero."""
@@ -197,12 +207,18 @@ def suppress_small_counts(
     mask = suppression_mask(values, min_count=min_count, margins=margins)
     full = _with_margins(values) if margins else values
     n_r, n_c = values.shape
-    out = pd.DataFrame(index=[*frame.index, total_label] if margins else list(frame.index), columns=[*frame.columns, total_label] if margins else list(frame.columns), dtype=object)
+    out = pd.DataFrame(
+        index=[*frame.index, total_label] if margins else list(frame.index),
+        columns=[*frame.columns, total_label] if margins else list(frame.columns),
+        dtype=object,
+    )
     for i in range(full.shape[0]):
         for j in range(full.shape[1]):
             v = full[i, j]
             if mask[i, j]:
-                out.iat[i, j] = f"<{min_count}" if (i < n_r and j < n_c and 0 < v < min_count) else SECONDARY
+                out.iat[i, j] = (
+                    f"<{min_count}" if (i < n_r and j < n_c and 0 < v < min_count) else SECONDARY
+                )
             else:
                 out.iat[i, j] = int(v)
     out.index.name, out.columns.name = frame.index.name, frame.columns.name
@@ -221,7 +237,9 @@ class Leak:
     hint: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.location}: {self.rule}" + (f" ({self.hint})" if self.hint else "")
+        return f"{self.file}: {self.location}: {self.rule}" + (
+            f" ({self.hint})" if self.hint else ""
+        )
 
 
 def luhn_ok(digits: str) -> bool:
@@ -242,7 +260,9 @@ def luhn_ok(digits: str) -> bool:
 
 
 _PNR = re.compile(r"(?<![\d\w])(?:(19|20)(\d{6})(-?)|(\d{6})([-+]))(\d{4})(?![\d])")
-_PHONE = re.compile(r"(?<![\w.,+/:-])(?:\+46[\s-]?|0046[\s-]?|0)(?:7[02369]|8|[1-9]\d)[\s-]?(?:\d[\s-]?){5,7}\d(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\w.,+/:-])(?:\+46[\s-]?|0046[\s-]?|0)(?:7[02369]|8|[1-9]\d)[\s-]?(?:\d[\s-]?){5,7}\d(?!\d)"
+)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
@@ -254,7 +274,9 @@ def _valid_date(yymmdd: str) -> bool:
 
 
 def _mask(s: str) -> str:
-    return " ".join(w[0] + "*" * max(len(w) - 2, 1) + (w[-1] if len(w) > 1 else "") for w in s.split())
+    return " ".join(
+        w[0] + "*" * max(len(w) - 2, 1) + (w[-1] if len(w) > 1 else "") for w in s.split()
+    )
 
 
 def _find(text: str, identifiers: Sequence[str]) -> list[tuple[int, str, str]]:
@@ -284,7 +306,7 @@ def _find(text: str, identifiers: Sequence[str]) -> list[tuple[int, str, str]]:
 def _strip_html(text: str) -> str:
     text = re.sub(r"<style.*?</style>", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
     text = re.sub(r"<script.*?</script>", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
-    return re.sub(r'data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+', "data:", text)
+    return re.sub(r"data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", "data:", text)
 
 
 def _texts(path: Path) -> Iterable[tuple[str, str]]:
@@ -300,7 +322,10 @@ def _texts(path: Path) -> Iterable[tuple[str, str]]:
                     yield f"cell {i} output {k}", str(out["text"])
                 for mime, val in out.get("data", {}).items():
                     if mime.startswith("text/") or mime == "application/json":
-                        yield f"cell {i} output {k} ({mime})", val if isinstance(val, str) else json.dumps(val, ensure_ascii=False)
+                        yield (
+                            f"cell {i} output {k} ({mime})",
+                            val if isinstance(val, str) else json.dumps(val, ensure_ascii=False),
+                        )
                 if "evalue" in out:
                     yield f"cell {i} error", out["evalue"]
     else:
@@ -323,7 +348,9 @@ def load_identifiers(identifiers: str | Path | Sequence[str] | None) -> list[str
     return [str(s).strip() for s in identifiers if str(s).strip()]
 
 
-def scan_for_leaks(paths: str | Path | Iterable[str | Path], identifiers: str | Path | Sequence[str] | None = None) -> list[Leak]:
+def scan_for_leaks(
+    paths: str | Path | Iterable[str | Path], identifiers: str | Path | Sequence[str] | None = None
+) -> list[Leak]:
     """Look through executed notebooks, HTML pages and results for personal data.
 
     Parameters
@@ -359,7 +386,11 @@ def scan_for_leaks(paths: str | Path | Iterable[str | Path], identifiers: str | 
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (".ipynb", ".html", ".htm", ".json", ".md", ".txt"))
+            files += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix in (".ipynb", ".html", ".htm", ".json", ".md", ".txt")
+            )
         elif p.is_file():
             files.append(p)
     leaks = []
@@ -388,7 +419,9 @@ def release_check(run_dir: str | Path, data_dir: str | Path | None = None) -> di
     for r in registers:
         ids += load_identifiers(r)
     run_dir = Path(run_dir)
-    targets = [p for p in run_dir.iterdir() if p.suffix in (".ipynb", ".html") and p.name != "index.html"]
+    targets = [
+        p for p in run_dir.iterdir() if p.suffix in (".ipynb", ".html") and p.name != "index.html"
+    ]
     if (run_dir / "results").is_dir():
         targets.append(run_dir / "results")
     leaks = scan_for_leaks(targets, ids)

@@ -171,7 +171,14 @@ class NotebookError(EvaluationError):
         where = f"cell {cell}" if cell is not None else "start-up"
         if exec_count is not None:
             where += f" (execution count [{exec_count}])"
-        first = next((ln.strip() for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
+        first = next(
+            (
+                ln.strip()
+                for ln in source.splitlines()
+                if ln.strip() and not ln.strip().startswith("#")
+            ),
+            "",
+        )
         code = f"\n  the cell starts: {first[:120]}" if first else ""
         super().__init__(
             f"notebook {notebook} failed in {where}: {ename}: {evalue}{code}\n"

@@ -48,9 +48,22 @@ __all__ = [
 ]
 
 KEY_PACKAGES = (
-    "sergel-eval", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib",
-    "papermill", "nbconvert", "nbformat", "nbval", "ipykernel", "jupyter_client", "pyyaml",
-    "pandera", "krippendorff",
+    "sergel-eval",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "seaborn",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbval",
+    "ipykernel",
+    "jupyter_client",
+    "pyyaml",
+    "pandera",
+    "krippendorff",
 )
 KERNEL = "python3"
 
@@ -63,9 +76,9 @@ def discover_notebooks(folder: str | Path | None = None) -> list[Path]:
 
 def declared_parameters(path: str | Path) -> dict[str, Any]:
     """The parameters a notebook declares and their defaults (papermill's inspection)."""
-    import papermill
-
     import ast
+
+    import papermill
 
     info = papermill.inspect_notebook(str(path))
     out = {}
@@ -86,14 +99,16 @@ def select(notebooks: Sequence[Path], only: Iterable[str] | None) -> list[Path]:
     by_stem = {p.stem: p for p in notebooks}
     unknown = sorted(w for w in wanted if w not in by_stem)
     if unknown:
-        raise ParameterError(f"--only: no notebook {', '.join(unknown)}; the notebooks are: {', '.join(by_stem)}")
+        raise ParameterError(
+            f"--only: no notebook {', '.join(unknown)}; the notebooks are: {', '.join(by_stem)}"
+        )
     return [p for p in notebooks if p.stem in wanted]
 
 
-def new_run_dir(reports: Path, now: datetime | None = None) -> Path:
-    """Create and return a fresh ``reports/YYYYMMDD-HHMMSS[-N]`` folder."""
+def new_run_dir(reports: Path, now: datetime | None = None, prefix: str = "") -> Path:
+    """Create and return a fresh ``reports/[prefix]YYYYMMDD-HHMMSS[-N]`` folder."""
     reports.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = prefix + (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     n = 1
     while True:
         cand = reports / (stamp if n == 1 else f"{stamp}-{n}")
@@ -107,7 +122,9 @@ def new_run_dir(reports: Path, now: datetime | None = None) -> Path:
 def _prepare_output(output: str | Path) -> Path:
     out = Path(output).resolve()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ParameterError(f"--output {output}: exists and is not empty; give a new or empty folder")
+        raise ParameterError(
+            f"--output {output}: exists and is not empty; give a new or empty folder"
+        )
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -154,7 +171,9 @@ def _file_entry(path: str | Path, root: Path) -> dict[str, Any]:
     return {"path": shown, "sha256": provenance.sha256(p), "bytes": p.stat().st_size}
 
 
-def _execute(nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: int = 120, retries: int = 2):
+def _execute(
+    nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: int = 120, retries: int = 2
+):
     """papermill.execute_notebook with retries of a kernel that did not start (papermill #511)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -162,8 +181,14 @@ def _execute(nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: in
     for attempt in range(retries + 1):
         try:
             return papermill.execute_notebook(
-                str(nb), str(out), parameters=parameters, kernel_name=KERNEL, cwd=str(cwd),
-                progress_bar=False, start_timeout=start_timeout, log_output=False,
+                str(nb),
+                str(out),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(cwd),
+                progress_bar=False,
+                start_timeout=start_timeout,
+                log_output=False,
             )
         except PapermillExecutionError:
             raise
@@ -171,6 +196,23 @@ def _execute(nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: in
             if attempt == retries or "kernel" not in str(exc).lower():
                 raise
             time.sleep(1 + attempt)
+
+
+def _notebook_error(nb: Path, out_nb: Path, exc: Exception) -> NotebookError:
+    """A NotebookError naming the notebook, the cell (as in the source), the error and the kept copy."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return NotebookError(
+            nb.name,
+            str(out_nb),
+            cell=_source_cell_index(out_nb, exc.cell_index),
+            exec_count=exc.exec_count,
+            ename=exc.ename,
+            evalue=exc.evalue,
+            source=exc.source,
+        )
+    return NotebookError(nb.name, str(out_nb), ename=type(exc).__name__, evalue=str(exc)[:2000])
 
 
 def _source_cell_index(executed: Path, index: int) -> int:
@@ -182,8 +224,14 @@ def _source_cell_index(executed: Path, index: int) -> int:
     except (OSError, ValueError):
         return index
     # papermill's error markers are added after the failure; the index refers to the notebook without them
-    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
-    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+    ]
+    injected = [
+        i
+        for i, c in enumerate(cells)
+        if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     return index - sum(1 for i in injected if i < index)
 
 
@@ -268,7 +316,8 @@ def run(
         "git": _git_info(root),
         "parameters": params,
         "data_dir": params.get("data_dir"),
-        "synthetic": bool(params.get("data_dir")) and (Path(params["data_dir"]) / "SYNTHETIC").exists(),
+        "synthetic": bool(params.get("data_dir"))
+        and (Path(params["data_dir"]) / "SYNTHETIC").exists(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "executable": sys.executable,
@@ -276,7 +325,11 @@ def run(
         "notebooks": [],
         "inputs": [],
     }
-    param_files = [p for p in (defaults_file, Path(params_file) if params_file else None) if p and Path(p).exists()]
+    param_files = [
+        p
+        for p in (defaults_file, Path(params_file) if params_file else None)
+        if p and Path(p).exists()
+    ]
     result = RunResult(run_dir, manifest)
     say(f"run folder: {run_dir}")
     for i, nb in enumerate(chosen, start=1):
@@ -284,7 +337,12 @@ def run(
         if "run_dir" in declared[nb.stem]:
             nb_params["run_dir"] = str(run_dir)
         out_nb = run_dir / nb.name
-        entry: dict[str, Any] = {"name": nb.stem, "notebook": str(out_nb), "parameters": nb_params, "status": "running"}
+        entry: dict[str, Any] = {
+            "name": nb.stem,
+            "notebook": str(out_nb),
+            "parameters": nb_params,
+            "status": "running",
+        }
         manifest["notebooks"].append(entry)
         say(f"[{i}/{len(chosen)}] {nb.stem} ...")
         t0 = time.perf_counter()
@@ -293,14 +351,14 @@ def run(
             _execute(nb, out_nb, nb_params, nb_dir)
             entry["status"] = "ok"
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
-            from papermill.exceptions import PapermillExecutionError
-
             entry["status"] = "failed"
-            if isinstance(exc, PapermillExecutionError):
-                err = NotebookError(nb.name, str(out_nb), cell=_source_cell_index(out_nb, exc.cell_index), exec_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue, source=exc.source)
-            else:
-                err = NotebookError(nb.name, str(out_nb), ename=type(exc).__name__, evalue=str(exc))
-            entry["error"] = {"cell": err.cell, "exec_count": err.exec_count, "ename": err.ename, "evalue": err.evalue}
+            err = _notebook_error(nb, out_nb, exc)
+            entry["error"] = {
+                "cell": err.cell,
+                "exec_count": err.exec_count,
+                "ename": err.ename,
+                "evalue": err.evalue,
+            }
             result.failed.append(nb.stem)
             result.error = result.error or err
         entry["seconds"] = round(time.perf_counter() - t0, 2)
@@ -318,7 +376,9 @@ def run(
             html_path = run_dir / f"{nb.stem}.html"
             from .report import render_html
 
-            banner = "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
+            banner = (
+                "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
+            )
             render_html(out_nb, html_path, banner=banner)
             entry["html"] = html_path.name
             say(f"      ok ({entry['seconds']:.1f} s)")
@@ -347,7 +407,9 @@ def run(
     synth = run_dir / "results" / "04_synthesis.json"
     if synth.exists():
         summary = json.loads(synth.read_text(encoding="utf-8")).get("summary")
-    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (run_dir / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     from .report import write_index
 
     write_index(run_dir, manifest, summary)
@@ -356,7 +418,9 @@ def run(
     return result
 
 
-def refresh_notebooks(notebooks_dir: str | Path | None = None, progress: Callable[[str], None] | None = print) -> list[Path]:
+def refresh_notebooks(
+    notebooks_dir: str | Path | None = None, progress: Callable[[str], None] | None = print
+) -> list[Path]:
     """Re-execute the committed notebooks in place on their defaults (the example data).
 
     Used by ``make notebooks``: the committed outputs are those of a run on
@@ -368,13 +432,16 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, progress: Callabl
     say = progress or (lambda s: None)
     nb_dir = Path(notebooks_dir) if notebooks_dir else project_root() / NOTEBOOKS
     done = []
+    scratch = new_run_dir(
+        project_root() / REPORTS, prefix="refresh-"
+    )  # executed copies; a failed one stays here
     for nb in discover_notebooks(nb_dir):
         say(f"refreshing {nb.name} ...")
-        tmp = nb.with_suffix(".refresh.ipynb")
+        tmp = scratch / nb.name
         try:
             _execute(nb, tmp, {}, nb_dir)
         except Exception as exc:
-            raise NotebookError(nb.name, str(tmp), ename=type(exc).__name__, evalue=str(exc)[:2000]) from None
+            raise _notebook_error(nb, tmp, exc) from None
         node = nbformat.read(str(tmp), as_version=4)
         node.metadata.pop("papermill", None)
         for cell in node.cells:
@@ -383,4 +450,5 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, progress: Callabl
         nbformat.write(node, str(nb))
         tmp.unlink()
         done.append(nb)
+    scratch.rmdir()
     return done

@@ -14,30 +14,85 @@ def set_theme(context: str = "notebook") -> None:
     import seaborn as sns
 
     sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font_scale=1.0)
-    mpl.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold", "axes.titlesize": 12, "figure.figsize": (9, 4.5), "svg.hashsalt": "sergel"})
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "figure.figsize": (9, 4.5),
+            "svg.hashsalt": "sergel",
+        }
+    )
 
 
 #: Human labels of codes, in Swedish (sv) and English (en).
 LABELS = {
     "sv": {
-        "none": "ingen aktivering", "art": "konst", "event": "evenemang", "park": "tillfällig park", "activated": "aktivering",
-        "female": "flickor", "male": "pojkar", "unknown": "okänt", "staying": "vistas", "passing": "passerar",
-        "morning": "förmiddag", "afternoon": "eftermiddag", "evening": "kväll",
-        "polis": "polis", "ungdomsjour": "Ungdomsjouren", "faltassistent": "fältassistent", "ordningsvakt": "ordningsvakt", "other": "annan",
-        "violence": "våldsbrott", "robbery": "rån", "drug_offences": "narkotikabrott", "theft": "stöld",
-        "sergels_torg": "Sergels torg", "norrmalm": "Norrmalm", "stockholm": "Stockholm", "odenplan": "Odenplan", "klara": "Klara",
-        "safe_evening": "trygg på kvällen", "safe_daytime": "trygg dagtid",
-        "drug_sale": "narkotikaförsäljning", "drug_use": "narkotikabruk",
+        "none": "ingen aktivering",
+        "art": "konst",
+        "event": "evenemang",
+        "park": "tillfällig park",
+        "activated": "aktivering",
+        "female": "flickor",
+        "male": "pojkar",
+        "unknown": "okänt",
+        "staying": "vistas",
+        "passing": "passerar",
+        "morning": "förmiddag",
+        "afternoon": "eftermiddag",
+        "evening": "kväll",
+        "polis": "polis",
+        "ungdomsjour": "Ungdomsjouren",
+        "faltassistent": "fältassistent",
+        "ordningsvakt": "ordningsvakt",
+        "other": "annan",
+        "violence": "våldsbrott",
+        "robbery": "rån",
+        "drug_offences": "narkotikabrott",
+        "theft": "stöld",
+        "sergels_torg": "Sergels torg",
+        "norrmalm": "Norrmalm",
+        "stockholm": "Stockholm",
+        "odenplan": "Odenplan",
+        "klara": "Klara",
+        "safe_evening": "trygg på kvällen",
+        "safe_daytime": "trygg dagtid",
+        "drug_sale": "narkotikaförsäljning",
+        "drug_use": "narkotikabruk",
     },
     "en": {
-        "none": "no activation", "art": "art", "event": "event", "park": "temporary park", "activated": "activation",
-        "female": "girls", "male": "boys", "unknown": "unknown", "staying": "staying", "passing": "passing",
-        "morning": "morning", "afternoon": "afternoon", "evening": "evening",
-        "polis": "police", "ungdomsjour": "Ungdomsjouren", "faltassistent": "field assistant", "ordningsvakt": "security guard", "other": "other",
-        "violence": "violent crime", "robbery": "robbery", "drug_offences": "drug offences", "theft": "theft",
-        "sergels_torg": "Sergels torg", "norrmalm": "Norrmalm", "stockholm": "Stockholm", "odenplan": "Odenplan", "klara": "Klara",
-        "safe_evening": "safe in the evening", "safe_daytime": "safe in daytime",
-        "drug_sale": "drug sales", "drug_use": "drug use",
+        "none": "no activation",
+        "art": "art",
+        "event": "event",
+        "park": "temporary park",
+        "activated": "activation",
+        "female": "girls",
+        "male": "boys",
+        "unknown": "unknown",
+        "staying": "staying",
+        "passing": "passing",
+        "morning": "morning",
+        "afternoon": "afternoon",
+        "evening": "evening",
+        "polis": "police",
+        "ungdomsjour": "Ungdomsjouren",
+        "faltassistent": "field assistant",
+        "ordningsvakt": "security guard",
+        "other": "other",
+        "violence": "violent crime",
+        "robbery": "robbery",
+        "drug_offences": "drug offences",
+        "theft": "theft",
+        "sergels_torg": "Sergels torg",
+        "norrmalm": "Norrmalm",
+        "stockholm": "Stockholm",
+        "odenplan": "Odenplan",
+        "klara": "Klara",
+        "safe_evening": "safe in the evening",
+        "safe_daytime": "safe in daytime",
+        "drug_sale": "drug sales",
+        "drug_use": "drug use",
     },
 }
 
@@ -59,7 +114,15 @@ def _ax(ax, figsize=(9, 4.5)):
     return ax
 
 
-def rate_plot(table, x: str, hue: str | None = None, ylabel: str = "per hour", title: str | None = None, language: str = "sv", ax=None):
+def rate_plot(
+    table,
+    x: str,
+    hue: str | None = None,
+    ylabel: str = "per hour",
+    title: str | None = None,
+    language: str = "sv",
+    ax=None,
+):
     """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``)."""
     import numpy as np
 
@@ -69,7 +132,19 @@ def rate_plot(table, x: str, hue: str | None = None, ylabel: str = "per hour", t
     width = 0.8 / max(len(groups), 1)
     for k, (h, g) in enumerate(groups):
         pos = np.array([xs.index(v) for v in g[x]]) + (k - (len(groups) - 1) / 2) * width
-        ax.errorbar(pos, g["rate"], yerr=[g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]], fmt="o", capsize=4, color=PALETTE[k % len(PALETTE)], label=None if h is None else label(h, language) if not isinstance(h, (int, np.integer)) else (label("activated", language) if h else label("none", language)))
+        ax.errorbar(
+            pos,
+            g["rate"],
+            yerr=[g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]],
+            fmt="o",
+            capsize=4,
+            color=PALETTE[k % len(PALETTE)],
+            label=None
+            if h is None
+            else label(h, language)
+            if not isinstance(h, (int, np.integer))
+            else (label("activated", language) if h else label("none", language)),
+        )
     ax.set_xticks(range(len(xs)), [label(v, language) for v in xs])
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
@@ -80,12 +155,28 @@ def rate_plot(table, x: str, hue: str | None = None, ylabel: str = "per hour", t
     return ax
 
 
-def heatmap(matrix, title: str | None = None, fmt: str = ".0f", cmap: str = "Blues", cbar_label: str = "", ax=None, figsize=(9, 6)):
+def heatmap(
+    matrix,
+    title: str | None = None,
+    fmt: str = ".0f",
+    cmap: str = "Blues",
+    cbar_label: str = "",
+    ax=None,
+    figsize=(9, 6),
+):
     """A labelled heatmap of a DataFrame (rows x columns)."""
     import seaborn as sns
 
     ax = _ax(ax, figsize)
-    sns.heatmap(matrix, annot=True, fmt=fmt, cmap=cmap, linewidths=0.5, cbar_kws={"label": cbar_label}, ax=ax)
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt=fmt,
+        cmap=cmap,
+        linewidths=0.5,
+        cbar_kws={"label": cbar_label},
+        ax=ax,
+    )
     if title:
         ax.set_title(title)
     ax.set_xlabel("")
@@ -103,14 +194,112 @@ def timeline(calendar, sessions=None, title: str | None = None, language: str = 
     for i, kind in enumerate(kinds):
         rows = calendar[calendar["kind"] == kind]
         for r in rows.itertuples():
-            ax.barh(i, (r.end - r.start).days + 1, left=r.start, height=0.6, color=PALETTE[i % len(PALETTE)], alpha=0.8)
-    labels = {"sv": {"pilot": "pilot", "art": "konst", "park": "park", "event": "evenemang", "policing": "polis/kamera", "sessions": "observationer"}, "en": {"pilot": "pilot", "art": "art", "park": "park", "event": "events", "policing": "policing/cameras", "sessions": "observations"}}[language if language in ("sv", "en") else "en"]
+            ax.barh(
+                i,
+                (r.end - r.start).days + 1,
+                left=r.start,
+                height=0.6,
+                color=PALETTE[i % len(PALETTE)],
+                alpha=0.8,
+            )
+    labels = {
+        "sv": {
+            "pilot": "pilot",
+            "art": "konst",
+            "park": "park",
+            "event": "evenemang",
+            "policing": "polis/kamera",
+            "sessions": "observationer",
+        },
+        "en": {
+            "pilot": "pilot",
+            "art": "art",
+            "park": "park",
+            "event": "events",
+            "policing": "policing/cameras",
+            "sessions": "observations",
+        },
+    }[language if language in ("sv", "en") else "en"]
     ticks = [labels[k] for k in kinds]
     if sessions is not None and len(sessions):
-        ax.scatter(pd.to_datetime(sessions["date"]), [len(kinds)] * len(sessions), marker="|", s=80, color="black")
+        ax.scatter(
+            pd.to_datetime(sessions["date"]),
+            [len(kinds)] * len(sessions),
+            marker="|",
+            s=80,
+            color="black",
+        )
         ticks.append(labels["sessions"])
     ax.set_yticks(range(len(ticks)), ticks)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     if title:
         ax.set_title(title)
+    return ax
+
+
+DIRECTION_COLOURS = {
+    "increase": "#EE6677",
+    "decrease": "#4477AA",
+    "unclear": "#DDDDDD",
+    "concern": "#CCBB44",
+    "context": "#EEEEEE",
+    "missing": "#FFFFFF",
+}
+
+
+def triangulation(evidence, title: str | None = None, ax=None):
+    """Questions x sources, each cell coloured and labelled by the source's direction.
+
+    ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`.
+    A cell with several findings shows them all (e.g. ``decrease / context``).
+    """
+    import textwrap
+
+    from matplotlib.patches import Rectangle
+
+    questions = list(dict.fromkeys(evidence["question"]))
+    sources = list(dict.fromkeys(evidence["source"]))
+    ax = _ax(ax, (10, 1 + 0.9 * len(questions)))
+    for i, q in enumerate(questions):
+        for j, s in enumerate(sources):
+            dirs = list(
+                dict.fromkeys(
+                    evidence.loc[
+                        (evidence["question"] == q) & (evidence["source"] == s), "direction"
+                    ]
+                )
+            ) or ["missing"]
+            main = next((d for d in dirs if d in ("increase", "decrease", "concern")), dirs[0])
+            ax.add_patch(
+                Rectangle(
+                    (j, i),
+                    1,
+                    1,
+                    facecolor=DIRECTION_COLOURS.get(main, "#FFFFFF"),
+                    edgecolor="white",
+                    lw=3,
+                )
+            )
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                " / ".join(dirs) if dirs != ["missing"] else "no data",
+                ha="center",
+                va="center",
+                fontsize=9,
+            )
+    ax.set_xlim(0, len(sources))
+    ax.set_ylim(len(questions), 0)
+    ax.set_xticks([j + 0.5 for j in range(len(sources))], sources)
+    ax.set_yticks(
+        [i + 0.5 for i in range(len(questions))],
+        ["\n".join(textwrap.wrap(q, 42)) for q in questions],
+    )
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.xaxis.tick_top()
+    if title:
+        ax.set_title(title, pad=28)
     return ax

@@ -13,10 +13,17 @@ import nbformat
 
 from . import provenance
 
-__all__ = ["write_results", "read_results", "render_html", "notebook_title", "write_index", "TEMPLATES"]
+__all__ = [
+    "write_results",
+    "read_results",
+    "render_html",
+    "notebook_title",
+    "write_index",
+    "TEMPLATES",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
-HIDDEN_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+HIDDEN_TAGS = {"remove-cell", "report-hide", "parameters", "injected-parameters"}
 
 
 def _clean(x: Any) -> Any:
@@ -48,7 +55,9 @@ def write_results(run_dir: str | Path | None, notebook: str, results: dict) -> P
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = dict(_clean(results))
     payload["inputs"] = provenance.files_read()
-    out.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
+    )
     return out
 
 
@@ -94,18 +103,23 @@ def _toc(body: str) -> str:
     for level, ident, inner in heads:
         text = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
         items.append(f'<li class="toc-h{level}"><a href="#{ident}">{text}</a></li>')
-    nav = '<nav class="sergel-toc"><strong>Innehåll / Contents</strong><ul>' + "".join(items) + "</ul></nav>"
+    nav = (
+        '<nav class="sergel-toc"><strong>Innehåll / Contents</strong><ul>'
+        + "".join(items)
+        + "</ul></nav>"
+    )
     m = re.search(r"</h1>", body)
     if not m:
         return body.replace("<main>", "<main>" + nav, 1)
-    return body[: m.end()] + nav + body[m.end():]
+    return body[: m.end()] + nav + body[m.end() :]
 
 
 def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None = None) -> Path:
     """Render an executed notebook to one self-contained HTML page, code hidden.
 
     Code cells' inputs and prompts are hidden, cells tagged ``remove-cell``,
-    ``parameters`` or ``injected-parameters`` are dropped, and so are stderr
+    ``report-hide`` (e.g. nbval's diagnostic cells), ``parameters`` or
+    ``injected-parameters`` are dropped, and so are stderr
     streams (warnings belong in the text of the notebook). Figures are inline
     base64 images; the template loads no script from the network. A table of
     contents built from the H2/H3 headings follows the title.
@@ -120,7 +134,11 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
         if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
             continue
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
         cells.append(cell)
     nb.cells = cells
     title, _ = notebook_title(nb)
@@ -131,12 +149,18 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(nb_path).stem}})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": title or Path(nb_path).stem}}
+    )
     body = _toc(body)
     top = '<div class="sergel-back"><a href="index.html">&larr; Rapportens startsida / report index</a></div>'
     if banner:
         top += f'<div class="sergel-banner">{html.escape(banner)}</div>'
-    body = body.replace("<main>", "<main>" + top, 1) if "<main>" in body else re.sub(r"(<body[^>]*>)", r"\1" + top, body, count=1)
+    body = (
+        body.replace("<main>", "<main>" + top, 1)
+        if "<main>" in body
+        else re.sub(r"(<body[^>]*>)", r"\1" + top, body, count=1)
+    )
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out
@@ -163,7 +187,11 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
     rows = []
     for nb in manifest.get("notebooks", []):
         status = nb.get("status", "")
-        link = f'<a href="{e(nb["html"])}">{e(nb.get("title") or nb["name"])}</a>' if nb.get("html") else e(nb.get("title") or nb["name"])
+        link = (
+            f'<a href="{e(nb["html"])}">{e(nb.get("title") or nb["name"])}</a>'
+            if nb.get("html")
+            else e(nb.get("title") or nb["name"])
+        )
         extra = ""
         if status == "failed":
             err = nb.get("error", {})
@@ -172,20 +200,34 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
             f"<tr><td>{link}<br><small>{e(nb.get('summary', ''))}</small>{extra}</td>"
             f'<td class="status-{e(status)}">{e(status)}</td><td>{nb.get("seconds", 0):.1f} s</td></tr>'
         )
-    params = "".join(f"<tr><td><code>{e(str(k))}</code></td><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>" for k, v in sorted(manifest.get("parameters", {}).items()))
+    params = "".join(
+        f"<tr><td><code>{e(str(k))}</code></td><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
+        for k, v in sorted(manifest.get("parameters", {}).items())
+    )
     inputs = manifest.get("inputs", [])
-    inp = "".join(f"<tr><td><code>{e(i['path'])}</code></td><td>{i['bytes']:,}</td><td><code>{e(i['sha256'][:16])}…</code></td></tr>" for i in inputs)
+    inp = "".join(
+        f"<tr><td><code>{e(i['path'])}</code></td><td>{i['bytes']:,}</td><td><code>{e(i['sha256'][:16])}…</code></td></tr>"
+        for i in inputs
+    )
     banners = []
     release = manifest.get("release")
     if release is not None and not release.get("releasable", False):
-        banners.append(f'<div class="banner notrelease">NOT FOR RELEASE — the leak scan found {len(release.get("leaks", []))} possible leak(s); see manifest.json.</div>')
+        banners.append(
+            f'<div class="banner notrelease">NOT FOR RELEASE — the leak scan found {len(release.get("leaks", []))} possible leak(s); see manifest.json.</div>'
+        )
     elif release is not None:
         banners.append('<div class="banner ok">Leak scan: nothing found (releasable).</div>')
     if manifest.get("synthetic"):
-        banners.append('<div class="banner synthetic">Syntetiska exempeldata / synthetic example data: the numbers illustrate the method and describe no real people or events.</div>')
+        banners.append(
+            '<div class="banner synthetic">Syntetiska exempeldata / synthetic example data: the numbers illustrate the method and describe no real people or events.</div>'
+        )
     summ = ""
     if summary:
-        summ = '<h2>Sammanfattning / Summary</h2><div class="summary">' + "".join(f"<p>{e(s)}</p>" for s in summary) + "</div>"
+        summ = (
+            '<h2>Sammanfattning / Summary</h2><div class="summary">'
+            + "".join(f"<p>{e(s)}</p>" for s in summary)
+            + "</div>"
+        )
     git = manifest.get("git", {})
     page = f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -236,5 +278,7 @@ def key_numbers(entries: dict[str, dict | None], digits: int = 3) -> str:
         if not e or e.get("estimate") is None:
             out.append(f"{name}: not available")
         else:
-            out.append(f"{name}: {e['estimate']:.{digits}f} ({e['ci_low']:.{digits}f}-{e['ci_high']:.{digits}f})")
+            out.append(
+                f"{name}: {e['estimate']:.{digits}f} ({e['ci_low']:.{digits}f}-{e['ci_high']:.{digits}f})"
+            )
     return "\n".join(out)

@@ -9,7 +9,35 @@ import pandas as pd
 
 from .plots import label
 
-__all__ = ["pretty", "fmt_ci"]
+__all__ = ["pretty", "fmt_ci", "fmt_p", "term_label"]
+
+
+def fmt_p(p) -> str:
+    """p-values as read in a report: ``<0.001``, else three decimals.
+
+    >>> fmt_p(3e-10), fmt_p(0.0412)
+    ('<0.001', '0.041')
+    """
+    if p is None or (isinstance(p, float) and np.isnan(p)):
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def term_label(term: str, language: str = "sv") -> str:
+    """A model term in words: ``C(zone)[T.plattan]`` -> ``zone: plattan``.
+
+    >>> term_label("C(zone)[T.plattan]"), term_label("activated", "en")
+    ('zone: plattan', 'activation')
+    """
+    import re
+
+    m = re.match(r"C\((\w+)\)\[T\.(.+)\]$", term)
+    if m:
+        return f"{label(m.group(1), language)}: {label(m.group(2), language)}"
+    m = re.match(r"(\w+)\[T\.(.+)\]$", term)
+    if m:
+        return f"{label(m.group(1), language)}: {label(m.group(2), language)}"
+    return label(term, language)
 
 
 def fmt_ci(est, lo, hi, digits: int = 2) -> str:
@@ -21,6 +49,13 @@ def fmt_ci(est, lo, hi, digits: int = 2) -> str:
     if est is None or (isinstance(est, float) and np.isnan(est)):
         return "–"
     return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def _number_format(nd: int, percent: bool):
+    def f(v):
+        return "–" if pd.isna(v) else f"{v:,.{nd}f}{' %' if percent else ''}".replace(",", "\u202f")
+
+    return f
 
 
 def pretty(
@@ -46,15 +81,23 @@ def pretty(
             d[c] = d[c].map(lambda v: label(v, language))
     fmts = {}
     for c in d.columns:
-        if pd.api.types.is_float_dtype(d[c]):
+        if c in ("p_value", "p"):
+            fmts[c] = fmt_p
+        elif pd.api.types.is_float_dtype(d[c]):
             nd = digits.get(c, 2) if isinstance(digits, Mapping) else digits
-            fmts[c] = (lambda nd, pc: (lambda v: "–" if pd.isna(v) else f"{v:,.{nd}f}{' %' if pc else ''}".replace(",", "\u202f")))(nd, c in percent)
+            fmts[c] = _number_format(nd, c in percent)
         elif pd.api.types.is_integer_dtype(d[c]):
             fmts[c] = lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "\u202f")
     if columns:
         d = d.rename(columns=dict(columns))
         fmts = {columns.get(k, k): v for k, v in fmts.items()}
+    text_cols = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
     sty = d.style.format(fmts, na_rep="–").hide(axis="index")
+    if text_cols:
+        sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
+        sty = sty.set_table_styles(
+            [{"selector": "th", "props": [("text-align", "left")]}], overwrite=False
+        )
     if caption:
         sty = sty.set_caption(caption)
     return sty

@@ -50,7 +50,12 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     mapping = loader.construct_mapping(node, deep=deep)
     out = LineDict(mapping)
     out.line = node.start_mark.line + 1
-    out.key_lines = {k: n.start_mark.line + 1 for n, _ in node.value for k in [loader.construct_object(n, deep=True)] if _hashable(k)}
+    out.key_lines = {
+        k: n.start_mark.line + 1
+        for n, _ in node.value
+        for k in [loader.construct_object(n, deep=True)]
+        if _hashable(k)
+    }
     return out
 
 
@@ -62,9 +67,7 @@ def _hashable(x) -> bool:
     return True
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml_text(text: str, file: str = "<yaml>") -> Any:

@@ -5,7 +5,10 @@ import pytest
 from evaluation.config import load_params, params_for, parse_override
 from evaluation.errors import ParameterError
 
-DECLARED = {"01": {"data_dir": "x", "seed": 1, "family": "auto"}, "03": {"data_dir": "x", "intervention": "2019-06", "run_dir": ""}}
+DECLARED = {
+    "01": {"data_dir": "x", "seed": 1, "family": "auto"},
+    "03": {"data_dir": "x", "intervention": "2019-06", "run_dir": ""},
+}
 
 
 @pytest.fixture
@@ -19,7 +22,12 @@ def test_layers_later_wins(defaults, tmp_path):
     user = tmp_path / "mine.yaml"
     user.write_text("seed: 2\nintervention: '2020-06'\n")
     params = load_params(defaults, user, ["seed=3", "family=negbin"], DECLARED)
-    assert params == {"data_dir": "data/example", "seed": 3, "family": "negbin", "intervention": "2020-06"}
+    assert params == {
+        "data_dir": "data/example",
+        "seed": 3,
+        "family": "negbin",
+        "intervention": "2020-06",
+    }
 
 
 def test_values_are_yaml_scalars():

@@ -9,7 +9,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from evaluation.disclosure import Leak, luhn_ok, scan_for_leaks, suppress_small_counts
 
-tables = st.integers(2, 4).flatmap(lambda r: st.integers(2, 4).flatmap(lambda c: st.lists(st.lists(st.integers(0, 30), min_size=c, max_size=c), min_size=r, max_size=r)))
+tables = st.integers(2, 4).flatmap(
+    lambda r: st.integers(2, 4).flatmap(
+        lambda c: st.lists(
+            st.lists(st.integers(0, 30), min_size=c, max_size=c), min_size=r, max_size=r
+        )
+    )
+)
 
 
 def integer_range(published: pd.DataFrame, min_count: int, k: int) -> tuple[float, float]:
@@ -21,7 +27,12 @@ def integer_range(published: pd.DataFrame, min_count: int, k: int) -> tuple[floa
     "x": any whole number >= 0).
     """
     pub = published.to_numpy()
-    hidden = [(i, j) for i in range(pub.shape[0]) for j in range(pub.shape[1]) if isinstance(pub[i, j], str)]
+    hidden = [
+        (i, j)
+        for i in range(pub.shape[0])
+        for j in range(pub.shape[1])
+        if isinstance(pub[i, j], str)
+    ]
     pos = {c: n for n, c in enumerate(hidden)}
     rows = [[(i, j) for j in range(pub.shape[1])] for i in range(pub.shape[0])]
     cols = [[(i, j) for i in range(pub.shape[0])] for j in range(pub.shape[1])]
@@ -44,7 +55,9 @@ def integer_range(published: pd.DataFrame, min_count: int, k: int) -> tuple[floa
     c[k] = 1
     out = []
     for sign in (1, -1):
-        res = milp(sign * c, constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lb, ub))
+        res = milp(
+            sign * c, constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lb, ub)
+        )
         assert res.success
         out.append(sign * res.fun)
     return out[0], out[1]
@@ -111,7 +124,10 @@ def _pnr_with_check(first9: str) -> str:
 PNR = _pnr_with_check("811218987")  # 10 digits, valid check digit
 
 
-@pytest.mark.parametrize("spelling", [f"{PNR[:6]}-{PNR[6:]}", f"{PNR[:6]}+{PNR[6:]}", f"19{PNR}", f"19{PNR[:6]}-{PNR[6:]}"])
+@pytest.mark.parametrize(
+    "spelling",
+    [f"{PNR[:6]}-{PNR[6:]}", f"{PNR[:6]}+{PNR[6:]}", f"19{PNR}", f"19{PNR[:6]}-{PNR[6:]}"],
+)
 def test_personnummer_spellings_found(tmp_path, spelling):
     (tmp_path / "a.html").write_text(f"<p>Hon har nummer {spelling} enligt akten.</p>")
     leaks = scan_for_leaks(tmp_path)
@@ -119,10 +135,21 @@ def test_personnummer_spellings_found(tmp_path, spelling):
     assert spelling not in str(leaks[0])
 
 
-@pytest.mark.parametrize("text", [
-    "2019-2023: 1200 crimes", "811218-9875", "19811218-9875", "period 2016-01 to 2023-12", "count 2022 1234",
-    "n = 1234567890", "rate 0.123456", "201912-2023", "session s0001 at 14:00-14:45", "2019-06-01,2019-09-30,pilot",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-2023: 1200 crimes",
+        "811218-9875",
+        "19811218-9875",
+        "period 2016-01 to 2023-12",
+        "count 2022 1234",
+        "n = 1234567890",
+        "rate 0.123456",
+        "201912-2023",
+        "session s0001 at 14:00-14:45",
+        "2019-06-01,2019-09-30,pilot",
+    ],
+)
 def test_not_flagged(tmp_path, text):
     (tmp_path / "a.html").write_text(f"<p>{text}</p>")
     assert scan_for_leaks(tmp_path) == []
@@ -132,13 +159,29 @@ def test_identifiers_phone_email_and_notebooks(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output("stream", name="stdout", text="Intervju med KARIN Lindqvist\n")])]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "x = 1",
+            outputs=[
+                nbformat.v4.new_output(
+                    "stream", name="stdout", text="Intervju med KARIN Lindqvist\n"
+                )
+            ],
+        )
+    ]
     nbformat.write(nb, tmp_path / "n.ipynb")
-    (tmp_path / "p.html").write_text("<p>Ring 070-123 45 67 eller 08-123 456 78, mejla anna.b@example.se</p><img src=\"data:image/png;base64,MDcwMTIzNDU2Nw==\">")
+    (tmp_path / "p.html").write_text(
+        '<p>Ring 070-123 45 67 eller 08-123 456 78, mejla anna.b@example.se</p><img src="data:image/png;base64,MDcwMTIzNDU2Nw==">'
+    )
     (tmp_path / "register.txt").write_text("# register\nKarin Lindqvist\n")
     leaks = scan_for_leaks([tmp_path / "n.ipynb", tmp_path / "p.html"], tmp_path / "register.txt")
     got = sorted((lk.rule, lk.location) for lk in leaks)
-    assert got == [("email", "line 1"), ("identifier", "cell 0 output 0"), ("phone", "line 1"), ("phone", "line 1")]
+    assert got == [
+        ("email", "line 1"),
+        ("identifier", "cell 0 output 0"),
+        ("phone", "line 1"),
+        ("phone", "line 1"),
+    ]
     assert all(isinstance(lk, Leak) and lk.file for lk in leaks)
     assert not any("Lindqvist" in str(lk) for lk in leaks)
 

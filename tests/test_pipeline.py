@@ -19,7 +19,14 @@ from .conftest import ROOT, tree_hashes
 def cli(*args, env=None, cwd=ROOT):
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "evaluation.cli", *args], capture_output=True, text=True, cwd=cwd, env=e, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "evaluation.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=e,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +35,19 @@ def one_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "r"
     before = tree_hashes(ROOT / "notebooks")
     data_before = tree_hashes(ROOT / "data" / "example")
-    latest = (ROOT / "reports" / "latest").resolve() if (ROOT / "reports" / "latest").exists() else None
-    res = cli("run", "--only", "00_data_quality", "01_site_observations.ipynb", "--output", str(out), "-p", "min_cell=10")
+    latest = (
+        (ROOT / "reports" / "latest").resolve() if (ROOT / "reports" / "latest").exists() else None
+    )
+    res = cli(
+        "run",
+        "--only",
+        "00_data_quality",
+        "01_site_observations.ipynb",
+        "--output",
+        str(out),
+        "-p",
+        "min_cell=10",
+    )
     return res, out, before, data_before, latest
 
 
@@ -40,24 +58,49 @@ def test_run_succeeds_and_writes_only_its_folder(one_run):
     assert "[1/2] 00_data_quality" in res.stdout and "[2/2] 01_site_observations" in res.stdout
     assert tree_hashes(ROOT / "notebooks") == before, "a run must never write into notebooks/"
     assert tree_hashes(ROOT / "data" / "example") == data_before, "inputs are never modified"
-    now = (ROOT / "reports" / "latest").resolve() if (ROOT / "reports" / "latest").exists() else None
+    now = (
+        (ROOT / "reports" / "latest").resolve() if (ROOT / "reports" / "latest").exists() else None
+    )
     assert now == latest, "--output runs do not move reports/latest"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["00_data_quality.ipynb", "00_data_quality.html", "01_site_observations.ipynb", "01_site_observations.html", "index.html", "manifest.json", "results"]
+        [
+            "00_data_quality.ipynb",
+            "00_data_quality.html",
+            "01_site_observations.ipynb",
+            "01_site_observations.html",
+            "index.html",
+            "manifest.json",
+            "results",
+        ]
     )
 
 
 def test_manifest_contents(one_run):
     _, out, *_ = one_run
     m = json.loads((out / "manifest.json").read_text())
-    assert set(m) >= {"run_id", "started", "finished", "git", "parameters", "versions", "python", "notebooks", "inputs", "release"}
+    assert set(m) >= {
+        "run_id",
+        "started",
+        "finished",
+        "git",
+        "parameters",
+        "versions",
+        "python",
+        "notebooks",
+        "inputs",
+        "release",
+    }
     assert set(m["git"]) == {"commit", "dirty"}
     assert m["parameters"]["min_cell"] == 10 and m["parameters"]["family"] == "auto"
     nb = {n["name"]: n for n in m["notebooks"]}
     assert nb["01_site_observations"]["parameters"]["min_cell"] == 10
-    assert "min_cell" not in nb["00_data_quality"]["parameters"], "a notebook gets only the keys it declares"
+    assert "min_cell" not in nb["00_data_quality"]["parameters"], (
+        "a notebook gets only the keys it declares"
+    )
     assert nb["00_data_quality"]["parameters"]["run_dir"] == str(out)
-    assert all(n["status"] == "ok" and n["seconds"] > 0 and n["start"] and n["end"] for n in m["notebooks"])
+    assert all(
+        n["status"] == "ok" and n["seconds"] > 0 and n["start"] and n["end"] for n in m["notebooks"]
+    )
     paths = {i["path"] for i in m["inputs"]}
     assert "data/example/observations/counts.csv" in paths and "notebooks/params.yaml" in paths
     counts = next(i for i in m["inputs"] if i["path"] == "data/example/observations/counts.csv")
@@ -79,9 +122,15 @@ def test_results_json_contract(one_run):
 def test_html_is_self_contained_with_code_hidden(one_run):
     _, out, *_ = one_run
     html = (out / "01_site_observations.html").read_text()
-    assert not re.search(r'<script[^>]+src=', html) and not re.search(r'<link[^>]+href="https?:', html)
+    assert not re.search(r"<script[^>]+src=", html) and not re.search(
+        r'<link[^>]+href="https?:', html
+    )
     assert "https://cdn" not in html and "cdnjs" not in html
-    assert "hl-ipython3" not in html and "analyse_site(" not in html and "jp-CodeMirrorEditor" not in html.split("</style>")[-1], "code must be hidden"
+    assert (
+        "hl-ipython3" not in html
+        and "analyse_site(" not in html
+        and "jp-CodeMirrorEditor" not in html.split("</style>")[-1]
+    ), "code must be hidden"
     assert "<title>01 Site observations</title>" in html and 'class="sergel-toc"' in html
     assert "data:image/png;base64," in html
     index = (out / "index.html").read_text()
@@ -98,7 +147,10 @@ def test_existing_output_refused(tmp_path):
 def test_unknown_parameter_lists_declared():
     res = cli("run", "-p", "famly=poisson")
     assert res.returncode == 2
-    assert "famly (from -p)" in res.stderr and "family" in res.stderr.split("declared parameters are:")[1]
+    assert (
+        "famly (from -p)" in res.stderr
+        and "family" in res.stderr.split("declared parameters are:")[1]
+    )
 
 
 def test_unknown_notebook():
@@ -119,7 +171,11 @@ def failing_project(tmp_path):
         nbformat.v4.new_code_cell("raise ValueError('planted failure')"),
         nbformat.v4.new_code_cell("print('never')"),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, proj / "notebooks" / "00_fails.ipynb")
     (proj / "notebooks" / "params.yaml").write_text("x: 2\n")
     return proj
@@ -135,10 +191,15 @@ def test_failing_notebook(failing_project):
     partial = Path(m.group(1))
     assert partial.exists()
     nb = nbformat.read(partial, as_version=4)
-    assert any("before" in "".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells)
+    assert any(
+        "before" in "".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells
+    )
     run_dir = partial.parent
     man = json.loads((run_dir / "manifest.json").read_text())
-    assert man["notebooks"][0]["status"] == "failed" and man["notebooks"][0]["error"]["ename"] == "ValueError"
+    assert (
+        man["notebooks"][0]["status"] == "failed"
+        and man["notebooks"][0]["error"]["ename"] == "ValueError"
+    )
     assert tree_hashes(failing_project / "notebooks") == before
     assert (failing_project / "reports" / "latest").resolve() == run_dir.resolve()
 
@@ -150,7 +211,16 @@ def test_release_gate_names_the_leak(data_copy, tmp_path):
     text = text.replace("] UJ1: ", "] UJ1: Karin Lindqvist sa det, hennes nummer 811218-9876. ", 1)
     t.write_text(text, encoding="utf-8")
     out = tmp_path / "rel"
-    res = cli("run", "--release", "--only", "02_focus_groups", "--data", str(data_copy), "--output", str(out))
+    res = cli(
+        "run",
+        "--release",
+        "--only",
+        "02_focus_groups",
+        "--data",
+        str(data_copy),
+        "--output",
+        str(out),
+    )
     assert res.returncode == 1, res.stdout + res.stderr
     assert "NOT FOR RELEASE" in res.stdout and "02_focus_groups" in res.stdout
     assert "identifier" in res.stdout and "personnummer" in res.stdout

@@ -9,15 +9,25 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ModelError
-from ..stats import area_rates, difference_from_reference, interrupted_time_series, survey_proportions, survey_trend
+from ..stats import (
+    area_rates,
+    difference_from_reference,
+    interrupted_time_series,
+    survey_proportions,
+    survey_trend,
+)
 from ..stats.its import ITSResult, ITSWarning
 
 __all__ = ["CrimeAnalysis", "analyse_crime", "its_entry", "monthly_series"]
 
 
-def monthly_series(reported: pd.DataFrame, area: str, category: str, end: str | None = None) -> pd.DataFrame:
+def monthly_series(
+    reported: pd.DataFrame, area: str, category: str, end: str | None = None
+) -> pd.DataFrame:
     """One area's monthly counts of one category (``month``, ``count``), up to ``end`` (inclusive)."""
-    s = reported[(reported["area"] == area) & (reported["category"] == category)][["month", "area", "count"]]
+    s = reported[(reported["area"] == area) & (reported["category"] == category)][
+        ["month", "area", "count"]
+    ]
     if end:
         s = s[s["month"] <= pd.Period(end, freq="M").to_timestamp(how="end")]
     return s.sort_values("month").reset_index(drop=True)
@@ -27,9 +37,20 @@ def its_entry(res: ITSResult | None, error: str | None = None) -> dict:
     """Results-JSON entry of one ITS."""
     if res is None:
         return {"error": error}
-    out = {"family": res.family, "dispersion": res.checks["dispersion"], "ljung_box_p": res.checks["ljung_box_p"], "n_pre": res.checks["n_pre"], "n_post": res.checks["n_post"]}
+    out = {
+        "family": res.family,
+        "dispersion": res.checks["dispersion"],
+        "ljung_box_p": res.checks["ljung_box_p"],
+        "n_pre": res.checks["n_pre"],
+        "n_post": res.checks["n_post"],
+    }
     for name, row in res.effects.iterrows():
-        out[name] = {"estimate": float(row.rate_ratio), "ci_low": float(row.ci_low), "ci_high": float(row.ci_high), "p_value": float(row.p_value)}
+        out[name] = {
+            "estimate": float(row.rate_ratio),
+            "ci_low": float(row.ci_low),
+            "ci_high": float(row.ci_high),
+            "p_value": float(row.p_value),
+        }
     return out
 
 
@@ -63,7 +84,12 @@ def analyse_crime(
 ) -> CrimeAnalysis:
     """Run the crime and safety analyses on a dataset."""
     yearly, its, errors = {}, {}, {}
-    results: dict = {"area": area, "intervention": intervention, "its_end": its_end, "transition": transition}
+    results: dict = {
+        "area": area,
+        "intervention": intervention,
+        "its_end": its_end,
+        "transition": transition,
+    }
     co = pd.DataFrame(columns=["start", "end", "kind", "name"])
     if ds.calendar is not None:
         co = ds.calendar[ds.calendar["kind"] == "policing"].reset_index(drop=True)
@@ -74,26 +100,58 @@ def analyse_crime(
             series = monthly_series(rep, area, cat, its_end)
             key = (cat, None)
             try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", ITSWarning)
-                    its[key] = interrupted_time_series(series, "month", "count", intervention, family=family, seasonality=seasonality, transition=transition, hac_lags=hac_lags)
+                with (
+                    warnings.catch_warnings()
+                ):  # gaps are kept in res.warnings and shown in its summary
+                    warnings.simplefilter("ignore", ITSWarning)
+                    its[key] = interrupted_time_series(
+                        series,
+                        "month",
+                        "count",
+                        intervention,
+                        family=family,
+                        seasonality=seasonality,
+                        transition=transition,
+                        hac_lags=hac_lags,
+                    )
             except ModelError as exc:
                 its[key], errors[key] = None, str(exc)
             for comp in comparison_areas:
                 key = (cat, comp)
                 both = pd.concat([series, monthly_series(rep, comp, cat, its_end)])
                 try:
-                    its[key] = interrupted_time_series(both, "month", "count", intervention, family=family, seasonality=seasonality, transition=transition, hac_lags=hac_lags, group="area", control=comp)
+                    its[key] = interrupted_time_series(
+                        both,
+                        "month",
+                        "count",
+                        intervention,
+                        family=family,
+                        seasonality=seasonality,
+                        transition=transition,
+                        hac_lags=hac_lags,
+                        group="area",
+                        control=comp,
+                    )
                 except ModelError as exc:
                     its[key], errors[key] = None, str(exc)
-        results["its"] = {f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_entry(its[(cat, comp)], errors.get((cat, comp))) for cat, comp in its}
+        results["its"] = {
+            f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_entry(
+                its[(cat, comp)], errors.get((cat, comp))
+            )
+            for cat, comp in its
+        }
         results["per_hectare"] = {}
         for cat, t in yearly.items():
             last = t.iloc[-1]
             results["per_hectare"][cat] = {
-                "year": int(last.year), "count": int(last["count"]), "hectares": float(last.hectares), "per_hectare": float(last.per_hectare),
+                "year": int(last.year),
+                "count": int(last["count"]),
+                "hectares": float(last.hectares),
+                "per_hectare": float(last.per_hectare),
                 "change_total": None if pd.isna(last.change_total) else float(last.change_total),
-                "change_per_hectare": None if pd.isna(last.change_per_hectare) else float(last.change_per_hectare),
+                "change_per_hectare": None
+                if pd.isna(last.change_per_hectare)
+                else float(last.change_per_hectare),
                 "ci_low": None if pd.isna(last.chg_ci_low) else float(last.chg_ci_low),
                 "ci_high": None if pd.isna(last.chg_ci_high) else float(last.chg_ci_high),
             }
@@ -103,7 +161,18 @@ def analyse_crime(
         st = survey_trend(ds.survey, survey_item)
         if area in set(ds.survey["area"]) and survey_reference in set(ds.survey["area"]):
             sd = difference_from_reference(ds.survey, survey_item, area, survey_reference)
-        results["survey_trend"] = {r.area: {"odds_ratio": float(r.odds_ratio), "ci_low": float(r.ci_low), "ci_high": float(r.ci_high), "p_value": float(r.p_value), "years": r.years} for r in st.itertuples()}
+        results["survey_trend"] = {
+            r.area: {
+                "odds_ratio": float(r.odds_ratio),
+                "ci_low": float(r.ci_low),
+                "ci_high": float(r.ci_high),
+                "p_value": float(r.p_value),
+                "years": r.years,
+            }
+            for r in st.itertuples()
+        }
         results["survey_item"] = survey_item
-    results["co_interventions"] = [f"{r.name} ({r.start:%Y-%m-%d} to {r.end:%Y-%m-%d})" for r in co.itertuples()]
+    results["co_interventions"] = [
+        f"{r.name} ({r.start:%Y-%m-%d} to {r.end:%Y-%m-%d})" for r in co.itertuples()
+    ]
     return CrimeAnalysis(yearly, its, errors, co, sp, st, sd, results)

@@ -47,7 +47,12 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
     f, cb = ds.focus_groups, ds.codebook
     seg, cod = f["segments"], f["codings"]
     pc = primary_codings(cod)
-    roles = f["participants"].groupby("role").agg(participants=("participant", "size"), groups=("group", "nunique")).reset_index()
+    roles = (
+        f["participants"]
+        .groupby("role")
+        .agg(participants=("participant", "size"), groups=("group", "nunique"))
+        .reset_index()
+    )
     freq = code_frequencies(pc, seg, cb, language=language)
     by_role = code_by_role(pc, seg, cb)
     co = cooccurrence(pc, cb)
@@ -62,12 +67,36 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
         "participants": int(len(f["participants"])),
         "turns": int((seg["speaker"] != "MOD").sum()),
         "codings": int(len(cod)),
-        "double_coded_groups": sorted(cod.groupby("group")["coder"].nunique().loc[lambda s: s >= 2].index.tolist()),
-        "reliability_overall": None if overall.empty else {"krippendorff_alpha": float(overall["krippendorff_alpha"].iloc[0]), "cohen_kappa": float(overall["cohen_kappa"].iloc[0]), "n_units": int(overall["n_units"].iloc[0])},
-        "reliability_by_code": {r.code: {"krippendorff_alpha": None if pd.isna(r.krippendorff_alpha) else float(r.krippendorff_alpha), "flag": r.flag, "n_present": int(r.n_present)} for r in rel.itertuples() if r.level != "overall"},
-        "theme_share_of_turns": {r.code: float(r.share_of_turns) for r in freq.itertuples() if r.depth == 0},
+        "double_coded_groups": sorted(
+            cod.groupby("group")["coder"].nunique().loc[lambda s: s >= 2].index.tolist()
+        ),
+        "reliability_overall": None
+        if overall.empty
+        else {
+            "krippendorff_alpha": float(overall["krippendorff_alpha"].iloc[0]),
+            "cohen_kappa": float(overall["cohen_kappa"].iloc[0]),
+            "n_units": int(overall["n_units"].iloc[0]),
+        },
+        "reliability_by_code": {
+            r.code: {
+                "label": cb.codes[r.code].name(language),
+                "krippendorff_alpha": None
+                if pd.isna(r.krippendorff_alpha)
+                else float(r.krippendorff_alpha),
+                "flag": r.flag,
+                "n_present": int(r.n_present),
+            }
+            for r in rel.itertuples()
+            if r.level != "overall"
+        },
+        "theme_share_of_turns": {
+            r.code: float(r.share_of_turns) for r in freq.itertuples() if r.depth == 0
+        },
     }
     if mk:
         mrow = by_role[by_role["code"] == mk]
-        results["method_conflict"] = {"turns": int(freq.set_index("code").loc[mk, "segments"]), "share_by_role": {r.role: float(r.share) for r in mrow.itertuples()}}
+        results["method_conflict"] = {
+            "turns": int(freq.set_index("code").loc[mk, "segments"]),
+            "share_by_role": {r.role: float(r.share) for r in mrow.itertuples()},
+        }
     return FocusAnalysis(cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, results)

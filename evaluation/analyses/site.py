@@ -20,7 +20,15 @@ __all__ = ["SiteAnalysis", "analyse_site", "observer_agreement", "co_presence", 
 def effect_entry(res: RateRatioResult | None, term: str, n: int, error: str | None = None) -> dict:
     """The results-JSON entry of one rate ratio (contract of 01_site_observations.json)."""
     if res is None:
-        return {"estimate": None, "ci_low": None, "ci_high": None, "p_value": None, "family": None, "n_sessions": n, "error": error}
+        return {
+            "estimate": None,
+            "ci_low": None,
+            "ci_high": None,
+            "p_value": None,
+            "family": None,
+            "n_sessions": n,
+            "error": error,
+        }
     row = res.table.loc[term]
     return {
         "estimate": float(row.rate_ratio),
@@ -47,11 +55,24 @@ def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.9
     """
     d = per_session.assign(t=per_session["target_all"] > 0, s=per_session["drug_sale"] > 0)
     d["b"] = d["t"] & d["s"]
-    g = d.groupby(list(by), observed=True).agg(sessions=("session_id", "size"), with_target=("t", "sum"), with_sale=("s", "sum"), with_both=("b", "sum")).reset_index()
+    g = (
+        d.groupby(list(by), observed=True)
+        .agg(
+            sessions=("session_id", "size"),
+            with_target=("t", "sum"),
+            with_sale=("s", "sum"),
+            with_both=("b", "sum"),
+        )
+        .reset_index()
+    )
     lo, hi = wilson_ci(g["with_both"], g["sessions"], level)
     g["share_both"] = g["with_both"] / g["sessions"] * 100
     g["ci_low"], g["ci_high"] = lo * 100, hi * 100
-    g["sale_given_target"] = np.where(g["with_target"] > 0, g["with_both"] / g["with_target"].where(g["with_target"] > 0, 1) * 100, np.nan)
+    g["sale_given_target"] = np.where(
+        g["with_target"] > 0,
+        g["with_both"] / g["with_target"].where(g["with_target"] > 0, 1) * 100,
+        np.nan,
+    )
     return g
 
 
@@ -68,15 +89,33 @@ def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dic
 
     s = sessions[sessions.duplicated("pair", keep=False)].sort_values(["pair", "session_id"])
     rows = []
-    for name, filt in (("target group", target), ("everybody staying", {"activity": "staying"}), ("everybody", None)):
+    for name, filt in (
+        ("target group", target),
+        ("everybody staying", {"activity": "staying"}),
+        ("everybody", None),
+    ):
         tot = session_totals(counts, s, filt, "n")
         pairs = tot.groupby("pair")["n"].apply(list)
         pairs = pairs[pairs.map(len) == 2]
         if len(pairs) == 0:
-            rows.append({"measure": name, "n_pairs": 0, "krippendorff_alpha": np.nan, "mean_abs_diff": np.nan})
+            rows.append(
+                {
+                    "measure": name,
+                    "n_pairs": 0,
+                    "krippendorff_alpha": np.nan,
+                    "mean_abs_diff": np.nan,
+                }
+            )
             continue
         arr = np.array(pairs.tolist(), dtype=float).T
-        rows.append({"measure": name, "n_pairs": int(arr.shape[1]), "krippendorff_alpha": krippendorff_alpha(arr, "interval"), "mean_abs_diff": float(np.abs(arr[0] - arr[1]).mean())})
+        rows.append(
+            {
+                "measure": name,
+                "n_pairs": int(arr.shape[1]),
+                "krippendorff_alpha": krippendorff_alpha(arr, "interval"),
+                "mean_abs_diff": float(np.abs(arr[0] - arr[1]).mean()),
+            }
+        )
     return pd.DataFrame(rows, columns=["measure", "n_pairs", "krippendorff_alpha", "mean_abs_diff"])
 
 
@@ -122,16 +161,37 @@ def analyse_site(
     per["people"] = session_totals(o["counts"], s, None, "n")["n"].to_numpy()
     inc = o["incidents"]
     for kind in ("drug_sale", "drug_use", "outreach_contact"):
-        per[kind] = per["session_id"].map(inc[inc["kind"] == kind].groupby("session_id")["count"].sum()).fillna(0).astype(int)
+        per[kind] = (
+            per["session_id"]
+            .map(inc[inc["kind"] == kind].groupby("session_id")["count"].sum())
+            .fillna(0)
+            .astype(int)
+        )
     stay = {**target, "activity": "staying"}
     rates_activation = rate_table(o["counts"], s, by=["activation"], target=stay)
     rates_zone = rate_table(o["counts"], s, by=["zone", "activated"], target=stay)
     rates_daypart = rate_table(o["counts"], s, by=["daypart", "activated"], target=stay)
-    people = session_totals(o["counts"], s, stay, "n").pivot_table(index="zone", columns="activation", values="n", aggfunc="sum", fill_value=0)
+    people = session_totals(o["counts"], s, stay, "n").pivot_table(
+        index="zone", columns="activation", values="n", aggfunc="sum", fill_value=0
+    )
 
-    rhs = " + ".join(["activated", *[f"C({c})" if per[c].dtype == object or str(per[c].dtype) in ("category", "str", "string") else c for c in covariates]])
+    rhs = " + ".join(
+        [
+            "activated",
+            *[
+                f"C({c})"
+                if per[c].dtype == object or str(per[c].dtype) in ("category", "str", "string")
+                else c
+                for c in covariates
+            ],
+        ]
+    )
     models, errors, marginal = {}, {}, {}
-    for key, outcome in (("target_staying", "target_staying"), ("drug_sale", "drug_sale"), ("outreach_contact", "outreach_contact")):
+    for key, outcome in (
+        ("target_staying", "target_staying"),
+        ("drug_sale", "drug_sale"),
+        ("outreach_contact", "outreach_contact"),
+    ):
         try:
             res = rate_ratio_model(per, outcome, "minutes", rhs, family=family, cluster=cluster)
             models[key] = res
@@ -146,14 +206,48 @@ def analyse_site(
         "target": {"gender": target_gender, "age_band": target_age_band},
         "compared": {"activated": list(activation_states), "reference": "none"},
         "covariates": list(covariates),
-        "target_staying_rate_ratio": effect_entry(models.get("target_staying"), "activated", n, errors.get("target_staying")),
-        "drug_sale_rate_ratio": effect_entry(models.get("drug_sale"), "activated", n, errors.get("drug_sale")),
-        "outreach_contact_rate_ratio": effect_entry(models.get("outreach_contact"), "activated", n, errors.get("outreach_contact")),
+        "target_staying_rate_ratio": effect_entry(
+            models.get("target_staying"), "activated", n, errors.get("target_staying")
+        ),
+        "drug_sale_rate_ratio": effect_entry(
+            models.get("drug_sale"), "activated", n, errors.get("drug_sale")
+        ),
+        "outreach_contact_rate_ratio": effect_entry(
+            models.get("outreach_contact"), "activated", n, errors.get("outreach_contact")
+        ),
         "co_presence": {
-            str(r.activation): {"sessions": int(r.sessions), "share_both": float(r.share_both), "ci_low": float(r.ci_low), "ci_high": float(r.ci_high)} for r in cp_act.itertuples()
+            str(r.activation): {
+                "sessions": int(r.sessions),
+                "share_both": float(r.share_both),
+                "ci_low": float(r.ci_low),
+                "ci_high": float(r.ci_high),
+            }
+            for r in cp_act.itertuples()
         },
-        "observer_agreement": {str(r.measure): {"n_pairs": int(r.n_pairs), "krippendorff_alpha": None if pd.isna(r.krippendorff_alpha) else float(r.krippendorff_alpha)} for r in agreement.itertuples()},
+        "observer_agreement": {
+            str(r.measure): {
+                "n_pairs": int(r.n_pairs),
+                "krippendorff_alpha": None
+                if pd.isna(r.krippendorff_alpha)
+                else float(r.krippendorff_alpha),
+            }
+            for r in agreement.itertuples()
+        },
         "n_sessions": n,
         "observed_hours": float(per["minutes"].sum() / 60),
     }
-    return SiteAnalysis(per, target, rates_activation, rates_zone, rates_daypart, people, models, errors, marginal, cp_act, cp_zone, agreement, results)
+    return SiteAnalysis(
+        per,
+        target,
+        rates_activation,
+        rates_zone,
+        rates_daypart,
+        people,
+        models,
+        errors,
+        marginal,
+        cp_act,
+        cp_zone,
+        agreement,
+        results,
+    )

@@ -16,6 +16,7 @@ __all__ = [
     "code_frequencies",
     "code_by_role",
     "cooccurrence",
+    "cooccurrence_matrix",
     "exemplar_quotes",
     "saturation",
     "suggest_codings",
@@ -31,7 +32,9 @@ def primary_codings(codings: pd.DataFrame) -> pd.DataFrame:
     if codings.empty:
         return codings
     n = codings.groupby(["group", "coder"]).size().reset_index(name="n")
-    n = n.sort_values(["group", "n", "coder"], ascending=[True, False, True]).drop_duplicates("group")
+    n = n.sort_values(["group", "n", "coder"], ascending=[True, False, True]).drop_duplicates(
+        "group"
+    )
     keep = set(zip(n["group"], n["coder"], strict=True))
     mask = [(g, c) in keep for g, c in zip(codings["group"], codings["coder"], strict=True)]
     return codings[mask]
@@ -41,20 +44,35 @@ def _applied(codings: pd.DataFrame, codebook, rollup: bool) -> pd.DataFrame:
     """Unique (group, segment, code) rows, with parent themes added when ``rollup``."""
     c = codings[["group", "segment", "code"]].drop_duplicates()
     if rollup and codebook is not None:
-        extra = [(g, s, a) for g, s, code in c.itertuples(index=False) if code in codebook.codes for a in codebook.ancestors(code)]
-        c = pd.concat([c, pd.DataFrame(extra, columns=["group", "segment", "code"])]).drop_duplicates()
+        extra = [
+            (g, s, a)
+            for g, s, code in c.itertuples(index=False)
+            if code in codebook.codes
+            for a in codebook.ancestors(code)
+        ]
+        c = pd.concat(
+            [c, pd.DataFrame(extra, columns=["group", "segment", "code"])]
+        ).drop_duplicates()
     c = c.copy()
     c["segment"] = c["segment"].astype(int)
     return c
 
 
 def _turns(segments: pd.DataFrame) -> pd.DataFrame:
-    t = segments[segments["speaker"] != "MOD"][["group", "segment", "speaker", "role", "text"]].copy()
+    t = segments[segments["speaker"] != "MOD"][
+        ["group", "segment", "speaker", "role", "text"]
+    ].copy()
     t["segment"] = t["segment"].astype(int)
     return t
 
 
-def code_frequencies(codings: pd.DataFrame, segments: pd.DataFrame, codebook=None, rollup: bool = True, language: str = "sv") -> pd.DataFrame:
+def code_frequencies(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook=None,
+    rollup: bool = True,
+    language: str = "sv",
+) -> pd.DataFrame:
     """How often each code was applied.
 
     Parameters
@@ -74,18 +92,32 @@ def code_frequencies(codings: pd.DataFrame, segments: pd.DataFrame, codebook=Non
         ``groups``, ``participants``, ``share_of_turns`` (of all participant
         turns, %).
     """
-    a = _applied(codings, codebook, rollup).merge(_turns(segments), on=["group", "segment"], how="left")
+    a = _applied(codings, codebook, rollup).merge(
+        _turns(segments), on=["group", "segment"], how="left"
+    )
     n_turns = len(_turns(segments))
-    g = a.groupby("code").agg(segments=("segment", "size"), groups=("group", "nunique"), participants=("speaker", "nunique"))
+    g = a.groupby("code").agg(
+        segments=("segment", "size"),
+        groups=("group", "nunique"),
+        participants=("speaker", "nunique"),
+    )
     order = codebook.preorder() if codebook is not None else sorted(g.index)
     g = g.reindex(order).fillna(0).astype(int).reset_index().rename(columns={"index": "code"})
-    g["label"] = [codebook.codes[c].name(language) if codebook is not None else c for c in g["code"]]
+    g["label"] = [
+        codebook.codes[c].name(language) if codebook is not None else c for c in g["code"]
+    ]
     g["depth"] = [codebook.depth(c) if codebook is not None else 0 for c in g["code"]]
     g["share_of_turns"] = g["segments"] / max(n_turns, 1) * 100
     return g[["code", "label", "depth", "segments", "groups", "participants", "share_of_turns"]]
 
 
-def code_by_role(codings: pd.DataFrame, segments: pd.DataFrame, codebook=None, rollup: bool = True, top_level_only: bool = False) -> pd.DataFrame:
+def code_by_role(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook=None,
+    rollup: bool = True,
+    top_level_only: bool = False,
+) -> pd.DataFrame:
     """Code x role: turns with the code, and their share of each role's turns.
 
     Returns
@@ -100,7 +132,11 @@ def code_by_role(codings: pd.DataFrame, segments: pd.DataFrame, codebook=None, r
         a = a[a["code"].isin(codebook.roots())]
     counts = a.groupby(["code", "role"]).size().rename("segments")
     role_turns = turns.groupby("role").size().rename("role_turns")
-    codes = [c for c in (codebook.preorder() if codebook is not None else sorted(a["code"].unique())) if not top_level_only or codebook is None or c in codebook.roots()]
+    codes = [
+        c
+        for c in (codebook.preorder() if codebook is not None else sorted(a["code"].unique()))
+        if not top_level_only or codebook is None or c in codebook.roots()
+    ]
     idx = pd.MultiIndex.from_product([codes, sorted(role_turns.index)], names=["code", "role"])
     out = counts.reindex(idx, fill_value=0).reset_index()
     out["role_turns"] = out["role"].map(role_turns)
@@ -128,14 +164,30 @@ def cooccurrence(codings: pd.DataFrame, codebook=None, leaf_only: bool = True) -
     codes = sorted(sets, key=lambda c: pos.get(c, 1e9))
     rows = []
     for i, x in enumerate(codes):
-        for y in codes[i + 1:]:
+        for y in codes[i + 1 :]:
             both = len(sets[x] & sets[y])
             either = len(sets[x] | sets[y])
-            rows.append({"code_a": x, "code_b": y, "n_a": len(sets[x]), "n_b": len(sets[y]), "n_both": both, "jaccard": both / either if either else np.nan})
+            rows.append(
+                {
+                    "code_a": x,
+                    "code_b": y,
+                    "n_a": len(sets[x]),
+                    "n_b": len(sets[y]),
+                    "n_both": both,
+                    "jaccard": both / either if either else np.nan,
+                }
+            )
     return pd.DataFrame(rows, columns=["code_a", "code_b", "n_a", "n_b", "n_both", "jaccard"])
 
 
-def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, code: str, codebook=None, n: int = 3, max_chars: int = 300) -> pd.DataFrame:
+def exemplar_quotes(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    code: str,
+    codebook=None,
+    n: int = 3,
+    max_chars: int = 300,
+) -> pd.DataFrame:
     """Up to ``n`` quotes for a code (its sub-codes included), attributed by role and group only.
 
     The coded span is quoted when offsets are given, otherwise the whole
@@ -158,7 +210,7 @@ def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, code: str, co
 
     def quote(r):
         if has and pd.notna(r.start) and pd.notna(r.end):
-            q = r.text[int(r.start): int(r.end)]
+            q = r.text[int(r.start) : int(r.end)]
         else:
             q = r.text
         return q if len(q) <= max_chars else q[: max_chars - 1].rstrip() + "…"
@@ -167,7 +219,15 @@ def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, code: str, co
     m = m.drop_duplicates("quote")
     m["rank"] = m.groupby(["role"]).cumcount() * 100 + m.groupby("group").cumcount()
     m = m.sort_values(["rank", "group", "segment"]).head(n)
-    return pd.DataFrame({"code": code, "quote": m["quote"], "role": m["role"], "group": m["group"], "segment_id": m["segment_id"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "code": code,
+            "quote": m["quote"],
+            "role": m["role"],
+            "group": m["group"],
+            "segment_id": m["segment_id"],
+        }
+    ).reset_index(drop=True)
 
 
 def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
@@ -186,8 +246,20 @@ def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.Data
         codes = set(codings.loc[codings["group"] == g, "code"])
         new = sorted(codes - seen)
         seen |= codes
-        rows.append({"position": i, "group": g, "codes_in_group": len(codes), "new_codes": len(new), "cumulative_codes": len(seen), "new": ", ".join(new)})
-    return pd.DataFrame(rows, columns=["position", "group", "codes_in_group", "new_codes", "cumulative_codes", "new"])
+        rows.append(
+            {
+                "position": i,
+                "group": g,
+                "codes_in_group": len(codes),
+                "new_codes": len(new),
+                "cumulative_codes": len(seen),
+                "new": ", ".join(new),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["position", "group", "codes_in_group", "new_codes", "cumulative_codes", "new"],
+    )
 
 
 def suggest_codings(segments: pd.DataFrame, codebook) -> pd.DataFrame:
@@ -213,7 +285,10 @@ def suggest_codings(segments: pd.DataFrame, codebook) -> pd.DataFrame:
         for cid, kw, pat in pats:
             if cid not in found and pat.search(low):
                 found[cid] = kw
-        rows += [{"group": r.group, "segment": r.segment, "code": c, "keyword": k} for c, k in found.items()]
+        rows += [
+            {"group": r.group, "segment": r.segment, "code": c, "keyword": k}
+            for c, k in found.items()
+        ]
     return pd.DataFrame(rows, columns=["group", "segment", "code", "keyword"])
 
 
@@ -226,7 +301,14 @@ def suggestion_quality(suggestions: pd.DataFrame, codings: pd.DataFrame) -> pd.D
         ``code``, ``suggested``, ``human``, ``both``, ``precision``,
         ``recall``, ``f1``.
     """
-    s = set(zip(suggestions["group"], suggestions["segment"].astype(int), suggestions["code"], strict=True))
+    s = set(
+        zip(
+            suggestions["group"],
+            suggestions["segment"].astype(int),
+            suggestions["code"],
+            strict=True,
+        )
+    )
     h = set(zip(codings["group"], codings["segment"].astype(int), codings["code"], strict=True))
     codes = sorted({x[2] for x in s} | {x[2] for x in h})
     rows = []
@@ -237,5 +319,35 @@ def suggestion_quality(suggestions: pd.DataFrame, codings: pd.DataFrame) -> pd.D
         p = both / len(sc) if sc else np.nan
         r = both / len(hc) if hc else np.nan
         f = 2 * p * r / (p + r) if sc and hc and (p + r) > 0 else np.nan
-        rows.append({"code": c, "suggested": len(sc), "human": len(hc), "both": both, "precision": p, "recall": r, "f1": f})
-    return pd.DataFrame(rows, columns=["code", "suggested", "human", "both", "precision", "recall", "f1"])
+        rows.append(
+            {
+                "code": c,
+                "suggested": len(sc),
+                "human": len(hc),
+                "both": both,
+                "precision": p,
+                "recall": r,
+                "f1": f,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["code", "suggested", "human", "both", "precision", "recall", "f1"]
+    )
+
+
+def cooccurrence_matrix(
+    pairs: pd.DataFrame, codes: list[str], value: str = "jaccard"
+) -> pd.DataFrame:
+    """The long table of :func:`cooccurrence` as a symmetric codes x codes matrix.
+
+    Pairs that never occur are 0; the diagonal (a code with itself) is NaN.
+
+    >>> pairs = pd.DataFrame({"code_a": ["a"], "code_b": ["b"], "jaccard": [0.5]})
+    >>> cooccurrence_matrix(pairs, ["a", "b", "c"]).loc["b"].tolist()
+    [0.5, nan, 0.0]
+    """
+    m = pd.DataFrame(0.0, index=codes, columns=codes)
+    for a, b, v in zip(pairs["code_a"], pairs["code_b"], pairs[value], strict=True):
+        if a in m.index and b in m.index:
+            m.loc[a, b] = m.loc[b, a] = v
+    return m.mask(np.eye(len(codes), dtype=bool))

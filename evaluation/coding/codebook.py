@@ -31,8 +31,17 @@ from ..yamlio import LineDict, load_yaml_text
 __all__ = ["Code", "Codebook", "load_codebook", "CODE_FIELDS"]
 
 CODE_FIELDS = (
-    "id", "label", "definition", "include", "exclude", "examples", "keywords",
-    "children", "parent", "color", "codable",
+    "id",
+    "label",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "keywords",
+    "children",
+    "parent",
+    "color",
+    "codable",
 )
 HEADER_FIELDS = ("id", "title", "version", "language", "description")
 _ID_OK = "lower-case letters, digits and _ (snake_case), starting with a letter"
@@ -149,7 +158,23 @@ class Codebook:
                     "codable": c.codable,
                 }
             )
-        return pd.DataFrame(rows, columns=["id", "parent", "depth", "path", "label_sv", "label_en", "definition", "include", "exclude", "examples", "keywords", "codable"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "id",
+                "parent",
+                "depth",
+                "path",
+                "label_sv",
+                "label_en",
+                "definition",
+                "include",
+                "exclude",
+                "examples",
+                "keywords",
+                "codable",
+            ],
+        )
 
     def to_dict(self) -> dict:
         """The YAML structure (nested ``children``), for :meth:`write_yaml`."""
@@ -172,7 +197,12 @@ class Codebook:
                 d["children"] = [node(ch) for ch in c.children]
             return d
 
-        head = {"id": self.id, "title": self.title, "version": self.version, "language": self.language}
+        head = {
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "language": self.language,
+        }
         if self.description:
             head["description"] = self.description
         return {"codebook": head, "codes": [node(r) for r in self.roots()]}
@@ -181,7 +211,8 @@ class Codebook:
         import yaml
 
         Path(path).write_text(
-            yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+            yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100),
+            encoding="utf-8",
         )
 
 
@@ -198,11 +229,18 @@ def _from_mapping(data, file: str) -> Codebook:
         problems.append(Problem(file, line, col, msg, exp))
 
     if not isinstance(data, dict) or "codes" not in data:
-        raise CodebookError([Problem(file, None, None, "no 'codes' list", "a mapping with 'codebook' and 'codes'")])
+        raise CodebookError(
+            [Problem(file, None, None, "no 'codes' list", "a mapping with 'codebook' and 'codes'")]
+        )
     head = data.get("codebook") or {}
     hl = getattr(head, "key_lines", {})
     if not isinstance(head, dict):
-        err(getattr(data, "key_lines", {}).get("codebook"), "codebook", "not a mapping", "codebook: {id, title, version, language}")
+        err(
+            getattr(data, "key_lines", {}).get("codebook"),
+            "codebook",
+            "not a mapping",
+            "codebook: {id, title, version, language}",
+        )
         head = {}
     for k in head:
         if k not in HEADER_FIELDS:
@@ -221,7 +259,12 @@ def _from_mapping(data, file: str) -> Codebook:
         for item in items:
             line = getattr(item, "line", where_line)
             if not isinstance(item, dict):
-                err(line, "codes", f"{item!r} is not a code", "a mapping with id, label, definition, ...")
+                err(
+                    line,
+                    "codes",
+                    f"{item!r} is not a code",
+                    "a mapping with id, label, definition, ...",
+                )
                 continue
             kl = getattr(item, "key_lines", {})
             for k in item:
@@ -239,19 +282,43 @@ def _from_mapping(data, file: str) -> Codebook:
             if isinstance(label, str):
                 label = {_text(head.get("language")) or "sv": label}
             if not isinstance(label, dict) or not any(_text(v) for v in label.values()):
-                err(kl.get("label", line), "label", f"code {cid!r} has an empty label", "label: {sv: ..., en: ...}")
+                err(
+                    kl.get("label", line),
+                    "label",
+                    f"code {cid!r} has an empty label",
+                    "label: {sv: ..., en: ...}",
+                )
                 label = {}
             else:
                 for lang, v in label.items():
                     if not _text(v):
-                        err(kl.get("label", line), f"label.{lang}", f"code {cid!r} has an empty {lang} label", "a non-empty label")
+                        err(
+                            kl.get("label", line),
+                            f"label.{lang}",
+                            f"code {cid!r} has an empty {lang} label",
+                            "a non-empty label",
+                        )
             if cid in codes:
-                err(kl.get("id", line), "id", f"duplicate code id {cid!r} (first on line {codes[cid].line})", "ids unique across the whole tree")
+                err(
+                    kl.get("id", line),
+                    "id",
+                    f"duplicate code id {cid!r} (first on line {codes[cid].line})",
+                    "ids unique across the whole tree",
+                )
                 continue
             p = parent if parent is not None else (_text(item.get("parent")) or None)
             if parent is not None and item.get("parent") not in (None, parent):
-                err(kl.get("parent", line), "parent", f"{item.get('parent')!r} contradicts the nesting under {parent!r}", "no parent field inside children")
-            lst = lambda k: [str(x) for x in (item.get(k) or [])] if isinstance(item.get(k) or [], list) else [str(item.get(k))]  # noqa: E731
+                err(
+                    kl.get("parent", line),
+                    "parent",
+                    f"{item.get('parent')!r} contradicts the nesting under {parent!r}",
+                    "no parent field inside children",
+                )
+
+            def lst(k, item=item):
+                v = item.get(k) or []
+                return [str(x) for x in v] if isinstance(v, list) else [str(v)]
+
             codes[cid] = Code(
                 id=cid,
                 label={str(k): _text(v) for k, v in (label or {}).items()},
@@ -273,14 +340,24 @@ def _from_mapping(data, file: str) -> Codebook:
     for cid in order:
         p = codes[cid].parent
         if p is not None and p not in codes:
-            err(codes[cid].line, "parent", f"{p!r} (parent of {cid!r}) is not a code", "the id of another code")
+            err(
+                codes[cid].line,
+                "parent",
+                f"{p!r} (parent of {cid!r}) is not a code",
+                "the id of another code",
+            )
             codes[cid].parent = None
     # cycles in parent chains (flat form)
     for cid in order:
         seen, cur = {cid}, codes[cid].parent
         while cur is not None:
             if cur in seen:
-                err(codes[cid].line, "parent", f"the parents of {cid!r} form a cycle", "a tree (no code its own ancestor)")
+                err(
+                    codes[cid].line,
+                    "parent",
+                    f"the parents of {cid!r} form a cycle",
+                    "a tree (no code its own ancestor)",
+                )
                 codes[cid].parent = None
                 break
             seen.add(cur)
@@ -320,8 +397,9 @@ def load_codebook(path: str | Path) -> Codebook:
     --------
     >>> from evaluation.paths import resolve
     >>> cb = load_codebook(resolve("codebooks/focus_groups.yaml"))
-    >>> cb.to_frame().loc[0, ["id", "parent", "depth"]].tolist()
-    ['flickor_narvaro', '', 0]
+    >>> row = cb.to_frame().iloc[0]
+    >>> row["id"], row["parent"], int(row["depth"])
+    ('flickor_narvaro', '', 0)
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -330,7 +408,17 @@ def load_codebook(path: str | Path) -> Codebook:
 
         return read_qdc(path)
     if suffix not in (".yaml", ".yml"):
-        raise CodebookError([Problem(str(path), None, None, f"unknown codebook format {suffix!r}", ".yaml, .yml or .qdc")])
+        raise CodebookError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"unknown codebook format {suffix!r}",
+                    ".yaml, .yml or .qdc",
+                )
+            ]
+        )
     from ..errors import DataError
 
     try:
@@ -338,5 +426,7 @@ def load_codebook(path: str | Path) -> Codebook:
     except DataError as exc:
         raise CodebookError(exc.problems) from None
     if not isinstance(data, LineDict):
-        raise CodebookError([Problem(str(path), None, None, "not a mapping", "codebook: ... and codes: ...")])
+        raise CodebookError(
+            [Problem(str(path), None, None, "not a mapping", "codebook: ... and codes: ...")]
+        )
     return _from_mapping(data, str(path))

@@ -45,7 +45,9 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float:
     codes = {c: i for i, c in enumerate(cats)}
     if len(cats) == 1:
         return float("nan")  # no variation: kappa undefined
-    table, _ = to_table(np.column_stack([x["a"].map(codes), x["b"].map(codes)]), bins=np.arange(len(cats) + 1) - 0.5)
+    table, _ = to_table(
+        np.column_stack([x["a"].map(codes), x["b"].map(codes)]), bins=np.arange(len(cats) + 1) - 0.5
+    )
     return float(cohens_kappa(table, return_results=False))
 
 
@@ -87,7 +89,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     arr = np.asarray(data, dtype=float)
     if arr.ndim != 2:
         raise ValueError("data must be 2-D: coders x units")
-    pairable = (np.sum(~np.isnan(arr), axis=0) >= 2)
+    pairable = np.sum(~np.isnan(arr), axis=0) >= 2
     vals = arr[:, pairable]
     vals = vals[~np.isnan(vals)]
     if pairable.sum() == 0 or len(np.unique(vals)) < 2:
@@ -155,7 +157,17 @@ def intercoder_reliability(
     groups = per_group[per_group >= 2].index.tolist()
     c = c[c["group"].isin(groups)]
     coder_list = sorted(c["coder"].unique())
-    cols = ["code", "level", "n_units", "n_coders", "n_present", "percent_agreement", "cohen_kappa", "krippendorff_alpha", "flag"]
+    cols = [
+        "code",
+        "level",
+        "n_units",
+        "n_coders",
+        "n_present",
+        "percent_agreement",
+        "cohen_kappa",
+        "krippendorff_alpha",
+        "flag",
+    ]
     if not groups:
         return pd.DataFrame(columns=cols)
     if segments is not None:
@@ -181,7 +193,11 @@ def intercoder_reliability(
             for j, (g, _) in enumerate(units):
                 if g in coded_groups.get(coder, set()):
                     mat[k, j] = 0.0
-            for g, s in zip(sub.loc[sub["coder"] == coder, "group"], sub.loc[sub["coder"] == coder, "segment"].astype(int), strict=True):
+            for g, s in zip(
+                sub.loc[sub["coder"] == coder, "group"],
+                sub.loc[sub["coder"] == coder, "segment"].astype(int),
+                strict=True,
+            ):
                 if (g, s) in uidx:
                     mat[k, uidx[(g, s)]] = 1.0
         applied[code] = mat
@@ -189,7 +205,11 @@ def intercoder_reliability(
     def row(name, level, mat):
         both = np.sum(~np.isnan(mat), axis=0) >= 2
         m = mat[:, both]
-        agree = np.array([len(set(col[~np.isnan(col)])) == 1 for col in m.T]) if m.size else np.array([])
+        agree = (
+            np.array([len(set(col[~np.isnan(col)])) == 1 for col in m.T])
+            if m.size
+            else np.array([])
+        )
         kappas = []
         for i, j in combinations(range(m.shape[0]), 2):
             ok = ~np.isnan(m[i]) & ~np.isnan(m[j])
@@ -213,7 +233,15 @@ def intercoder_reliability(
     for code in codes:
         lvl = "theme" if (codebook is not None and codebook.codes[code].children) else "code"
         rows.append(row(code, lvl, applied[code]))
-    leaf = [cd for cd in codes if not (codebook is not None and codebook.codes[cd].children)] if codebook is not None else codes
-    pooled = np.concatenate([applied[cd] for cd in leaf], axis=1) if leaf else np.zeros((len(coder_list), 0))
+    leaf = (
+        [cd for cd in codes if not (codebook is not None and codebook.codes[cd].children)]
+        if codebook is not None
+        else codes
+    )
+    pooled = (
+        np.concatenate([applied[cd] for cd in leaf], axis=1)
+        if leaf
+        else np.zeros((len(coder_list), 0))
+    )
     rows.append(row("(all codes)", "overall", pooled))
     return pd.DataFrame(rows, columns=cols)

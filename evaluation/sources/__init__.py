@@ -13,7 +13,18 @@ from .observations import COUNTS, INCIDENTS, SESSIONS, ZONES, load_observations,
 from .survey import SAFETY, load_survey
 
 #: Every CSV file of the data contract, in the order of the data dictionary.
-FILE_SPECS = (CALENDAR, ZONES, SESSIONS, COUNTS, INCIDENTS, PARTICIPANTS, CODINGS, REPORTED, AREAS, SAFETY)
+FILE_SPECS = (
+    CALENDAR,
+    ZONES,
+    SESSIONS,
+    COUNTS,
+    INCIDENTS,
+    PARTICIPANTS,
+    CODINGS,
+    REPORTED,
+    AREAS,
+    SAFETY,
+)
 
 __all__ = [
     "Dataset",

@@ -71,7 +71,11 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
         )
     except pd.errors.ParserError as exc:
         raise DataError(
-            [Problem(label, None, None, f"not a readable CSV file ({exc})", "comma-separated values")]
+            [
+                Problem(
+                    label, None, None, f"not a readable CSV file ({exc})", "comma-separated values"
+                )
+            ]
         ) from None
     df.columns = [str(c).strip() for c in df.columns]
     if len(df.columns):

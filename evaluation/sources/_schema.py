@@ -149,7 +149,13 @@ def check_frame(
         series, bad = _parse(raw[f.name], f)
         for idx in raw.index[bad.to_numpy()]:
             problems.append(
-                Problem(label, line_of(idx), f.name, f"{raw.at[idx, f.name]!r} cannot be read", f.expected())
+                Problem(
+                    label,
+                    line_of(idx),
+                    f.name,
+                    f"{raw.at[idx, f.name]!r} cannot be read",
+                    f.expected(),
+                )
             )
         typed[f.name] = series
         flagged[f.name] = bad
@@ -225,6 +231,12 @@ def unknown_reference(
     out = []
     for idx in df.index[bad.to_numpy()]:
         out.append(
-            Problem(label, line_of(idx), column, f"{vals.loc[idx]!r} is not a known {what}", f"a {what} listed in the data")
+            Problem(
+                label,
+                line_of(idx),
+                column,
+                f"{vals.loc[idx]!r} is not a known {what}",
+                f"a {what} listed in the data",
+            )
         )
     return out

@@ -26,7 +26,9 @@ CALENDAR = FileSpec(
 )
 
 
-def load_calendar(path: str | Path, label: str = "calendar.csv") -> tuple[pd.DataFrame, list[Problem]]:
+def load_calendar(
+    path: str | Path, label: str = "calendar.csv"
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Load and check ``calendar.csv``; returns the frame and its problems."""
     df, problems = check_frame(read_csv_text(path, label), CALENDAR, label)
     if df.empty:
@@ -34,7 +36,13 @@ def load_calendar(path: str | Path, label: str = "calendar.csv") -> tuple[pd.Dat
     bad = df["end"].notna() & df["start"].notna() & (df["end"] < df["start"])
     for idx in df.index[bad.to_numpy()]:
         problems.append(
-            Problem(label, line_of(idx), "end", f"{df.at[idx, 'end']:%Y-%m-%d} is before start", "end on or after start")
+            Problem(
+                label,
+                line_of(idx),
+                "end",
+                f"{df.at[idx, 'end']:%Y-%m-%d} is before start",
+                "end on or after start",
+            )
         )
     return df, problems
 

@@ -51,7 +51,9 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area", "category", "month"])
 
 
-def load_crime(folder: str | Path, prefix: str = "crime") -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def load_crime(
+    folder: str | Path, prefix: str = "crime"
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Load ``reported.csv`` and ``areas.csv`` and cross-check them.
 
     Every (area, year) with reported crimes needs a row in ``areas.csv`` with
@@ -68,7 +70,9 @@ def load_crime(folder: str | Path, prefix: str = "crime") -> tuple[dict[str, pd.
     if rep.empty or areas.empty:
         return out, problems
     label = f"{prefix}/reported.csv"
-    problems += unknown_reference(rep, "area", areas["area"].dropna().unique(), label, "area (areas.csv)")
+    problems += unknown_reference(
+        rep, "area", areas["area"].dropna().unique(), label, "area (areas.csv)"
+    )
     known = set(zip(areas["area"], areas["year"].astype("Int64"), strict=True))
     ok = rep["month"].notna() & rep["area"].isin(areas["area"])
     years = rep["month"].dt.year

@@ -57,7 +57,11 @@ class Dataset:
     @property
     def sources(self) -> list[str]:
         """The sources present."""
-        return [n for n in ("calendar", "observations", "focus_groups", "crime", "survey") if getattr(self, n) is not None]
+        return [
+            n
+            for n in ("calendar", "observations", "focus_groups", "crime", "survey")
+            if getattr(self, n) is not None
+        ]
 
     def summary(self) -> str:
         """A one-screen plain-text summary of what was found."""
@@ -72,7 +76,9 @@ class Dataset:
         if self.observations is not None:
             o = self.observations
             s = o["sessions"]
-            states = ", ".join(f"{k} {v}" for k, v in s["activation"].value_counts().sort_index().items())
+            states = ", ".join(
+                f"{k} {v}" for k, v in s["activation"].value_counts().sort_index().items()
+            )
             pairs = int(s.duplicated("pair").sum()) if "pair" in s else 0
             out.append(
                 f"observations: {len(s)} sessions in {s['zone'].nunique()} zones, "
@@ -83,7 +89,9 @@ class Dataset:
         if self.focus_groups is not None:
             f = self.focus_groups
             seg, cod = f["segments"], f["codings"]
-            double = cod.groupby("group")["coder"].nunique() if not cod.empty else pd.Series(dtype=int)
+            double = (
+                cod.groupby("group")["coder"].nunique() if not cod.empty else pd.Series(dtype=int)
+            )
             out.append(
                 f"focus groups: {seg['group'].nunique()} groups, {len(f['participants'])} participants, "
                 f"{len(seg)} turns; {len(cod)} codings by {cod['coder'].nunique() if not cod.empty else 0} coders "
@@ -103,7 +111,11 @@ class Dataset:
             )
         if self.codebook is not None:
             out.append(f"codebook: {self.codebook.source} ({len(self.codebook.codes)} codes)")
-        missing = [n for n in ("calendar", "observations", "focus_groups", "crime", "survey") if getattr(self, n) is None]
+        missing = [
+            n
+            for n in ("calendar", "observations", "focus_groups", "crime", "survey")
+            if getattr(self, n) is None
+        ]
         if missing:
             out.append("missing sources: " + ", ".join(missing))
         if self.warnings:
@@ -165,7 +177,17 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
 
     root = resolve(path)
     if not root.is_dir():
-        raise DataError([Problem(str(path), None, None, "no such data folder", "a folder laid out as in data/README.md")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "no such data folder",
+                    "a folder laid out as in data/README.md",
+                )
+            ]
+        )
     ds = Dataset(path=root)
     problems: list[Problem] = []
 
@@ -213,7 +235,15 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if not ds.sources and not errors:
-        errors.append(Problem(str(path), None, None, "no data sources found", "calendar.csv, observations/, focus_groups/, crime/ or survey/safety.csv"))
+        errors.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                "no data sources found",
+                "calendar.csv, observations/, focus_groups/, crime/ or survey/safety.csv",
+            )
+        )
     if errors:
         raise DataError(errors)
 
@@ -224,10 +254,26 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
         doubled = set(s.loc[s.duplicated("pair", keep=False), "observer"])
         for obs in sorted(set(s["observer"]) - doubled):
             warnings.append(
-                Problem("observations/sessions.csv", None, "observer", f"observer {obs!r} never double-observed", "every observer in at least one double observation (for agreement)", severity="warning")
+                Problem(
+                    "observations/sessions.csv",
+                    None,
+                    "observer",
+                    f"observer {obs!r} never double-observed",
+                    "every observer in at least one double observation (for agreement)",
+                    severity="warning",
+                )
             )
     for name in ("calendar", "observations", "focus_groups", "crime", "survey"):
         if getattr(ds, name) is None:
-            warnings.append(Problem(name, None, None, "source not present in this data folder", None, severity="warning"))
+            warnings.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "source not present in this data folder",
+                    None,
+                    severity="warning",
+                )
+            )
     ds.warnings = warnings
     return ds

@@ -12,7 +12,16 @@ from .codes import ROLES
 
 __all__ = ["render"]
 
-_KIND = {"str": "text", "code": "code (lower-case snake_case)", "int": "integer", "float": "number", "date": "date YYYY-MM-DD", "time": "time HH:MM", "month": "month YYYY-MM", "year": "year YYYY"}
+_KIND = {
+    "str": "text",
+    "code": "code (lower-case snake_case)",
+    "int": "integer",
+    "float": "number",
+    "date": "date YYYY-MM-DD",
+    "time": "time HH:MM",
+    "month": "month YYYY-MM",
+    "year": "year YYYY",
+}
 
 _HEAD = """# Data dictionary
 
@@ -83,11 +92,23 @@ def render() -> str:
         out.append(f"## {spec.path}\n\n{spec.description}")
         if spec.key:
             out.append(f"\nKey (unique): `{', '.join(spec.key)}`.")
-        out.append("\n| column | type | required | allowed values / range | meaning | example |\n|---|---|---|---|---|---|")
+        out.append(
+            "\n| column | type | required | allowed values / range | meaning | example |\n|---|---|---|---|---|---|"
+        )
         for f in spec.fields:
-            allowed = ", ".join(f"`{a}`" for a in f.allowed) if f.allowed else (f">= {f.min:g}" if f.min is not None else "")
-            req = "yes" if f.required else ("optional column" if f.optional_column else "may be empty")
-            out.append(f"| `{f.name}` | {_KIND[f.kind]} | {req} | {allowed} | {f.description} | `{f.example}` |")
+            allowed = (
+                ", ".join(f"`{a}`" for a in f.allowed)
+                if f.allowed
+                else (f">= {f.min:g}" if f.min is not None else "")
+            )
+            req = (
+                "yes"
+                if f.required
+                else ("optional column" if f.optional_column else "may be empty")
+            )
+            out.append(
+                f"| `{f.name}` | {_KIND[f.kind]} | {req} | {allowed} | {f.description} | `{f.example}` |"
+            )
         header = ",".join(f.name for f in spec.fields)
         example = ",".join(f.example for f in spec.fields)
         out.append(f"\nExample:\n\n```\n{header}\n{example}\n```\n")

@@ -59,13 +59,31 @@ CODINGS = FileSpec(
         Field("segment", "int", "turn number within the group's transcript (from 1)", "12", min=1),
         Field("code", "code", "code id from the codebook", "narkotikahandel"),
         Field("coder", "code", "coder pseudonym", "k1"),
-        Field("start", "int", "optional: first character of the coded span in the turn", "0", min=0, required=False, optional_column=True),
-        Field("end", "int", "optional: end (exclusive) of the coded span", "57", min=0, required=False, optional_column=True),
+        Field(
+            "start",
+            "int",
+            "optional: first character of the coded span in the turn",
+            "0",
+            min=0,
+            required=False,
+            optional_column=True,
+        ),
+        Field(
+            "end",
+            "int",
+            "optional: end (exclusive) of the coded span",
+            "57",
+            min=0,
+            required=False,
+            optional_column=True,
+        ),
     ),
 )
 
 
-def parse_transcript(text: str, group: str, label: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def parse_transcript(
+    text: str, group: str, label: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Split a transcript into turn segments.
 
     Returns a DataFrame with one row per turn: ``group``, ``segment`` (1..n),
@@ -77,7 +95,7 @@ def parse_transcript(text: str, group: str, label: str | None = None) -> tuple[p
 
     >>> df, probs = parse_transcript("[00:00:01] MOD: Hej!\\n\\nPOL1: Hej hej.\\n", "fg1")
     >>> df[["segment_id", "speaker", "text", "doc_start"]].values.tolist()
-    [['fg1:1', 'MOD', 'Hej!', 11], ['fg1:2', 'POL1', 'Hej hej.', 23]]
+    [['fg1:1', 'MOD', 'Hej!', 16], ['fg1:2', 'POL1', 'Hej hej.', 28]]
     """
     label = label or f"{group}.txt"
     rows, problems = [], []
@@ -103,7 +121,13 @@ def parse_transcript(text: str, group: str, label: str | None = None) -> tuple[p
         m = _TURN.match(para)
         if not m:
             problems.append(
-                Problem(label, first_line, None, f"cannot read a turn from {para[:40]!r}", "a paragraph '[hh:mm:ss] SPEAKER: text'")
+                Problem(
+                    label,
+                    first_line,
+                    None,
+                    f"cannot read a turn from {para[:40]!r}",
+                    "a paragraph '[hh:mm:ss] SPEAKER: text'",
+                )
             )
             continue
         utter = m.group("text")
@@ -121,7 +145,17 @@ def parse_transcript(text: str, group: str, label: str | None = None) -> tuple[p
                 "doc_end": doc_start + len(utter),
             }
         )
-    cols = ["group", "segment", "segment_id", "line", "time", "speaker", "text", "doc_start", "doc_end"]
+    cols = [
+        "group",
+        "segment",
+        "segment_id",
+        "line",
+        "time",
+        "speaker",
+        "text",
+        "doc_start",
+        "doc_end",
+    ]
     return pd.DataFrame(rows, columns=cols), problems
 
 
@@ -138,21 +172,37 @@ def load_focus_groups(
     folder = Path(folder)
     problems: list[Problem] = []
     plabel = f"{prefix}/participants.csv"
-    parts, probs = check_frame(read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS, plabel)
+    parts, probs = check_frame(
+        read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS, plabel
+    )
     problems += probs
     if not parts.empty:
         for idx in parts.index:
             p = parts.at[idx, "participant"]
             if p is not None and (not _PSEUDONYM.match(p) or p == MODERATOR):
                 problems.append(
-                    Problem(plabel, line_of(idx), "participant", f"{p!r} is not a usable pseudonym", "letters, digits and _ (not MOD), e.g. POL1")
+                    Problem(
+                        plabel,
+                        line_of(idx),
+                        "participant",
+                        f"{p!r} is not a usable pseudonym",
+                        "letters, digits and _ (not MOD), e.g. POL1",
+                    )
                 )
 
     tdir = folder / "transcripts"
     seg_frames, texts = [], []
     files = sorted(tdir.glob("*.txt")) if tdir.is_dir() else []
     if not files:
-        problems.append(Problem(f"{prefix}/transcripts/", None, None, "no transcripts found", "one <group>.txt per focus group"))
+        problems.append(
+            Problem(
+                f"{prefix}/transcripts/",
+                None,
+                None,
+                "no transcripts found",
+                "one <group>.txt per focus group",
+            )
+        )
     for f in files:
         label = f"{prefix}/transcripts/{f.name}"
         text = read_text(f, label)
@@ -161,17 +211,35 @@ def load_focus_groups(
         if not parts.empty:
             members = set(parts.loc[parts["group"] == f.stem, "participant"])
             if not members:
-                problems.append(Problem(plabel, None, "group", f"no participants listed for group {f.stem!r}", f"rows for the participants of {f.name}"))
+                problems.append(
+                    Problem(
+                        plabel,
+                        None,
+                        "group",
+                        f"no participants listed for group {f.stem!r}",
+                        f"rows for the participants of {f.name}",
+                    )
+                )
             unknown = seg[(seg["speaker"] != MODERATOR) & ~seg["speaker"].isin(members)]
             for row in unknown.itertuples():
                 problems.append(
-                    Problem(label, row.line, "SPEAKER", f"{row.speaker!r} is not a participant of group {f.stem!r}", f"MOD or one of {', '.join(sorted(members)) or '(none listed)'}")
+                    Problem(
+                        label,
+                        row.line,
+                        "SPEAKER",
+                        f"{row.speaker!r} is not a participant of group {f.stem!r}",
+                        f"MOD or one of {', '.join(sorted(members)) or '(none listed)'}",
+                    )
                 )
         seg_frames.append(seg)
         texts.append({"group": f.stem, "text": text})
-    segments = pd.concat(seg_frames, ignore_index=True) if seg_frames else parse_transcript("", "")[0]
+    segments = (
+        pd.concat(seg_frames, ignore_index=True) if seg_frames else parse_transcript("", "")[0]
+    )
     role = dict(zip(parts.get("participant", []), parts.get("role", []), strict=True))
-    segments["role"] = segments["speaker"].map(role).where(segments["speaker"] != MODERATOR, "moderator")
+    segments["role"] = (
+        segments["speaker"].map(role).where(segments["speaker"] != MODERATOR, "moderator")
+    )
 
     clabel = f"{prefix}/codings.csv"
     codings = pd.DataFrame(columns=[f.name for f in CODINGS.fields])
@@ -180,7 +248,12 @@ def load_focus_groups(
         problems += probs
     if not codings.empty:
         n_turns = segments.groupby("group")["segment"].max().to_dict()
-        seg_len = {(g, s): len(t) for g, s, t in zip(segments["group"], segments["segment"], segments["text"], strict=True)}
+        seg_len = {
+            (g, s): len(t)
+            for g, s, t in zip(
+                segments["group"], segments["segment"], segments["text"], strict=True
+            )
+        }
         has_offsets = "start" in codings and "end" in codings
         for idx in codings.index:
             g, s, c = codings.at[idx, "group"], codings.at[idx, "segment"], codings.at[idx, "code"]
@@ -188,21 +261,74 @@ def load_focus_groups(
             if g is None or pd.isna(s):
                 continue
             if g not in n_turns:
-                problems.append(Problem(clabel, line, "group", f"{g!r} has no transcript", "a group with a file in transcripts/"))
+                problems.append(
+                    Problem(
+                        clabel,
+                        line,
+                        "group",
+                        f"{g!r} has no transcript",
+                        "a group with a file in transcripts/",
+                    )
+                )
                 continue
             if s > n_turns[g]:
-                problems.append(Problem(clabel, line, "segment", f"{s} is past the end of {g} ({n_turns[g]} turns)", f"a turn number 1..{n_turns[g]}"))
+                problems.append(
+                    Problem(
+                        clabel,
+                        line,
+                        "segment",
+                        f"{s} is past the end of {g} ({n_turns[g]} turns)",
+                        f"a turn number 1..{n_turns[g]}",
+                    )
+                )
                 continue
             if code_ids is not None and c is not None and c not in code_ids:
-                problems.append(Problem(clabel, line, "code", f"{c!r} is not in the codebook", "a code id from the codebook"))
+                problems.append(
+                    Problem(
+                        clabel,
+                        line,
+                        "code",
+                        f"{c!r} is not in the codebook",
+                        "a code id from the codebook",
+                    )
+                )
             if has_offsets:
                 a, b = codings.at[idx, "start"], codings.at[idx, "end"]
                 if pd.notna(a) != pd.notna(b):
-                    problems.append(Problem(clabel, line, "end", "start and end must be given together", "both offsets or neither"))
+                    problems.append(
+                        Problem(
+                            clabel,
+                            line,
+                            "end",
+                            "start and end must be given together",
+                            "both offsets or neither",
+                        )
+                    )
                 elif pd.notna(a) and not (0 <= a < b <= seg_len[(g, s)]):
-                    problems.append(Problem(clabel, line, "end", f"span {a}..{b} is outside the turn (length {seg_len[(g, s)]})", f"0 <= start < end <= {seg_len[(g, s)]}"))
+                    problems.append(
+                        Problem(
+                            clabel,
+                            line,
+                            "end",
+                            f"span {a}..{b} is outside the turn (length {seg_len[(g, s)]})",
+                            f"0 <= start < end <= {seg_len[(g, s)]}",
+                        )
+                    )
         keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
         dup = codings.duplicated(keycols, keep="first")
         for idx in codings.index[dup.to_numpy()]:
-            problems.append(Problem(clabel, line_of(idx), "code", "the same coding appears twice", "each group/segment/code/coder (and span) once"))
-    return {"participants": parts, "segments": segments, "codings": codings, "texts": pd.DataFrame(texts, columns=["group", "text"])}, problems
+            problems.append(
+                Problem(
+                    clabel,
+                    line_of(idx),
+                    "code",
+                    "the same coding appears twice",
+                    "each group/segment/code/coder (and span) once",
+                )
+            )
+    return {
+        "participants": parts,
+        "segments": segments,
+        "codings": codings,
+        "texts": pd.DataFrame(texts, columns=["group", "text"]),
+    }, problems

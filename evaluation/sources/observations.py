@@ -42,7 +42,9 @@ SESSIONS = FileSpec(
         Field("end", "time", "end time, later than start; exposure = end - start", "14:45"),
         Field("observer", "code", "observer pseudonym", "obs_a"),
         Field("zone", "code", "zone (see zones.csv)", "plattan"),
-        Field("activation", "str", "activation state during the session", "art", allowed=ACTIVATIONS),
+        Field(
+            "activation", "str", "activation state during the session", "art", allowed=ACTIVATIONS
+        ),
         Field("weather", "code", "weather", "sunny", required=False),
         Field("temperature_c", "float", "air temperature, degrees Celsius", "21.5", required=False),
     ),
@@ -55,7 +57,13 @@ COUNTS = FileSpec(
         Field("session_id", "code", "session (see sessions.csv)", "s0001"),
         Field("gender", "str", "observed gender", "female", allowed=GENDERS),
         Field("age_band", "str", "estimated age band", "13-18", allowed=AGE_BANDS),
-        Field("activity", "str", "staying (stopped >= 2 min) or passing", "staying", allowed=ACTIVITIES),
+        Field(
+            "activity",
+            "str",
+            "staying (stopped >= 2 min) or passing",
+            "staying",
+            allowed=ACTIVITIES,
+        ),
         Field("count", "int", "number of people", "4", min=0),
     ),
     key=("session_id", "gender", "age_band", "activity"),
@@ -121,7 +129,12 @@ def load_observations(
     folder = Path(folder)
     out: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    for name, spec in (("zones", ZONES), ("sessions", SESSIONS), ("counts", COUNTS), ("incidents", INCIDENTS)):
+    for name, spec in (
+        ("zones", ZONES),
+        ("sessions", SESSIONS),
+        ("counts", COUNTS),
+        ("incidents", INCIDENTS),
+    ):
         label = f"{prefix}/{name}.csv"
         path = folder / f"{name}.csv"
         if name == "incidents" and not path.exists():
@@ -144,12 +157,20 @@ def load_observations(
                 )
             )
         if not out["zones"].empty:
-            problems += unknown_reference(s, "zone", out["zones"]["zone"].dropna(), f"{prefix}/sessions.csv", "zone (zones.csv)")
+            problems += unknown_reference(
+                s,
+                "zone",
+                out["zones"]["zone"].dropna(),
+                f"{prefix}/sessions.csv",
+                "zone (zones.csv)",
+            )
         ids = s["session_id"].dropna()
         for name in ("counts", "incidents"):
             df = out[name]
             if not df.empty and "session_id" in df:
-                problems += unknown_reference(df, "session_id", ids, f"{prefix}/{name}.csv", "session (sessions.csv)")
+                problems += unknown_reference(
+                    df, "session_id", ids, f"{prefix}/{name}.csv", "session (sessions.csv)"
+                )
         if not bad.any() and s[["date", "start", "end"]].notna().all().all():
             out["sessions"] = add_session_features(s)
     return out, problems

@@ -26,7 +26,9 @@ SAFETY = FileSpec(
 )
 
 
-def load_survey(path: str | Path, label: str = "survey/safety.csv") -> tuple[pd.DataFrame, list[Problem]]:
+def load_survey(
+    path: str | Path, label: str = "survey/safety.csv"
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Load ``safety.csv``; ``n_yes > n`` is an error."""
     df, problems = check_frame(read_csv_text(path, label), SAFETY, label)
     if df.empty:
@@ -34,6 +36,12 @@ def load_survey(path: str | Path, label: str = "survey/safety.csv") -> tuple[pd.
     bad = df["n"].notna() & df["n_yes"].notna() & (df["n_yes"] > df["n"])
     for idx in df.index[bad.fillna(False).to_numpy()]:
         problems.append(
-            Problem(label, line_of(idx), "n_yes", f"{df.at[idx, 'n_yes']} is larger than n = {df.at[idx, 'n']}", "n_yes <= n")
+            Problem(
+                label,
+                line_of(idx),
+                "n_yes",
+                f"{df.at[idx, 'n_yes']} is larger than n = {df.at[idx, 'n']}",
+                "n_yes <= n",
+            )
         )
     return df, problems

@@ -35,19 +35,25 @@ def check_outcome(df: pd.DataFrame, outcome: str, exposure: str | None) -> None:
         raise ModelError(f"no column {outcome!r} for the outcome")
     y = pd.to_numeric(df[outcome], errors="coerce")
     if y.isna().any():
-        raise ModelError(f"outcome {outcome!r} has {int(y.isna().sum())} missing or non-numeric values")
+        raise ModelError(
+            f"outcome {outcome!r} has {int(y.isna().sum())} missing or non-numeric values"
+        )
     if (y < 0).any() or (y != np.floor(y)).any():
         raise ModelError(f"outcome {outcome!r} must be counts (whole numbers >= 0)")
     if len(y) == 0:
         raise ModelError("no rows to fit")
     if y.sum() == 0:
-        raise ModelError(f"outcome {outcome!r} is zero in every row: there is nothing to model (no rate ratio can be estimated)")
+        raise ModelError(
+            f"outcome {outcome!r} is zero in every row: there is nothing to model (no rate ratio can be estimated)"
+        )
     if exposure is not None:
         if exposure not in df:
             raise ModelError(f"no column {exposure!r} for the exposure")
         e = pd.to_numeric(df[exposure], errors="coerce")
         if e.isna().any() or (e <= 0).any():
-            raise ModelError(f"exposure {exposure!r} must be > 0 in every row ({int((e.isna() | (e <= 0)).sum())} rows are not)")
+            raise ModelError(
+                f"exposure {exposure!r} must be > 0 in every row ({int((e.isna() | (e <= 0)).sum())} rows are not)"
+            )
 
 
 def check_separation(y: np.ndarray, X: pd.DataFrame) -> None:
@@ -58,12 +64,18 @@ def check_separation(y: np.ndarray, X: pd.DataFrame) -> None:
         x = X[col].to_numpy()
         vals = np.unique(x)
         if len(vals) == 1:
-            raise ModelError(f"term {col!r} takes only one value ({vals[0]:g}) in these data: its effect cannot be estimated (e.g. only one activation state observed)")
+            raise ModelError(
+                f"term {col!r} takes only one value ({vals[0]:g}) in these data: its effect cannot be estimated (e.g. only one activation state observed)"
+            )
         if set(vals) <= {0.0, 1.0}:
             if y[x == 1].sum() == 0:
-                raise ModelError(f"perfect separation: the outcome is zero in every row where {col!r} = 1, so its rate ratio is 0 with no finite CI; merge or drop that level")
+                raise ModelError(
+                    f"perfect separation: the outcome is zero in every row where {col!r} = 1, so its rate ratio is 0 with no finite CI; merge or drop that level"
+                )
             if y[x == 0].sum() == 0:
-                raise ModelError(f"perfect separation: the outcome is zero in every row where {col!r} = 0, so its rate ratio is infinite; merge or drop that level")
+                raise ModelError(
+                    f"perfect separation: the outcome is zero in every row where {col!r} = 0, so its rate ratio is infinite; merge or drop that level"
+                )
 
 
 def fit_nb2_alpha(model_factory, start_params) -> tuple[float, bool]:
@@ -83,7 +95,12 @@ def fit_nb2_alpha(model_factory, start_params) -> tuple[float, bool]:
             warnings.simplefilter("ignore", RuntimeWarning)
             warnings.simplefilter("ignore", HessianInversionWarning)
             try:
-                fit = model_factory().fit(start_params=start_params, method=method, maxiter=2000 if method == "nm" else 300, disp=0)
+                fit = model_factory().fit(
+                    start_params=start_params,
+                    method=method,
+                    maxiter=2000 if method == "nm" else 300,
+                    disp=0,
+                )
             except (np.linalg.LinAlgError, ValueError):
                 continue
         alpha = float(np.asarray(fit.params)[-1])
@@ -91,5 +108,7 @@ def fit_nb2_alpha(model_factory, start_params) -> tuple[float, bool]:
         if fit.mle_retvals.get("converged", False) and np.isfinite(alpha):
             return max(alpha, 1e-8), True
     if last is None or not np.isfinite(last):
-        raise ModelError("the negative binomial dispersion could not be estimated; try family='poisson' with cluster-robust errors")
+        raise ModelError(
+            "the negative binomial dispersion could not be estimated; try family='poisson' with cluster-robust errors"
+        )
     return max(last, 1e-8), False

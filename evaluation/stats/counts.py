@@ -53,10 +53,13 @@ class RateRatioResult:
             f"{self.formula}  (family: {self.family}; offset log({self.exposure}))",
             f"why this family: {self.family_reason}",
             f"n = {f['n']}, residual df = {f['df_resid']}, deviance = {f['deviance']:.1f}, Pearson chi2/df = {f['dispersion']:.2f}, AIC = {f['aic']:.1f}",
-            f"standard errors: {f['cov_type']}" + (f" ({f['n_clusters']} clusters)" if f["n_clusters"] else ""),
+            f"standard errors: {f['cov_type']}"
+            + (f" ({f['n_clusters']} clusters)" if f["n_clusters"] else ""),
         ]
         for term, row in self.table.iterrows():
-            lines.append(f"  {term}: rate ratio {row.rate_ratio:.3f} (95% CI {row.ci_low:.3f}-{row.ci_high:.3f}), p = {row.p_value:.3g}")
+            lines.append(
+                f"  {term}: rate ratio {row.rate_ratio:.3f} (95% CI {row.ci_low:.3f}-{row.ci_high:.3f}), p = {row.p_value:.3g}"
+            )
         return "\n".join(lines)
 
     def marginal_rates(self, variable: str, levels=None, per: float = 60.0) -> pd.DataFrame:
@@ -78,7 +81,11 @@ class RateRatioResult:
         data = self.data
         if levels is None:
             levels = sorted(data[variable].dropna().unique())
-        design_info = res.model.data.orig_exog.design_info if hasattr(res.model.data.orig_exog, "design_info") else res.model.data.design_info
+        design_info = (
+            res.model.data.orig_exog.design_info
+            if hasattr(res.model.data.orig_exog, "design_info")
+            else res.model.data.design_info
+        )
         V = np.asarray(res.cov_params())
         beta = np.asarray(res.params)
         z = stats.norm.ppf(0.5 + self.level / 2)
@@ -91,7 +98,15 @@ class RateRatioResult:
             m = mu.mean()
             grad = (mu[:, None] * X).mean(axis=0)
             se = float(np.sqrt(grad @ V @ grad))
-            rows.append({"variable": variable, "level": lv, "rate": m, "ci_low": m * np.exp(-z * se / m), "ci_high": m * np.exp(z * se / m)})
+            rows.append(
+                {
+                    "variable": variable,
+                    "level": lv,
+                    "rate": m,
+                    "ci_low": m * np.exp(-z * se / m),
+                    "ci_high": m * np.exp(z * se / m),
+                }
+            )
         return pd.DataFrame(rows, columns=["variable", "level", "rate", "ci_low", "ci_high"])
 
 
@@ -161,7 +176,9 @@ def rate_ratio_model(
     >>> res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
     >>> res.table.round(3)
                rate_ratio  ci_low  ci_high  p_value
-    activated       1.467   1.297     1.66      0.0
+    activated       1.653   1.455    1.879      0.0
+    >>> res.family, res.fit["n"]
+    ('poisson', 400)
     """
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -178,7 +195,9 @@ def rate_ratio_model(
     except PatsyError as exc:
         raise ModelError(f"cannot build the model {formula!r}: {exc}") from None
     if len(y) != len(data):
-        raise ModelError(f"{len(data) - len(y)} rows have missing covariates; fill or drop them first")
+        raise ModelError(
+            f"{len(data) - len(y)} rows have missing covariates; fill or drop them first"
+        )
     check_separation(y.iloc[:, 0].to_numpy(), X)
     if X.shape[1] >= len(y):
         raise ModelError(f"{X.shape[1]} parameters for {len(y)} rows: too few data for this model")
@@ -212,19 +231,32 @@ def rate_ratio_model(
 
     alpha = np.nan
     if chosen == "negbin":
-        alpha, converged = fit_nb2_alpha(lambda: smf.negativebinomial(formula, data, offset=offset, loglike_method="nb2"), np.append(pois.params.to_numpy(), 0.1))
+        alpha, converged = fit_nb2_alpha(
+            lambda: smf.negativebinomial(formula, data, offset=offset, loglike_method="nb2"),
+            np.append(pois.params.to_numpy(), 0.1),
+        )
         if not converged:
             reason += " (warning: the NB dispersion fit did not fully converge)"
         fam = sm.families.NegativeBinomial(alpha=alpha)
     else:
         fam = sm.families.Poisson()
-    res = smf.glm(formula, data, family=fam, offset=offset).fit(cov_type=cov_type, cov_kwds=cov_kwds or None)
+    res = smf.glm(formula, data, family=fam, offset=offset).fit(
+        cov_type=cov_type, cov_kwds=cov_kwds or None
+    )
     ci = res.conf_int(alpha=1 - level)
     table = pd.DataFrame(
-        {"rate_ratio": np.exp(res.params), "ci_low": np.exp(ci[0]), "ci_high": np.exp(ci[1]), "p_value": res.pvalues}
+        {
+            "rate_ratio": np.exp(res.params),
+            "ci_low": np.exp(ci[0]),
+            "ci_high": np.exp(ci[1]),
+            "p_value": res.pvalues,
+        }
     ).drop(index="Intercept", errors="ignore")[TABLE_COLUMNS]
     if not np.isfinite(table.to_numpy()).all():
-        raise ModelError("the fit gave non-finite estimates (near-separation or too few data): " + ", ".join(table.index[~np.isfinite(table).all(axis=1)]))
+        raise ModelError(
+            "the fit gave non-finite estimates (near-separation or too few data): "
+            + ", ".join(table.index[~np.isfinite(table).all(axis=1)])
+        )
     fit = {
         "n": int(res.nobs),
         "df_resid": float(res.df_resid),

@@ -34,7 +34,9 @@ def _to_periods(values: pd.Series) -> tuple[np.ndarray, str]:
         try:
             p = pd.PeriodIndex(values.astype(str), freq="M").to_series(index=values.index)
         except (ValueError, TypeError) as exc:
-            raise ModelError(f"time column: cannot read {values.iloc[0]!r} as a month ({exc}); expected periods, dates or 'YYYY-MM'") from None
+            raise ModelError(
+                f"time column: cannot read {values.iloc[0]!r} as a month ({exc}); expected periods, dates or 'YYYY-MM'"
+            ) from None
     return np.array([x.ordinal for x in p], dtype=int), "month"
 
 
@@ -44,7 +46,9 @@ def _period_of(value, kind: str) -> int:
     try:
         return pd.Period(value, freq="M").ordinal
     except (ValueError, TypeError) as exc:
-        raise ModelError(f"intervention {value!r}: not a month ({exc}); expected e.g. '2019-06'") from None
+        raise ModelError(
+            f"intervention {value!r}: not a month ({exc}); expected e.g. '2019-06'"
+        ) from None
 
 
 @dataclass
@@ -108,7 +112,9 @@ class ITSResult:
         return pd.DataFrame(
             {
                 "period": d["_label"].to_numpy(),
-                "series": np.where(d["treated"] == 1, "treated", "control") if "treated" in d else "treated",
+                "series": np.where(d["treated"] == 1, "treated", "control")
+                if "treated" in d
+                else "treated",
                 "observed": d["_y"].to_numpy(),
                 "fitted": fitted,
                 "counterfactual": np.exp(eta),
@@ -122,20 +128,33 @@ class ITSResult:
     def summary(self) -> str:
         c = self.checks
         lines = [
-            f"Interrupted time series, intervention {self.intervention}" + (" (comparative: against a comparison series)" if self.comparative else ""),
+            f"Interrupted time series, intervention {self.intervention}"
+            + (" (comparative: against a comparison series)" if self.comparative else ""),
             f"family: {self.family} - {self.family_reason}",
             f"periods: {c['n_periods']} ({c['n_pre']} before, {c['n_post']} after; {c['transition_excluded']} transition periods left out)",
             f"Pearson chi2/df (Poisson) = {c['dispersion']:.2f}; scale used = {c['scale']:.3f}",
             f"autocorrelation of residuals: Durbin-Watson = {c['durbin_watson']:.2f}, Ljung-Box p = {c['ljung_box_p']:.3g} at {c['ljung_box_lags']} lags"
-            + (" - autocorrelated: consider hac_lags" if c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based" else ""),
+            + (
+                " - autocorrelated: consider hac_lags"
+                if c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based"
+                else ""
+            ),
             f"standard errors: {c['cov_type']}",
         ]
         for name, row in self.effects.iterrows():
-            lines.append(f"  {name}: rate ratio {row.rate_ratio:.4f} (95% CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}")
+            lines.append(
+                f"  {name}: rate ratio {row.rate_ratio:.4f} (95% CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}"
+            )
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def plot(self, ax=None, title: str | None = None, events: pd.DataFrame | None = None, ylabel: str = "count per month"):
+    def plot(
+        self,
+        ax=None,
+        title: str | None = None,
+        events: pd.DataFrame | None = None,
+        ylabel: str = "count per month",
+    ):
         """The classic ITS figure: observed points, fitted line, dashed counterfactual, intervention line.
 
         ``events``: optional DataFrame with ``start``, ``end``, ``name`` (e.g.
@@ -148,22 +167,55 @@ class ITSResult:
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 4.5))
         cf = self.counterfactual()
-        x_all = pd.PeriodIndex(cf["period"], freq="M").to_timestamp() if self.checks.get("time_kind") == "month" else cf["period"]
+        x_all = (
+            pd.PeriodIndex(cf["period"], freq="M").to_timestamp()
+            if self.checks.get("time_kind") == "month"
+            else cf["period"]
+        )
         cf = cf.assign(x=list(x_all))
-        for k, (series, g) in enumerate(cf.groupby("series", sort=False)):
+        for series, g in cf.groupby("series", sort=False):
             col = PALETTE[0] if series == "treated" else PALETTE[2]
-            ax.scatter(g["x"], g["observed"], s=12, color=col, alpha=0.6, label=f"observed ({series})" if self.comparative else "observed")
-            ax.plot(g["x"], g["fitted"], color=col, lw=2, label=f"fitted ({series})" if self.comparative else "fitted")
+            ax.scatter(
+                g["x"],
+                g["observed"],
+                s=12,
+                color=col,
+                alpha=0.6,
+                label=f"observed ({series})" if self.comparative else "observed",
+            )
+            ax.plot(
+                g["x"],
+                g["fitted"],
+                color=col,
+                lw=2,
+                label=f"fitted ({series})" if self.comparative else "fitted",
+            )
             post = g[g["post"]]
             if series == "treated":
-                ax.plot(post["x"], post["counterfactual"], color=col, lw=1.5, ls="--", label="counterfactual (no intervention)")
-                ax.fill_between(post["x"], post["cf_ci_low"], post["cf_ci_high"], color=col, alpha=0.12, lw=0)
+                ax.plot(
+                    post["x"],
+                    post["counterfactual"],
+                    color=col,
+                    lw=1.5,
+                    ls="--",
+                    label="counterfactual (no intervention)",
+                )
+                ax.fill_between(
+                    post["x"], post["cf_ci_low"], post["cf_ci_high"], color=col, alpha=0.12, lw=0
+                )
         start = cf.loc[cf["post"], "x"].min()
         ax.axvline(start, color="black", lw=1)
         ax.text(start, ax.get_ylim()[1], f" {self.intervention}", va="top", fontsize=9)
         if events is not None:
             for i, ev in enumerate(events.itertuples()):
-                ax.axvspan(ev.start, ev.end, color=PALETTE[4], alpha=0.10, lw=0, label="co-intervention" if i == 0 else None)
+                ax.axvspan(
+                    ev.start,
+                    ev.end,
+                    color=PALETTE[4],
+                    alpha=0.10,
+                    lw=0,
+                    label="co-intervention" if i == 0 else None,
+                )
         ax.set_ylabel(ylabel)
         ax.set_xlabel("month")
         if title:
@@ -292,7 +344,9 @@ def interrupted_time_series(
         if col not in df:
             raise ModelError(f"no column {col!r} in the data")
     if (control is None) != (group is None):
-        raise ModelError("a comparative ITS needs both group (the series column) and control (the comparison series)")
+        raise ModelError(
+            "a comparative ITS needs both group (the series column) and control (the comparison series)"
+        )
     d = df.copy()
     y = pd.to_numeric(d[outcome], errors="coerce")
     if y.isna().any() or (y < 0).any() or (y != np.floor(y)).any():
@@ -302,32 +356,53 @@ def interrupted_time_series(
     d["_per"] = per
     d["_label"] = d[time].astype(str) if kind == "month" else per
     if kind == "month":
-        d["_label"] = [str(pd.Period.from_ordinal(p, freq="M")) if hasattr(pd.Period, "from_ordinal") else str(pd.Period(ordinal=p, freq="M")) for p in per]
+        d["_label"] = [
+            str(pd.Period.from_ordinal(p, freq="M"))
+            if hasattr(pd.Period, "from_ordinal")
+            else str(pd.Period(ordinal=p, freq="M"))
+            for p in per
+        ]
     t0 = _period_of(intervention, kind)
     msgs: list[str] = []
 
     if group is not None:
         levels = list(pd.unique(d[group]))
         if control not in levels:
-            raise ModelError(f"control {control!r} is not a value of {group!r} (values: {', '.join(map(str, levels))})")
+            raise ModelError(
+                f"control {control!r} is not a value of {group!r} (values: {', '.join(map(str, levels))})"
+            )
         if len(levels) != 2:
-            raise ModelError(f"a comparative ITS needs exactly two series in {group!r}; found {len(levels)}")
+            raise ModelError(
+                f"a comparative ITS needs exactly two series in {group!r}; found {len(levels)}"
+            )
         d["treated"] = (d[group] != control).astype(float)
     series_cols = ["treated"] if group is not None else []
     if d.duplicated(["_per", *series_cols]).any():
-        raise ModelError("more than one row for a period" + (" within a series" if group else "") + "; aggregate first")
+        raise ModelError(
+            "more than one row for a period"
+            + (" within a series" if group else "")
+            + "; aggregate first"
+        )
 
     start = int(d["_per"].min())
-    for key, g in d.groupby(series_cols) if series_cols else [((), d)]:
+    for _key, g in d.groupby(series_cols) if series_cols else [((), d)]:
         lo, hi = int(g["_per"].min()), int(g["_per"].max())
         if not (lo < t0 <= hi):
-            raise ModelError(f"intervention {intervention} is outside the series ({d.loc[g.index[0], '_label']} to {d.loc[g.index[-1], '_label']})" if lo < hi else "the series has one period")
+            raise ModelError(
+                f"intervention {intervention} is outside the series ({d.loc[g.index[0], '_label']} to {d.loc[g.index[-1], '_label']})"
+                if lo < hi
+                else "the series has one period"
+            )
         n_pre, n_post = int((g["_per"] < t0).sum()), int((g["_per"] >= t0 + transition).sum())
         if n_pre < MIN_PERIODS or n_post < MIN_PERIODS:
-            raise ModelError(f"too short a series: {n_pre} periods before and {n_post} after the intervention (transition excluded); at least {MIN_PERIODS} on each side are needed")
+            raise ModelError(
+                f"too short a series: {n_pre} periods before and {n_post} after the intervention (transition excluded); at least {MIN_PERIODS} on each side are needed"
+            )
         missing = sorted(set(range(lo, hi + 1)) - set(g["_per"]))
         if missing:
-            names = [str(pd.Period(ordinal=m, freq="M")) if kind == "month" else str(m) for m in missing]
+            names = [
+                str(pd.Period(ordinal=m, freq="M")) if kind == "month" else str(m) for m in missing
+            ]
             msg = f"{len(missing)} period(s) missing inside the series: {', '.join(names[:12])}{' ...' if len(names) > 12 else ''}"
             msgs.append(msg)
             warnings.warn(msg, ITSWarning, stacklevel=2)
@@ -335,7 +410,9 @@ def interrupted_time_series(
     if exposure is not None:
         e = pd.to_numeric(d[exposure], errors="coerce")
         if e.isna().any() or (e <= 0).any():
-            raise ModelError(f"exposure {exposure!r} must be > 0 in every period ({int((e.isna() | (e <= 0)).sum())} are not)")
+            raise ModelError(
+                f"exposure {exposure!r} must be > 0 in every period ({int((e.isna() | (e <= 0)).sum())} are not)"
+            )
         d["_offset"] = np.log(e.astype(float))
     else:
         d["_offset"] = 0.0
@@ -367,29 +444,48 @@ def interrupted_time_series(
     fit_d = d[d["_in_fit"]]
     X, yv, off = fit_d[cols].astype(float), fit_d["_y"].to_numpy(), fit_d["_offset"].to_numpy()
     if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-        raise ModelError("the design is singular (e.g. an intervention at the very edge, or constant seasonal terms)")
+        raise ModelError(
+            "the design is singular (e.g. an intervention at the very edge, or constant seasonal terms)"
+        )
     pois = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit()
     dispersion = float(pois.pearson_chi2 / pois.df_resid)
     ct = cameron_trivedi(yv, pois.fittedvalues)
-    chosen, reason = family, f"family={family} requested; Pearson chi2/df of the Poisson fit = {dispersion:.2f}"
+    chosen, reason = (
+        family,
+        f"family={family} requested; Pearson chi2/df of the Poisson fit = {dispersion:.2f}",
+    )
     if family == "auto":
         spread = float(pois.fittedvalues.max() / max(pois.fittedvalues.min(), 1e-9))
         if dispersion <= 1.2:
-            chosen, reason = "poisson", f"Pearson chi2/df = {dispersion:.2f} <= 1.2: no material overdispersion, Poisson"
+            chosen, reason = (
+                "poisson",
+                f"Pearson chi2/df = {dispersion:.2f} <= 1.2: no material overdispersion, Poisson",
+            )
         elif ct["p_value"] < 0.05 and spread > 3:
-            chosen, reason = "negbin", f"Pearson chi2/df = {dispersion:.2f} > 1.2, the Cameron-Trivedi NB2 test rejects (p = {ct['p_value']:.2g}) and the means span a factor {spread:.1f}: negative binomial"
+            chosen, reason = (
+                "negbin",
+                f"Pearson chi2/df = {dispersion:.2f} > 1.2, the Cameron-Trivedi NB2 test rejects (p = {ct['p_value']:.2g}) and the means span a factor {spread:.1f}: negative binomial",
+            )
         else:
-            chosen, reason = "quasipoisson", f"Pearson chi2/df = {dispersion:.2f} > 1.2: overdispersed; variance taken as proportional to the mean (quasi-Poisson)"
+            chosen, reason = (
+                "quasipoisson",
+                f"Pearson chi2/df = {dispersion:.2f} > 1.2: overdispersed; variance taken as proportional to the mean (quasi-Poisson)",
+            )
 
     alpha = np.nan
     fit_kw: dict = {}
     if hac_lags is not None:
         fit_kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": int(hac_lags)}}
     if chosen == "negbin":
-        alpha, converged = fit_nb2_alpha(lambda: sm.NegativeBinomial(yv, X, offset=off, loglike_method="nb2"), np.append(pois.params.to_numpy(), 0.05))
+        alpha, converged = fit_nb2_alpha(
+            lambda: sm.NegativeBinomial(yv, X, offset=off, loglike_method="nb2"),
+            np.append(pois.params.to_numpy(), 0.05),
+        )
         if not converged:
             reason += " (warning: the NB dispersion fit did not fully converge)"
-        res = sm.GLM(yv, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=off).fit(**fit_kw)
+        res = sm.GLM(yv, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=off).fit(
+            **fit_kw
+        )
         scale = 1.0
     elif chosen == "quasipoisson":
         res = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit(scale="X2", **fit_kw)
@@ -400,7 +496,11 @@ def interrupted_time_series(
     if hac_lags is not None and chosen == "quasipoisson":
         scale = dispersion
 
-    names = {"level_change": "treated_post" if group else "post", "slope_change": "treated_post_time" if group else "post_time", "baseline_trend": "time"}
+    names = {
+        "level_change": "treated_post" if group else "post",
+        "slope_change": "treated_post_time" if group else "post_time",
+        "baseline_trend": "time",
+    }
     if group:
         names["control_level_change"] = "post"
         names["control_slope_change"] = "post_time"
@@ -410,7 +510,12 @@ def interrupted_time_series(
         if col not in res.params.index:
             continue
         b = res.params[col]
-        rows[label] = {"rate_ratio": np.exp(b), "ci_low": np.exp(ci.loc[col, 0]), "ci_high": np.exp(ci.loc[col, 1]), "p_value": res.pvalues[col]}
+        rows[label] = {
+            "rate_ratio": np.exp(b),
+            "ci_low": np.exp(ci.loc[col, 0]),
+            "ci_high": np.exp(ci.loc[col, 1]),
+            "p_value": res.pvalues[col],
+        }
     if group:  # baseline trend of the treated series = time + treated_time
         g_ = np.zeros(len(res.params))
         g_[list(res.params.index).index("time")] = 1
@@ -418,8 +523,23 @@ def interrupted_time_series(
         b = float(g_ @ res.params.to_numpy())
         se = float(np.sqrt(g_ @ np.asarray(res.cov_params()) @ g_))
         z = stats.norm.ppf(0.5 + level / 2)
-        rows["baseline_trend"] = {"rate_ratio": np.exp(b), "ci_low": np.exp(b - z * se), "ci_high": np.exp(b + z * se), "p_value": 2 * stats.norm.sf(abs(b / se))}
-    order = [k for k in ("level_change", "slope_change", "baseline_trend", "control_level_change", "control_slope_change") if k in rows]
+        rows["baseline_trend"] = {
+            "rate_ratio": np.exp(b),
+            "ci_low": np.exp(b - z * se),
+            "ci_high": np.exp(b + z * se),
+            "p_value": 2 * stats.norm.sf(abs(b / se)),
+        }
+    order = [
+        k
+        for k in (
+            "level_change",
+            "slope_change",
+            "baseline_trend",
+            "control_level_change",
+            "control_slope_change",
+        )
+        if k in rows
+    ]
     effects = pd.DataFrame.from_dict(rows, orient="index").loc[order, EFFECT_COLUMNS]
 
     resid = np.asarray(res.resid_pearson)
@@ -436,8 +556,12 @@ def interrupted_time_series(
         "ljung_box_lags": lags,
         "ljung_box_p": float(lb["lb_pvalue"].iloc[0]),
         "n_periods": int(d["_per"].nunique()),
-        "n_pre": int((d.loc[d.get("treated", pd.Series(1.0, index=d.index)) == 1, "_per"] < t0).sum()),
-        "n_post": int((d.loc[d.get("treated", pd.Series(1.0, index=d.index)) == 1, "_per"] >= t0).sum()),
+        "n_pre": int(
+            (d.loc[d.get("treated", pd.Series(1.0, index=d.index)) == 1, "_per"] < t0).sum()
+        ),
+        "n_post": int(
+            (d.loc[d.get("treated", pd.Series(1.0, index=d.index)) == 1, "_per"] >= t0).sum()
+        ),
         "transition_excluded": int(transition),
         "missing_periods": msgs,
         "cov_type": f"Newey-West HAC ({hac_lags} lags)" if hac_lags is not None else "model-based",
@@ -445,4 +569,16 @@ def interrupted_time_series(
         "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
         "time_kind": kind,
     }
-    return ITSResult(effects, chosen, reason, checks, res, d, str(intervention), group is not None, msgs, level, cols)
+    return ITSResult(
+        effects,
+        chosen,
+        reason,
+        checks,
+        res,
+        d,
+        str(intervention),
+        group is not None,
+        msgs,
+        level,
+        cols,
+    )

@@ -62,7 +62,12 @@ def _filter(counts: pd.DataFrame, target: Mapping[str, object] | None) -> pd.Dat
     return counts[mask]
 
 
-def session_totals(counts: pd.DataFrame, sessions: pd.DataFrame, target: Mapping[str, object] | None = None, name: str = "count") -> pd.DataFrame:
+def session_totals(
+    counts: pd.DataFrame,
+    sessions: pd.DataFrame,
+    target: Mapping[str, object] | None = None,
+    name: str = "count",
+) -> pd.DataFrame:
     """``sessions`` with a column ``name``: the target group's count in each session (0 if none)."""
     per = _filter(counts, target).groupby("session_id")["count"].sum()
     out = sessions.copy()
@@ -120,7 +125,9 @@ def rate_table(
     """
     s = session_totals(counts, sessions, target)
     g = s.groupby(list(by), observed=True, dropna=False)
-    out = g.agg(sessions=("session_id", "size"), minutes=("minutes", "sum"), count=("count", "sum")).reset_index()
+    out = g.agg(
+        sessions=("session_id", "size"), minutes=("minutes", "sum"), count=("count", "sum")
+    ).reset_index()
     exposure = out["minutes"] / per_minutes
     out["hours"] = out["minutes"] / 60.0
     out["rate"] = out["count"] / exposure
@@ -156,7 +163,12 @@ def share_table(
     it is optimistic. Read it as a description, not a test.
     """
     s = session_totals(counts, sessions, denominator, "n")
-    s = s.merge(session_totals(counts, sessions, {**(denominator or {}), **numerator}, "k")[["session_id", "k"]], on="session_id")
+    s = s.merge(
+        session_totals(counts, sessions, {**(denominator or {}), **numerator}, "k")[
+            ["session_id", "k"]
+        ],
+        on="session_id",
+    )
     out = s.groupby(list(by), observed=True).agg(n=("n", "sum"), k=("k", "sum")).reset_index()
     out["share"] = np.where(out["n"] > 0, out["k"] / out["n"].where(out["n"] > 0, 1), np.nan)
     lo, hi = wilson_ci(out["k"], out["n"].where(out["n"] > 0, 1), level)
@@ -165,7 +177,13 @@ def share_table(
     return out[[*by, "n", "k", "share", "ci_low", "ci_high"]]
 
 
-def area_rates(reported: pd.DataFrame, areas: pd.DataFrame, area: str, category: str | Sequence[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+def area_rates(
+    reported: pd.DataFrame,
+    areas: pd.DataFrame,
+    area: str,
+    category: str | Sequence[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Reported crimes per year in one area: total, per hectare, per 1,000 residents, change.
 
     Parameters
@@ -200,7 +218,9 @@ def area_rates(reported: pd.DataFrame, areas: pd.DataFrame, area: str, category:
     if category is not None:
         cats = [category] if isinstance(category, str) else list(category)
         r = r[r["category"].isin(cats)]
-    per_year = r.groupby(r["month"].dt.year).agg(count=("count", "sum"), months=("month", "nunique"))
+    per_year = r.groupby(r["month"].dt.year).agg(
+        count=("count", "sum"), months=("month", "nunique")
+    )
     per_year.index.name = "year"
     a = areas[areas["area"] == area].set_index("year")
     out = per_year.reset_index()
@@ -209,7 +229,11 @@ def area_rates(reported: pd.DataFrame, areas: pd.DataFrame, area: str, category:
     out["per_hectare"] = out["count"] / out["hectares"]
     lo, hi = poisson_ci(out["count"], out["hectares"], level)
     out["ph_ci_low"], out["ph_ci_high"] = lo, hi
-    pop = out["year"].map(a["population"].astype("Float64").to_dict()) if "population" in a else pd.Series(np.nan, index=out.index)
+    pop = (
+        out["year"].map(a["population"].astype("Float64").to_dict())
+        if "population" in a
+        else pd.Series(np.nan, index=out.index)
+    )
     out["population"] = pd.to_numeric(pop, errors="coerce").astype(float)
     out["per_1000"] = out["count"] / out["population"] * 1000
     prev = out.shift(1)
@@ -221,8 +245,32 @@ def area_rates(reported: pd.DataFrame, areas: pd.DataFrame, area: str, category:
             cl.append(np.nan)
             ch.append(np.nan)
             continue
-        low, high = confint_poisson_2indep(out.loc[i, "count"], out.loc[i, "hectares"], prev.loc[i, "count"], prev.loc[i, "hectares"], method="score", compare="ratio", alpha=1 - level)
+        low, high = confint_poisson_2indep(
+            out.loc[i, "count"],
+            out.loc[i, "hectares"],
+            prev.loc[i, "count"],
+            prev.loc[i, "hectares"],
+            method="score",
+            compare="ratio",
+            alpha=1 - level,
+        )
         cl.append(float(low))
         ch.append(float(high))
     out["chg_ci_low"], out["chg_ci_high"] = cl, ch
-    return out[["year", "months", "count", "hectares", "per_hectare", "ph_ci_low", "ph_ci_high", "population", "per_1000", "change_total", "change_per_hectare", "chg_ci_low", "chg_ci_high"]]
+    return out[
+        [
+            "year",
+            "months",
+            "count",
+            "hectares",
+            "per_hectare",
+            "ph_ci_low",
+            "ph_ci_high",
+            "population",
+            "per_1000",
+            "change_total",
+            "change_per_hectare",
+            "chg_ci_low",
+            "chg_ci_high",
+        ]
+    ]

@@ -79,10 +79,25 @@ def survey_trend(survey: pd.DataFrame, item: str, level: float = 0.95) -> pd.Dat
                 "scale_used": float(res.scale),
             }
         )
-    return pd.DataFrame(rows, columns=["area", "item", "years", "odds_ratio", "ci_low", "ci_high", "p_value", "dispersion", "scale_used"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "area",
+            "item",
+            "years",
+            "odds_ratio",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "dispersion",
+            "scale_used",
+        ],
+    )
 
 
-def difference_from_reference(survey: pd.DataFrame, item: str, area: str, reference: str, level: float = 0.95) -> pd.DataFrame:
+def difference_from_reference(
+    survey: pd.DataFrame, item: str, area: str, reference: str, level: float = 0.95
+) -> pd.DataFrame:
     """Per year, the area's proportion minus the reference area's, with Newcombe's CI.
 
     Returns
@@ -98,7 +113,38 @@ def difference_from_reference(survey: pd.DataFrame, item: str, area: str, refere
     r = s[s["area"] == reference].set_index("year")
     rows = []
     for year in sorted(set(a.index) & set(r.index)):
-        lo, hi = confint_proportions_2indep(int(a.at[year, "n_yes"]), int(a.at[year, "n"]), int(r.at[year, "n_yes"]), int(r.at[year, "n"]), method="newcomb", compare="diff", alpha=1 - level)
+        lo, hi = confint_proportions_2indep(
+            int(a.at[year, "n_yes"]),
+            int(a.at[year, "n"]),
+            int(r.at[year, "n_yes"]),
+            int(r.at[year, "n"]),
+            method="newcomb",
+            compare="diff",
+            alpha=1 - level,
+        )
         pa, pr = a.at[year, "n_yes"] / a.at[year, "n"], r.at[year, "n_yes"] / r.at[year, "n"]
-        rows.append({"year": int(year), "area": area, "reference": reference, "p_area": pa, "p_reference": pr, "difference": pa - pr, "ci_low": float(lo), "ci_high": float(hi)})
-    return pd.DataFrame(rows, columns=["year", "area", "reference", "p_area", "p_reference", "difference", "ci_low", "ci_high"])
+        rows.append(
+            {
+                "year": int(year),
+                "area": area,
+                "reference": reference,
+                "p_area": pa,
+                "p_reference": pr,
+                "difference": pa - pr,
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "area",
+            "reference",
+            "p_area",
+            "p_reference",
+            "difference",
+            "ci_low",
+            "ci_high",
+        ],
+    )

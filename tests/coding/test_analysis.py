@@ -3,28 +3,63 @@
 import pandas as pd
 import pytest
 
-from evaluation.coding import code_by_role, code_frequencies, cooccurrence, exemplar_quotes, primary_codings, saturation, suggest_codings, suggestion_quality
+from evaluation.coding import (
+    code_by_role,
+    code_frequencies,
+    cooccurrence,
+    exemplar_quotes,
+    primary_codings,
+    saturation,
+    suggest_codings,
+    suggestion_quality,
+)
 from evaluation.coding.codebook import codebook_from_dict
 
-CB = codebook_from_dict({
-    "codebook": {"id": "t", "title": "T", "version": "1", "language": "sv"},
-    "codes": [
-        {"id": "risk", "label": {"sv": "Risk"}, "children": [{"id": "drugs", "label": {"sv": "Droger"}, "keywords": ["langar"]}, {"id": "fear", "label": {"sv": "Rädsla"}, "keywords": ["rädd"]}]},
-        {"id": "art", "label": {"sv": "Konst"}, "keywords": ["konst"]},
+CB = codebook_from_dict(
+    {
+        "codebook": {"id": "t", "title": "T", "version": "1", "language": "sv"},
+        "codes": [
+            {
+                "id": "risk",
+                "label": {"sv": "Risk"},
+                "children": [
+                    {"id": "drugs", "label": {"sv": "Droger"}, "keywords": ["langar"]},
+                    {"id": "fear", "label": {"sv": "Rädsla"}, "keywords": ["rädd"]},
+                ],
+            },
+            {"id": "art", "label": {"sv": "Konst"}, "keywords": ["konst"]},
+        ],
+    }
+)
+SEG = pd.DataFrame(
+    {
+        "group": ["g1"] * 4 + ["g2"] * 3,
+        "segment": [1, 2, 3, 4, 1, 2, 3],
+        "segment_id": ["g1:1", "g1:2", "g1:3", "g1:4", "g2:1", "g2:2", "g2:3"],
+        "speaker": ["MOD", "P1", "P2", "P1", "MOD", "P3", "P3"],
+        "role": ["moderator", "polis", "ungdomsjour", "polis", "moderator", "polis", "polis"],
+        "text": [
+            "Fråga?",
+            "Langarna står där.",
+            "Jag är rädd här. Konsten är fin.",
+            "Langare överallt.",
+            "Fråga?",
+            "Konsten lockar.",
+            "Inget.",
+        ],
+    }
+)
+COD = pd.DataFrame(
+    [
+        ("g1", 2, "drugs", "k1", None, None),
+        ("g1", 3, "fear", "k1", 0, 16),
+        ("g1", 3, "art", "k1", 17, 32),
+        ("g1", 4, "drugs", "k1", None, None),
+        ("g2", 2, "art", "k1", None, None),
+        ("g1", 2, "drugs", "k2", None, None),
     ],
-})
-SEG = pd.DataFrame({
-    "group": ["g1"] * 4 + ["g2"] * 3,
-    "segment": [1, 2, 3, 4, 1, 2, 3],
-    "segment_id": ["g1:1", "g1:2", "g1:3", "g1:4", "g2:1", "g2:2", "g2:3"],
-    "speaker": ["MOD", "P1", "P2", "P1", "MOD", "P3", "P3"],
-    "role": ["moderator", "polis", "ungdomsjour", "polis", "moderator", "polis", "polis"],
-    "text": ["Fråga?", "Langarna står där.", "Jag är rädd här. Konsten är fin.", "Langare överallt.", "Fråga?", "Konsten lockar.", "Inget."],
-})
-COD = pd.DataFrame([
-    ("g1", 2, "drugs", "k1", None, None), ("g1", 3, "fear", "k1", 0, 16), ("g1", 3, "art", "k1", 17, 32), ("g1", 4, "drugs", "k1", None, None),
-    ("g2", 2, "art", "k1", None, None), ("g1", 2, "drugs", "k2", None, None),
-], columns=["group", "segment", "code", "coder", "start", "end"])
+    columns=["group", "segment", "code", "coder", "start", "end"],
+)
 
 
 def test_primary_codings_picks_one_coder_per_group():
@@ -42,7 +77,9 @@ def test_frequencies_with_rollup():
 
 def test_code_by_role():
     t = code_by_role(primary_codings(COD), SEG, CB).set_index(["code", "role"])
-    assert t.loc[("drugs", "polis"), "segments"] == 2 and t.loc[("drugs", "polis"), "role_turns"] == 4
+    assert (
+        t.loc[("drugs", "polis"), "segments"] == 2 and t.loc[("drugs", "polis"), "role_turns"] == 4
+    )
     assert t.loc[("fear", "ungdomsjour"), "share"] == 100.0
 
 
@@ -66,6 +103,12 @@ def test_saturation():
 
 def test_suggestions_and_their_quality():
     s = suggest_codings(SEG, CB)
-    assert set(map(tuple, s[["group", "segment", "code"]].values.tolist())) == {("g1", 2, "drugs"), ("g1", 3, "fear"), ("g1", 3, "art"), ("g1", 4, "drugs"), ("g2", 2, "art")}
+    assert set(map(tuple, s[["group", "segment", "code"]].values.tolist())) == {
+        ("g1", 2, "drugs"),
+        ("g1", 3, "fear"),
+        ("g1", 3, "art"),
+        ("g1", 4, "drugs"),
+        ("g2", 2, "art"),
+    }
     q = suggestion_quality(s, primary_codings(COD)).set_index("code")
     assert q.loc["drugs", "precision"] == 1.0 and q.loc["art", "recall"] == 1.0

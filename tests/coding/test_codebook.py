@@ -30,8 +30,16 @@ def test_study_codebook():
     cb = load_codebook(ROOT / "codebooks" / "focus_groups.yaml")
     f = cb.to_frame()
     assert list(f.columns[:3]) == ["id", "parent", "depth"]
-    assert {"label_sv", "label_en", "definition", "include", "exclude", "examples"} <= set(f.columns)
-    assert set(cb.roots()) == {"flickor_narvaro", "trygghet_risk", "konst_gestaltning", "professionellt_arbete", "metodkonflikt"}
+    assert {"label_sv", "label_en", "definition", "include", "exclude", "examples"} <= set(
+        f.columns
+    )
+    assert set(cb.roots()) == {
+        "flickor_narvaro",
+        "trygghet_risk",
+        "konst_gestaltning",
+        "professionellt_arbete",
+        "metodkonflikt",
+    }
     assert f["id"].is_unique and (f["label_sv"] != "").all() and (f["definition"] != "").all()
     assert cb.path("exploatering") == "trygghet_risk/exploatering"
     assert cb.top("samverkan") == "professionellt_arbete"
@@ -40,21 +48,42 @@ def test_study_codebook():
 def test_tree_and_frame(tmp_path):
     cb = load_codebook(write(tmp_path, GOOD))
     f = cb.to_frame()
-    assert f[["id", "parent", "depth"]].values.tolist() == [["a", "", 0], ["a1", "a", 1], ["b", "", 0]]
+    assert f[["id", "parent", "depth"]].values.tolist() == [
+        ["a", "", 0],
+        ["a1", "a", 1],
+        ["b", "", 0],
+    ]
 
 
 def test_flat_parent_form_equals_nesting(tmp_path):
-    flat = GOOD.replace("    children:\n      - id: a1\n        label: {sv: A1, en: A1}\n", "") + "  - id: a1\n    parent: a\n    label: {sv: A1, en: A1}\n"
-    assert load_codebook(write(tmp_path, flat)).to_frame()[["id", "parent"]].values.tolist()[:2] == [["a", ""], ["a1", "a"]]
+    flat = (
+        GOOD.replace("    children:\n      - id: a1\n        label: {sv: A1, en: A1}\n", "")
+        + "  - id: a1\n    parent: a\n    label: {sv: A1, en: A1}\n"
+    )
+    assert load_codebook(write(tmp_path, flat)).to_frame()[["id", "parent"]].values.tolist()[
+        :2
+    ] == [["a", ""], ["a1", "a"]]
 
 
 @pytest.mark.parametrize(
     "mutate, line, words",
     [
         (lambda t: t.replace("  - id: b\n", "  - id: a1\n"), 9, "duplicate code id 'a1'"),
-        (lambda t: t.replace("    label: {sv: B, en: B}", "    label: {sv: '', en: ''}"), 10, "empty label"),
-        (lambda t: t.replace("    definition: d\n", "    definition: d\n    colour: red\n"), 6, "unknown field"),
-        (lambda t: t.replace("    definition: d\n", "    definition: d\n    definition: e\n"), 6, "duplicate key 'definition'"),
+        (
+            lambda t: t.replace("    label: {sv: B, en: B}", "    label: {sv: '', en: ''}"),
+            10,
+            "empty label",
+        ),
+        (
+            lambda t: t.replace("    definition: d\n", "    definition: d\n    colour: red\n"),
+            6,
+            "unknown field",
+        ),
+        (
+            lambda t: t.replace("    definition: d\n", "    definition: d\n    definition: e\n"),
+            6,
+            "duplicate key 'definition'",
+        ),
         (lambda t: t.replace("  - id: b\n", "  - id: B-code\n"), 9, "not a valid id"),
         (lambda t: t.replace('version: "1", ', ""), 1, "codebook.version"),
     ],

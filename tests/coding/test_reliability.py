@@ -18,7 +18,10 @@ KRIPP_2011 = [
 ]
 
 
-@pytest.mark.parametrize("level,expected", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize(
+    "level,expected",
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
+)
 def test_krippendorff_published_example(level, expected):
     assert krippendorff_alpha(KRIPP_2011, level) == pytest.approx(expected, abs=0.0005)
 
@@ -46,7 +49,9 @@ def _nominal_alpha(data):
 
 
 def test_nominal_alpha_matches_independent_implementation():
-    assert krippendorff_alpha(KRIPP_2011, "nominal") == pytest.approx(_nominal_alpha(KRIPP_2011), abs=1e-12)
+    assert krippendorff_alpha(KRIPP_2011, "nominal") == pytest.approx(
+        _nominal_alpha(KRIPP_2011), abs=1e-12
+    )
     rng = np.random.default_rng(5)
     for _ in range(5):
         d = rng.integers(0, 3, size=(3, 40)).astype(float)
@@ -75,7 +80,9 @@ def test_cohen_kappa_by_hand():
 
 
 def test_missing_pairs_dropped_and_degenerate_cases():
-    assert cohen_kappa([1, 1, 0, None], [1, 0, 0, 1]) == pytest.approx(cohen_kappa([1, 1, 0], [1, 0, 0]))
+    assert cohen_kappa([1, 1, 0, None], [1, 0, 0, 1]) == pytest.approx(
+        cohen_kappa([1, 1, 0], [1, 0, 0])
+    )
     assert np.isnan(cohen_kappa([1, 1], [1, 1]))
     assert np.isnan(krippendorff_alpha([[1, 1], [1, 1]]))
     with pytest.raises(ValueError):
@@ -84,7 +91,9 @@ def test_missing_pairs_dropped_and_degenerate_cases():
 
 def test_intercoder_table_independent_recalculation():
     segs = pd.DataFrame({"group": "g", "segment": range(1, 11), "speaker": ["P1"] * 10})
-    rows = [("g", s, "a", "k1") for s in (1, 2, 3, 4, 5)] + [("g", s, "a", "k2") for s in (1, 2, 3, 6)]
+    rows = [("g", s, "a", "k1") for s in (1, 2, 3, 4, 5)] + [
+        ("g", s, "a", "k2") for s in (1, 2, 3, 6)
+    ]
     cod = pd.DataFrame(rows, columns=["group", "segment", "code", "coder"])
     t = intercoder_reliability(cod, segs).set_index("code")
     k1 = np.isin(range(1, 11), [1, 2, 3, 4, 5]).astype(int)
@@ -102,4 +111,14 @@ def test_planted_disagreement_is_visible(example_ds):
     assert codes["krippendorff_alpha"].idxmin() == "metodkonflikt"
     assert t.loc["metodkonflikt", "flag"] == "unreliable"
     assert t.loc["(all codes)", "krippendorff_alpha"] > 0.667
-    assert list(t.reset_index().columns) == ["code", "level", "n_units", "n_coders", "n_present", "percent_agreement", "cohen_kappa", "krippendorff_alpha", "flag"]
+    assert list(t.reset_index().columns) == [
+        "code",
+        "level",
+        "n_units",
+        "n_coders",
+        "n_present",
+        "percent_agreement",
+        "cohen_kappa",
+        "krippendorff_alpha",
+        "flag",
+    ]

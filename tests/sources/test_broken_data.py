@@ -60,7 +60,9 @@ def n_lines(folder: Path, rel: str) -> int:
 def append(rel: str, row: str) -> Callable[[Path], None]:
     def f(folder: Path):
         p = folder / rel
-        p.write_text(p.read_text(encoding="utf-8").rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+        p.write_text(
+            p.read_text(encoding="utf-8").rstrip("\n") + "\n" + row + "\n", encoding="utf-8"
+        )
 
     return f
 
@@ -86,7 +88,12 @@ def replace_in(rel: str, old: str, new: str) -> Callable[[Path], None]:
     return f
 
 
-S, C, I, Z = "observations/sessions.csv", "observations/counts.csv", "observations/incidents.csv", "observations/zones.csv"
+S, C, INC, Z = (
+    "observations/sessions.csv",
+    "observations/counts.csv",
+    "observations/incidents.csv",
+    "observations/zones.csv",
+)
 R, A, Q = "crime/reported.csv", "crime/areas.csv", "survey/safety.csv"
 P, K, CAL = "focus_groups/participants.csv", "focus_groups/codings.csv", "calendar.csv"
 T1 = "focus_groups/transcripts/fg1_polis.txt"
@@ -98,32 +105,144 @@ CASES = [
     ("bad_date", set_cell(S, 5, "date", "2022-13-40"), S, 5, "date", "cannot be read"),
     ("bad_time", set_cell(S, 6, "start", "25:99"), S, 6, "start", "cannot be read"),
     ("end_before_start", set_cell(S, 7, "end", "08:00"), S, 7, "end", "not after start"),
-    ("end_equals_start", lambda f: (set_cell(S, 8, "start", "10:00")(f), set_cell(S, 8, "end", "10:00")(f)), S, 8, "end", "not after start"),
+    (
+        "end_equals_start",
+        lambda f: (set_cell(S, 8, "start", "10:00")(f), set_cell(S, 8, "end", "10:00")(f)),
+        S,
+        8,
+        "end",
+        "not after start",
+    ),
     ("negative_count", set_cell(C, 10, "count", "-3"), C, 10, "count", "below the minimum"),
     ("fractional_count", set_cell(C, 11, "count", "2.5"), C, 11, "count", "cannot be read"),
     ("text_count", set_cell(C, 12, "count", "many"), C, 12, "count", "cannot be read"),
     ("unknown_gender", set_cell(C, 13, "gender", "girl"), C, 13, "gender", "not an allowed value"),
-    ("unknown_age_band", set_cell(C, 14, "age_band", "13-17"), C, 14, "age_band", "not an allowed value"),
-    ("unknown_activity", set_cell(C, 15, "activity", "sitting"), C, 15, "activity", "not an allowed value"),
-    ("unknown_activation", set_cell(S, 9, "activation", "concert"), S, 9, "activation", "not an allowed value"),
+    (
+        "unknown_age_band",
+        set_cell(C, 14, "age_band", "13-17"),
+        C,
+        14,
+        "age_band",
+        "not an allowed value",
+    ),
+    (
+        "unknown_activity",
+        set_cell(C, 15, "activity", "sitting"),
+        C,
+        15,
+        "activity",
+        "not an allowed value",
+    ),
+    (
+        "unknown_activation",
+        set_cell(S, 9, "activation", "concert"),
+        S,
+        9,
+        "activation",
+        "not an allowed value",
+    ),
     ("unknown_zone", set_cell(S, 10, "zone", "hötorget"), S, 10, "zone", "not"),
-    ("unknown_incident_kind", set_cell(I, 4, "kind", "theft"), I, 4, "kind", "not an allowed value"),
+    (
+        "unknown_incident_kind",
+        set_cell(INC, 4, "kind", "theft"),
+        INC,
+        4,
+        "kind",
+        "not an allowed value",
+    ),
     ("unknown_role", set_cell(P, 3, "role", "teacher"), P, 3, "role", "not an allowed value"),
-    ("unknown_category", set_cell(R, 20, "category", "fraud"), R, 20, "category", "not an allowed value"),
-    ("unknown_calendar_kind", set_cell(CAL, 3, "kind", "festival"), CAL, 3, "kind", "not an allowed value"),
+    (
+        "unknown_category",
+        set_cell(R, 20, "category", "fraud"),
+        R,
+        20,
+        "category",
+        "not an allowed value",
+    ),
+    (
+        "unknown_calendar_kind",
+        set_cell(CAL, 3, "kind", "festival"),
+        CAL,
+        3,
+        "kind",
+        "not an allowed value",
+    ),
     ("duplicate_session", lambda f: copy_line(S, 2)(f), S, "last", "session_id", "duplicate"),
     ("duplicate_participant", lambda f: copy_line(P, 2)(f), P, "last", "participant", "duplicate"),
-    ("duplicate_count_key", lambda f: copy_line(C, 2)(f), C, "last", "session_id, gender, age_band, activity", "duplicate"),
-    ("count_for_unknown_session", append(C, "s9999,female,13-18,staying,3"), C, "last", "session_id", "not a known session"),
-    ("coding_past_transcript_end", append(K, "fg1_polis,999,narkotikahandel,k1,,"), K, "last", "segment", "past the end"),
-    ("code_not_in_codebook", append(K, "fg1_polis,2,fotboll,k1,,"), K, "last", "code", "not in the codebook"),
-    ("speaker_not_participant", replace_in(T1, "] POL1:", "] POL9:"), T1, None, "SPEAKER", "not a participant"),
-    ("area_without_hectares", lambda f: write(A, "\n".join(ln for ln in (f / A).read_text().split("\n") if not ln.startswith("odenplan,2020")))(f), R, None, "area", "no hectares"),
+    (
+        "duplicate_count_key",
+        lambda f: copy_line(C, 2)(f),
+        C,
+        "last",
+        "session_id, gender, age_band, activity",
+        "duplicate",
+    ),
+    (
+        "count_for_unknown_session",
+        append(C, "s9999,female,13-18,staying,3"),
+        C,
+        "last",
+        "session_id",
+        "not a known session",
+    ),
+    (
+        "coding_past_transcript_end",
+        append(K, "fg1_polis,999,narkotikahandel,k1,,"),
+        K,
+        "last",
+        "segment",
+        "past the end",
+    ),
+    (
+        "code_not_in_codebook",
+        append(K, "fg1_polis,2,fotboll,k1,,"),
+        K,
+        "last",
+        "code",
+        "not in the codebook",
+    ),
+    (
+        "speaker_not_participant",
+        replace_in(T1, "] POL1:", "] POL9:"),
+        T1,
+        None,
+        "SPEAKER",
+        "not a participant",
+    ),
+    (
+        "area_without_hectares",
+        lambda f: write(
+            A,
+            "\n".join(
+                ln for ln in (f / A).read_text().split("\n") if not ln.startswith("odenplan,2020")
+            ),
+        )(f),
+        R,
+        None,
+        "area",
+        "no hectares",
+    ),
     ("n_yes_above_n", set_cell(Q, 4, "n_yes", "99999"), Q, 4, "n_yes", "larger than n"),
     ("bad_month", set_cell(R, 30, "month", "2019/05"), R, 30, "month", "cannot be read"),
-    ("not_utf8", lambda f: (f / P).write_bytes((f / P).read_bytes().replace(b"polis", "p\u00e5lis".encode("latin-1"), 1)), P, 2, None, "not valid UTF-8"),
+    (
+        "not_utf8",
+        lambda f: (f / P).write_bytes(
+            (f / P).read_bytes().replace(b"polis", "p\u00e5lis".encode("latin-1"), 1)
+        ),
+        P,
+        2,
+        None,
+        "not valid UTF-8",
+    ),
     ("unreadable_turn", replace_in(T1, "] MOD:", "] "), T1, None, None, "cannot read a turn"),
-    ("coding_span_outside_turn", append(K, "fg1_polis,2,narkotikahandel,k1,0,99999"), K, "last", "end", "outside the turn"),
+    (
+        "coding_span_outside_turn",
+        append(K, "fg1_polis,2,narkotikahandel,k1,0,99999"),
+        K,
+        "last",
+        "end",
+        "outside the turn",
+    ),
 ]
 
 
@@ -137,10 +256,18 @@ def test_broken_folder_is_rejected_precisely(case, data_copy):
     with pytest.raises(DataError) as exc:
         load_dataset(data_copy)
     assert tree_hashes(data_copy) == before, "the loader must never write to the data folder"
-    hits = [p for p in exc.value.problems if p.file == file and (column is None or p.column == column) and words in (p.message + " " + (p.expected or ""))]
+    hits = [
+        p
+        for p in exc.value.problems
+        if p.file == file
+        and (column is None or p.column == column)
+        and words in (p.message + " " + (p.expected or ""))
+    ]
     assert hits, f"{name}: no problem for {file} col {column} with {words!r} in:\n{exc.value}"
     if line is not None:
-        assert any(p.line == line for p in hits), f"{name}: expected line {line}, got {[p.line for p in hits]}"
+        assert any(p.line == line for p in hits), (
+            f"{name}: expected line {line}, got {[p.line for p in hits]}"
+        )
     assert "Traceback" not in str(exc.value)
 
 
@@ -164,7 +291,13 @@ def test_duplicate_codebook_id_and_yaml_key(data_copy, root, tmp_path):
     cb.write_text(text.replace("  - id: metodkonflikt", "  - id: samverkan"), encoding="utf-8")
     with pytest.raises(DataError, match="duplicate code id 'samverkan'"):
         load_dataset(data_copy, codebook=cb)
-    cb.write_text(text.replace("    definition: Talk about dangers", "    definition: x\n    definition: Talk about dangers"), encoding="utf-8")
+    cb.write_text(
+        text.replace(
+            "    definition: Talk about dangers",
+            "    definition: x\n    definition: Talk about dangers",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match="duplicate key 'definition'"):
         load_dataset(data_copy, codebook=cb)
 
@@ -181,9 +314,16 @@ def test_yaml_tag_that_constructs_objects_is_refused(tmp_path):
 
 def test_cli_prints_problems_without_traceback(data_copy):
     set_cell(S, 5, "date", "2022-13-40")(data_copy)
-    out = subprocess.run([sys.executable, "-m", "evaluation.cli", "validate", "--data", str(data_copy)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "evaluation.cli", "validate", "--data", str(data_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 1
-    assert "observations/sessions.csv:5: date: '2022-13-40' cannot be read; expected a date YYYY-MM-DD" in out.stdout
+    assert (
+        "observations/sessions.csv:5: date: '2022-13-40' cannot be read; expected a date YYYY-MM-DD"
+        in out.stdout
+    )
     assert "Traceback" not in out.stdout + out.stderr
 
 
@@ -193,10 +333,14 @@ def test_warnings_for_softer_problems(data_copy):
     idx = next(i for i, ln in enumerate(lines) if ",art," in ln)
     set_cell(S, idx + 1, "activation", "none")(data_copy)
     rep = (data_copy / R).read_text().split("\n")
-    (data_copy / R).write_text("\n".join(ln for ln in rep if not ln.startswith("2018-03,odenplan,theft")))
+    (data_copy / R).write_text(
+        "\n".join(ln for ln in rep if not ln.startswith("2018-03,odenplan,theft"))
+    )
     ds = load_dataset(data_copy)
     msgs = [str(w) for w in ds.warnings]
-    assert any(f"sessions.csv:{idx + 1}: activation" in m and "inside a calendar period" in m for m in msgs)
+    assert any(
+        f"sessions.csv:{idx + 1}: activation" in m and "inside a calendar period" in m for m in msgs
+    )
     assert any("2018-03 is missing from the series odenplan/theft" in m for m in msgs)
 
 

@@ -27,7 +27,11 @@ def test_example_is_marked_synthetic():
 
 
 def test_validate_cli_passes_on_example():
-    out = subprocess.run([sys.executable, "-m", "evaluation.cli", "validate", "--data", str(EXAMPLE)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "evaluation.cli", "validate", "--data", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.startswith("VALID")
     assert "sessions" in out.stdout and "double-coded" in out.stdout
@@ -42,7 +46,9 @@ def test_loaded_types(example_ds):
     assert str(c["count"].dtype) == "Int64" and (c["count"] >= 0).all()
     r = example_ds.crime["reported"]
     assert pd.api.types.is_datetime64_any_dtype(r["month"])
-    assert r["month"].min() == pd.Timestamp("2016-01-01") and r["month"].max() == pd.Timestamp("2023-12-01")
+    assert r["month"].min() == pd.Timestamp("2016-01-01") and r["month"].max() == pd.Timestamp(
+        "2023-12-01"
+    )
 
 
 def test_shape_of_the_study(example_ds):
@@ -52,7 +58,12 @@ def test_shape_of_the_study(example_ds):
     fg = example_ds.focus_groups
     turns = fg["segments"].groupby("group").size()
     assert len(turns) == 6 and turns.between(40, 80).all()
-    assert set(fg["participants"]["role"]) == {"polis", "ungdomsjour", "faltassistent", "ordningsvakt"}
+    assert set(fg["participants"]["role"]) == {
+        "polis",
+        "ungdomsjour",
+        "faltassistent",
+        "ordningsvakt",
+    }
     assert (fg["codings"].groupby("group")["coder"].nunique() >= 2).sum() == 2
     assert set(example_ds.survey["area"]) == {"sergels_torg", "klara", "stockholm"}
     assert set(example_ds.survey["year"]) == set(range(2015, 2024))
@@ -72,7 +83,7 @@ def test_parse_transcript_offsets_and_timestamps():
     assert df["time"].tolist() == ["00:00:01", "", "01:02:03"]
     assert df["line"].tolist() == [1, 3, 7]
     for r in df.itertuples():
-        assert text[r.doc_start:r.doc_end] == r.text
+        assert text[r.doc_start : r.doc_end] == r.text
     assert df.loc[1, "text"] == "Första raden\nandra raden."
 
 
@@ -89,7 +100,9 @@ def test_data_dictionary_is_current():
 
     from ..conftest import ROOT
 
-    assert (ROOT / "data" / "README.md").read_text(encoding="utf-8") == render(), "regenerate: python -m evaluation.sources.dictionary > data/README.md"
+    assert (ROOT / "data" / "README.md").read_text(encoding="utf-8") == render(), (
+        "regenerate: python -m evaluation.sources.dictionary > data/README.md"
+    )
 
 
 def test_dictionary_examples_validate(tmp_path):
@@ -100,6 +113,8 @@ def test_dictionary_examples_validate(tmp_path):
     from evaluation.sources._schema import check_frame
 
     for spec in FILE_SPECS:
-        raw = pd.DataFrame([[f.example for f in spec.fields]], columns=[f.name for f in spec.fields])
+        raw = pd.DataFrame(
+            [[f.example for f in spec.fields]], columns=[f.name for f in spec.fields]
+        )
         _, problems = check_frame(raw, spec, spec.path)
         assert [p for p in problems if p.severity == "error"] == [], spec.path

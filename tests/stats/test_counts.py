@@ -11,7 +11,14 @@ from evaluation.stats import rate_ratio_model
 
 
 def simulate(rng, n=300, rr=1.8, theta=None, zones=("a", "b", "c")):
-    d = pd.DataFrame({"zone": rng.choice(zones, n), "activated": rng.integers(0, 2, n), "minutes": rng.choice([30.0, 45.0, 60.0], n), "day": rng.integers(0, n // 2, n)})
+    d = pd.DataFrame(
+        {
+            "zone": rng.choice(zones, n),
+            "activated": rng.integers(0, 2, n),
+            "minutes": rng.choice([30.0, 45.0, 60.0], n),
+            "day": rng.integers(0, n // 2, n),
+        }
+    )
     zf = {"a": 1.0, "b": 1.5, "c": 0.6}
     mu = 0.05 * d["minutes"] * d["zone"].map(zf) * np.where(d["activated"] == 1, rr, 1.0)
     lam = mu if theta is None else rng.gamma(theta, mu / theta)
@@ -23,10 +30,14 @@ def test_poisson_agrees_with_formula_api():
     rng = np.random.default_rng(11)
     d = simulate(rng)
     res = rate_ratio_model(d, "y", "minutes", "activated + C(zone)", family="poisson")
-    ref = smf.glm("y ~ activated + C(zone)", d, family=sm.families.Poisson(), offset=np.log(d["minutes"])).fit()
+    ref = smf.glm(
+        "y ~ activated + C(zone)", d, family=sm.families.Poisson(), offset=np.log(d["minutes"])
+    ).fit()
     ci = ref.conf_int()
     for term in ("activated", "C(zone)[T.b]", "C(zone)[T.c]"):
-        assert res.table.loc[term, "rate_ratio"] == pytest.approx(np.exp(ref.params[term]), abs=1e-4)
+        assert res.table.loc[term, "rate_ratio"] == pytest.approx(
+            np.exp(ref.params[term]), abs=1e-4
+        )
         assert res.table.loc[term, "ci_low"] == pytest.approx(np.exp(ci.loc[term, 0]), abs=1e-4)
         assert res.table.loc[term, "ci_high"] == pytest.approx(np.exp(ci.loc[term, 1]), abs=1e-4)
         assert res.table.loc[term, "p_value"] == pytest.approx(ref.pvalues[term], abs=1e-4)
@@ -37,24 +48,39 @@ def test_negbin_agrees_with_discrete_ml_fit():
     rng = np.random.default_rng(12)
     d = simulate(rng, theta=3)
     res = rate_ratio_model(d, "y", "minutes", "activated + C(zone)", family="negbin")
-    ref = smf.negativebinomial("y ~ activated + C(zone)", d, offset=np.log(d["minutes"])).fit(disp=0)
+    ref = smf.negativebinomial("y ~ activated + C(zone)", d, offset=np.log(d["minutes"])).fit(
+        disp=0
+    )
     assert res.fit["alpha"] == pytest.approx(ref.params["alpha"], rel=1e-3)
-    assert res.table.loc["activated", "rate_ratio"] == pytest.approx(np.exp(ref.params["activated"]), abs=1e-4)
+    assert res.table.loc["activated", "rate_ratio"] == pytest.approx(
+        np.exp(ref.params["activated"]), abs=1e-4
+    )
 
 
 def test_cluster_robust_matches_statsmodels():
     rng = np.random.default_rng(13)
     d = simulate(rng)
-    res = rate_ratio_model(d, "y", "minutes", "activated + C(zone)", family="poisson", cluster="day")
-    ref = smf.glm("y ~ activated + C(zone)", d, family=sm.families.Poisson(), offset=np.log(d["minutes"])).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(d["day"].astype(str))[0]})
-    assert res.table.loc["activated", "ci_low"] == pytest.approx(np.exp(ref.conf_int().loc["activated", 0]), abs=1e-4)
+    res = rate_ratio_model(
+        d, "y", "minutes", "activated + C(zone)", family="poisson", cluster="day"
+    )
+    ref = smf.glm(
+        "y ~ activated + C(zone)", d, family=sm.families.Poisson(), offset=np.log(d["minutes"])
+    ).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(d["day"].astype(str))[0]})
+    assert res.table.loc["activated", "ci_low"] == pytest.approx(
+        np.exp(ref.conf_int().loc["activated", 0]), abs=1e-4
+    )
     assert res.fit["n_clusters"] == d["day"].nunique()
 
 
 def test_auto_picks_family_and_says_why():
     rng = np.random.default_rng(14)
-    assert rate_ratio_model(simulate(rng), "y", "minutes", "activated + C(zone)", family="auto").family == "poisson"
-    res = rate_ratio_model(simulate(rng, theta=2), "y", "minutes", "activated + C(zone)", family="auto")
+    assert (
+        rate_ratio_model(simulate(rng), "y", "minutes", "activated + C(zone)", family="auto").family
+        == "poisson"
+    )
+    res = rate_ratio_model(
+        simulate(rng, theta=2), "y", "minutes", "activated + C(zone)", family="auto"
+    )
     assert res.family == "negbin" and "overdispersed" in res.family_reason
 
 
@@ -63,11 +89,17 @@ def test_marginal_rates_match_simple_rates_without_covariates():
     d = simulate(rng)
     res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
     m = res.marginal_rates("activated").set_index("level")
-    raw = d.groupby("activated").apply(lambda g: g["y"].sum() / g["minutes"].sum() * 60, include_groups=False)
+    raw = d.groupby("activated").apply(
+        lambda g: g["y"].sum() / g["minutes"].sum() * 60, include_groups=False
+    )
     # with a saturated binary model the average prediction is the group's rate times mean exposure ratio;
     # check the ratio of marginal means equals the rate ratio instead
-    assert m.loc[1, "rate"] / m.loc[0, "rate"] == pytest.approx(res.table.loc["activated", "rate_ratio"], rel=1e-9)
-    assert raw.loc[1] / raw.loc[0] == pytest.approx(res.table.loc["activated", "rate_ratio"], rel=1e-6)
+    assert m.loc[1, "rate"] / m.loc[0, "rate"] == pytest.approx(
+        res.table.loc["activated", "rate_ratio"], rel=1e-9
+    )
+    assert raw.loc[1] / raw.loc[0] == pytest.approx(
+        res.table.loc["activated", "rate_ratio"], rel=1e-6
+    )
     assert (m["ci_low"] < m["rate"]).all() and (m["rate"] < m["ci_high"]).all()
 
 
@@ -102,7 +134,9 @@ def _coverage(theta, family, n_sim=200, seed=7):
     hits = 0
     for _ in range(n_sim):
         d = simulate(rng, theta=theta)
-        lo, hi = rate_ratio_model(d, "y", "minutes", "activated + C(zone)", family=family).table.loc["activated", ["ci_low", "ci_high"]]
+        lo, hi = rate_ratio_model(
+            d, "y", "minutes", "activated + C(zone)", family=family
+        ).table.loc["activated", ["ci_low", "ci_high"]]
         hits += lo <= 1.8 <= hi
     return hits / n_sim
 

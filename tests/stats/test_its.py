@@ -29,7 +29,11 @@ def sicily():
     [
         (dict(family="poisson", slope_change=False), (0.894, 0.865, 0.925), None),
         (dict(family="quasipoisson", slope_change=False), (0.894, 0.839, 0.953), 3.559),
-        (dict(family="quasipoisson", slope_change=False, seasonality="fourier", harmonics=2), (0.885, 0.839, 0.933), 2.262),
+        (
+            dict(family="quasipoisson", slope_change=False, seasonality="fourier", harmonics=2),
+            (0.885, 0.839, 0.933),
+            2.262,
+        ),
     ],
 )
 def test_published_level_change(sicily, kw, expected, scale):
@@ -42,15 +46,42 @@ def test_published_level_change(sicily, kw, expected, scale):
 
 def test_published_slope_change_and_trend(sicily):
     # same source: quasi-Poisson + 2 Fourier pairs + slope change: 1.0015 (0.9978-1.0051); trend 1.067 per year
-    res = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", seasonality="fourier")
-    np.testing.assert_allclose(res.effects.loc["slope_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy(), (1.0015, 0.9978, 1.0051), atol=0.00005)
-    seasonal = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", seasonality="fourier", slope_change=False)
-    assert seasonal.effects.loc["baseline_trend", "rate_ratio"] ** 12 == pytest.approx(1.067, abs=0.0005)
+    res = interrupted_time_series(
+        sicily,
+        "month_id",
+        "aces",
+        "2005-01",
+        exposure="stdpop",
+        family="quasipoisson",
+        seasonality="fourier",
+    )
+    np.testing.assert_allclose(
+        res.effects.loc["slope_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy(),
+        (1.0015, 0.9978, 1.0051),
+        atol=0.00005,
+    )
+    seasonal = interrupted_time_series(
+        sicily,
+        "month_id",
+        "aces",
+        "2005-01",
+        exposure="stdpop",
+        family="quasipoisson",
+        seasonality="fourier",
+        slope_change=False,
+    )
+    assert seasonal.effects.loc["baseline_trend", "rate_ratio"] ** 12 == pytest.approx(
+        1.067, abs=0.0005
+    )
 
 
 def test_integer_time_axis_gives_same_fit(sicily):
-    a = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson")
-    b = interrupted_time_series(sicily, "time", "aces", 37, exposure="stdpop", family="quasipoisson")
+    a = interrupted_time_series(
+        sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson"
+    )
+    b = interrupted_time_series(
+        sicily, "time", "aces", 37, exposure="stdpop", family="quasipoisson"
+    )
     pd.testing.assert_frame_equal(a.effects, b.effects)
 
 
@@ -61,18 +92,45 @@ def test_agrees_with_statsmodels_formula_fit(sicily):
     for k in (1, 2):
         d[f"s{k}"] = np.sin(2 * np.pi * k * d["month"] / 12)
         d[f"c{k}"] = np.cos(2 * np.pi * k * d["month"] / 12)
-    ref = smf.glm("aces ~ t + smokban + post_t + s1 + c1 + s2 + c2", d, family=sm.families.Poisson(), offset=np.log(d["stdpop"])).fit(scale="X2")
-    res = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", seasonality="fourier")
-    for ours, theirs in (("level_change", "smokban"), ("slope_change", "post_t"), ("baseline_trend", "t")):
-        assert res.effects.loc[ours, "rate_ratio"] == pytest.approx(np.exp(ref.params[theirs]), abs=1e-4)
-        assert res.effects.loc[ours, "ci_low"] == pytest.approx(np.exp(ref.conf_int().loc[theirs, 0]), abs=1e-4)
+    ref = smf.glm(
+        "aces ~ t + smokban + post_t + s1 + c1 + s2 + c2",
+        d,
+        family=sm.families.Poisson(),
+        offset=np.log(d["stdpop"]),
+    ).fit(scale="X2")
+    res = interrupted_time_series(
+        sicily,
+        "month_id",
+        "aces",
+        "2005-01",
+        exposure="stdpop",
+        family="quasipoisson",
+        seasonality="fourier",
+    )
+    for ours, theirs in (
+        ("level_change", "smokban"),
+        ("slope_change", "post_t"),
+        ("baseline_trend", "t"),
+    ):
+        assert res.effects.loc[ours, "rate_ratio"] == pytest.approx(
+            np.exp(ref.params[theirs]), abs=1e-4
+        )
+        assert res.effects.loc[ours, "ci_low"] == pytest.approx(
+            np.exp(ref.conf_int().loc[theirs, 0]), abs=1e-4
+        )
         assert res.effects.loc[ours, "p_value"] == pytest.approx(ref.pvalues[theirs], abs=1e-4)
 
 
 def _series(rng, level=0.8, slope=1.0, n_pre=48, n_post=48, mu0=30.0, trend=1.002, theta=None):
     t = np.arange(n_pre + n_post)
     post = (t >= n_pre).astype(float)
-    mu = mu0 * trend**t * level**post * slope ** (np.clip(t - n_pre, 0, None) * post) * np.exp(0.15 * np.cos(2 * np.pi * t / 12))
+    mu = (
+        mu0
+        * trend**t
+        * level**post
+        * slope ** (np.clip(t - n_pre, 0, None) * post)
+        * np.exp(0.15 * np.cos(2 * np.pi * t / 12))
+    )
     lam = mu if theta is None else rng.gamma(theta, mu / theta)
     months = pd.period_range("2015-01", periods=len(t), freq="M").astype(str)
     return pd.DataFrame({"month": months, "y": rng.poisson(lam)}), months[n_pre]
@@ -83,32 +141,73 @@ def test_comparative_matches_formula_fit():
     a, start = _series(rng, level=0.7)
     b, _ = _series(rng, level=1.0, mu0=50)
     d = pd.concat([a.assign(area="scene"), b.assign(area="comp")])
-    res = interrupted_time_series(d, "month", "y", start, family="poisson", group="area", control="comp")
+    res = interrupted_time_series(
+        d, "month", "y", start, family="poisson", group="area", control="comp"
+    )
     d = d.reset_index(drop=True)
-    d["t"] = pd.PeriodIndex(d["month"], freq="M").map(lambda p: p.ordinal) - pd.Period("2015-01", "M").ordinal
+    d["t"] = (
+        pd.PeriodIndex(d["month"], freq="M").map(lambda p: p.ordinal)
+        - pd.Period("2015-01", "M").ordinal
+    )
     d["post"] = (d["t"] >= 48).astype(float)
     d["pt"] = np.clip(d["t"] - 48, 0, None) * d["post"]
     d["tr"] = (d["area"] == "scene").astype(float)
-    ref = smf.glm("y ~ t + post + pt + tr + tr:t + tr:post + tr:pt", d, family=sm.families.Poisson()).fit()
-    assert res.effects.loc["level_change", "rate_ratio"] == pytest.approx(np.exp(ref.params["tr:post"]), abs=1e-4)
-    assert res.effects.loc["slope_change", "rate_ratio"] == pytest.approx(np.exp(ref.params["tr:pt"]), abs=1e-4)
+    ref = smf.glm(
+        "y ~ t + post + pt + tr + tr:t + tr:post + tr:pt", d, family=sm.families.Poisson()
+    ).fit()
+    assert res.effects.loc["level_change", "rate_ratio"] == pytest.approx(
+        np.exp(ref.params["tr:post"]), abs=1e-4
+    )
+    assert res.effects.loc["slope_change", "rate_ratio"] == pytest.approx(
+        np.exp(ref.params["tr:pt"]), abs=1e-4
+    )
 
 
 def test_counterfactual_and_summary(sicily):
-    res = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", seasonality="fourier")
+    res = interrupted_time_series(
+        sicily,
+        "month_id",
+        "aces",
+        "2005-01",
+        exposure="stdpop",
+        family="quasipoisson",
+        seasonality="fourier",
+    )
     cf = res.counterfactual()
-    assert list(cf.columns) == ["period", "series", "observed", "fitted", "counterfactual", "cf_ci_low", "cf_ci_high", "post", "in_fit"]
+    assert list(cf.columns) == [
+        "period",
+        "series",
+        "observed",
+        "fitted",
+        "counterfactual",
+        "cf_ci_low",
+        "cf_ci_high",
+        "post",
+        "in_fit",
+    ]
     pre = cf[~cf["post"]]
     np.testing.assert_allclose(pre["fitted"], pre["counterfactual"])
-    assert (cf.loc[cf["post"], "counterfactual"] > cf.loc[cf["post"], "fitted"]).all()  # the ban lowered events
+    assert (
+        cf.loc[cf["post"], "counterfactual"] > cf.loc[cf["post"], "fitted"]
+    ).all()  # the ban lowered events
     text = res.summary()
     assert "quasipoisson" in text and "Durbin-Watson" in text and "Ljung-Box" in text
 
 
 def test_hac_and_transition(sicily):
-    a = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", hac_lags=3)
+    a = interrupted_time_series(
+        sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", hac_lags=3
+    )
     assert "Newey-West" in a.checks["cov_type"]
-    b = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", transition=3)
+    b = interrupted_time_series(
+        sicily,
+        "month_id",
+        "aces",
+        "2005-01",
+        exposure="stdpop",
+        family="quasipoisson",
+        transition=3,
+    )
     assert b.checks["transition_excluded"] == 3 and (~b.counterfactual()["in_fit"]).sum() == 3
 
 
@@ -145,7 +244,9 @@ def test_missing_months_warn_and_are_named():
     rng = np.random.default_rng(0)
     d, start = _series(rng)
     d = d.drop(index=[10, 11]).reset_index(drop=True)
-    with pytest.warns(ITSWarning, match="2 period\\(s\\) missing inside the series: 2015-11, 2015-12"):
+    with pytest.warns(
+        ITSWarning, match="2 period\\(s\\) missing inside the series: 2015-11, 2015-12"
+    ):
         res = interrupted_time_series(d, "month", "y", start)
     assert res.checks["missing_periods"]
 
@@ -154,15 +255,23 @@ def test_recovers_planted_effect_on_example(example_ds):
     from evaluation.synthetic import TRUTH
 
     rep = example_ds.crime["reported"]
-    s = rep[(rep["area"] == "sergels_torg") & (rep["category"] == "violence") & (rep["month"] < "2023-01")]
+    s = rep[
+        (rep["area"] == "sergels_torg")
+        & (rep["category"] == "violence")
+        & (rep["month"] < "2023-01")
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ITSWarning)
-        res = interrupted_time_series(s, "month", "count", "2019-06", family="auto", seasonality="fourier")
+        res = interrupted_time_series(
+            s, "month", "count", "2019-06", family="auto", seasonality="fourier"
+        )
     lo, hi = res.effects.loc["level_change", ["ci_low", "ci_high"]]
     assert lo <= TRUTH["crime"]["violence_level_change"] <= hi
 
 
-@pytest.mark.parametrize("theta,family", [(None, "poisson"), (10.0, "quasipoisson"), (10.0, "negbin")])
+@pytest.mark.parametrize(
+    "theta,family", [(None, "poisson"), (10.0, "quasipoisson"), (10.0, "negbin")]
+)
 def test_ci_coverage_simulation(theta, family):
     """Over 200 simulated series the 95% CI of the level change covers the truth 90-99% of the time."""
     rng = np.random.default_rng(2024)

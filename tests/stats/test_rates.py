@@ -37,16 +37,44 @@ def test_wilson_against_formula():
 
 
 def test_rate_table_counts_sessions_without_target_as_zero():
-    sessions = pd.DataFrame({"session_id": ["a", "b", "c"], "minutes": [60.0, 30.0, 30.0], "activation": ["art", "art", "none"]})
-    counts = pd.DataFrame({"session_id": ["a", "c"], "gender": ["female", "male"], "age_band": "13-18", "activity": "staying", "count": [6, 4]})
-    t = rate_table(counts, sessions, by=["activation"], target={"gender": "female"}).set_index("activation")
-    assert t.loc["art", "count"] == 6 and t.loc["art", "hours"] == 1.5 and t.loc["art", "rate"] == 4.0
+    sessions = pd.DataFrame(
+        {
+            "session_id": ["a", "b", "c"],
+            "minutes": [60.0, 30.0, 30.0],
+            "activation": ["art", "art", "none"],
+        }
+    )
+    counts = pd.DataFrame(
+        {
+            "session_id": ["a", "c"],
+            "gender": ["female", "male"],
+            "age_band": "13-18",
+            "activity": "staying",
+            "count": [6, 4],
+        }
+    )
+    t = rate_table(counts, sessions, by=["activation"], target={"gender": "female"}).set_index(
+        "activation"
+    )
+    assert (
+        t.loc["art", "count"] == 6 and t.loc["art", "hours"] == 1.5 and t.loc["art", "rate"] == 4.0
+    )
     assert t.loc["none", "count"] == 0 and t.loc["none", "ci_low"] == 0
 
 
 def test_share_table():
-    sessions = pd.DataFrame({"session_id": ["a", "b"], "minutes": 60.0, "activation": ["art", "none"]})
-    counts = pd.DataFrame({"session_id": ["a", "a", "b"], "gender": ["female", "male", "female"], "age_band": "13-18", "activity": "staying", "count": [3, 7, 0]})
+    sessions = pd.DataFrame(
+        {"session_id": ["a", "b"], "minutes": 60.0, "activation": ["art", "none"]}
+    )
+    counts = pd.DataFrame(
+        {
+            "session_id": ["a", "a", "b"],
+            "gender": ["female", "male", "female"],
+            "age_band": "13-18",
+            "activity": "staying",
+            "count": [3, 7, 0],
+        }
+    )
     t = share_table(counts, sessions, numerator={"gender": "female"}).set_index("activation")
     assert t.loc["art", "share"] == pytest.approx(0.3)
     assert np.isnan(t.loc["none", "share"])
@@ -54,8 +82,12 @@ def test_share_table():
 
 def test_per_hectare_story_on_example(example_ds):
     """Violence falls in total but nearly doubles per hectare 2022->2023 (the area shrank)."""
-    t = area_rates(example_ds.crime["reported"], example_ds.crime["areas"], "sergels_torg", "violence").set_index("year")
+    t = area_rates(
+        example_ds.crime["reported"], example_ds.crime["areas"], "sergels_torg", "violence"
+    ).set_index("year")
     assert t.loc[2023, "change_total"] < 1
     assert t.loc[2023, "change_per_hectare"] >= 1.8
     assert t.loc[2023, "chg_ci_low"] > 1
-    assert t.loc[2023, "per_hectare"] == pytest.approx(t.loc[2023, "count"] / t.loc[2023, "hectares"])
+    assert t.loc[2023, "per_hectare"] == pytest.approx(
+        t.loc[2023, "count"] / t.loc[2023, "hectares"]
+    )

@@ -16,10 +16,20 @@ def test_trend_recovers_planted_odds_ratios(example_ds):
 
 
 def test_trend_agrees_with_binomial_glm_on_counts():
-    d = pd.DataFrame({"year": range(2015, 2024), "area": "x", "item": "i", "n": [400] * 9, "n_yes": [100, 110, 118, 131, 140, 152, 160, 171, 180]})
+    d = pd.DataFrame(
+        {
+            "year": range(2015, 2024),
+            "area": "x",
+            "item": "i",
+            "n": [400] * 9,
+            "n_yes": [100, 110, 118, 131, 140, 152, 160, 171, 180],
+        }
+    )
     t = survey_trend(d, "i").iloc[0]
     X = sm.add_constant(d["year"] - 2015)
-    ref = sm.GLM(np.column_stack([d["n_yes"], d["n"] - d["n_yes"]]), X, family=sm.families.Binomial()).fit()
+    ref = sm.GLM(
+        np.column_stack([d["n_yes"], d["n"] - d["n_yes"]]), X, family=sm.families.Binomial()
+    ).fit()
     assert t["odds_ratio"] == pytest.approx(np.exp(ref.params.iloc[1]), abs=1e-6)
     disp = ref.pearson_chi2 / ref.df_resid
     se = ref.bse.iloc[1] * (np.sqrt(disp) if disp > 1 else 1)
