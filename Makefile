@@ -53,7 +53,7 @@ format: setup ## ruff format
 	$(VENV)/bin/ruff check --fix evaluation tests benchmarks
 
 bench: setup ## benchmarks (not part of make test); writes benchmarks/results.md
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## remove generated output (reports/, caches); keeps .venv
 	rm -rf reports .pytest_cache .benchmarks .hypothesis

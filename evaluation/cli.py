@@ -29,6 +29,9 @@ def cmd_run(a) -> int:
         output=a.output,
         data=a.data,
         release=a.release,
+        jobs=a.jobs,
+        force=a.force,
+        cache=not a.no_cache,
     )
     rel = result.manifest.get("release", {})
     if result.error is not None:
@@ -150,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--release", action="store_true", help="exit non-zero if the leak scan finds anything"
     )
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks run at the same time (default: number of cores)",
+    )
+    r.add_argument(
+        "--force", action="store_true", help="re-execute every notebook (ignore the cache)"
+    )
+    r.add_argument("--no-cache", action="store_true", help="neither use nor fill the cache")
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="validate a data folder")

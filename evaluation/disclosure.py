@@ -312,20 +312,24 @@ def _strip_html(text: str) -> str:
 def _texts(path: Path) -> Iterable[tuple[str, str]]:
     """(location, text) pieces of a file worth scanning."""
     if path.suffix == ".ipynb":
-        import nbformat
+        nb = json.loads(path.read_text(encoding="utf-8"))  # plain JSON: no nbformat import needed
 
-        nb = nbformat.read(str(path), as_version=4)
-        for i, cell in enumerate(nb.cells):
-            yield f"cell {i} source", cell.source
+        def text(v):
+            return (
+                "".join(v)
+                if isinstance(v, list)
+                else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+            )
+
+        for i, cell in enumerate(nb.get("cells", [])):
+            yield f"cell {i} source", text(cell.get("source", ""))
             for k, out in enumerate(cell.get("outputs", [])):
                 if "text" in out:
-                    yield f"cell {i} output {k}", str(out["text"])
+                    yield f"cell {i} output {k}", text(out["text"])
                 for mime, val in out.get("data", {}).items():
                     if mime.startswith("text/") or mime == "application/json":
-                        yield (
-                            f"cell {i} output {k} ({mime})",
-                            val if isinstance(val, str) else json.dumps(val, ensure_ascii=False),
-                        )
+                        yield f"cell {i} output {k} ({mime})", text(val)
+
                 if "evalue" in out:
                     yield f"cell {i} error", out["evalue"]
     else:

@@ -24,8 +24,10 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import provenance
+from .cache import CACHE_DIR, lookup, pre_key, restore, store
 from .config import load_params, params_for
 from .errors import NotebookError, ParameterError
 from .paths import NOTEBOOKS, REPORTS, project_root, resolve
@@ -40,6 +43,7 @@ from .paths import NOTEBOOKS, REPORTS, project_root, resolve
 __all__ = [
     "discover_notebooks",
     "declared_parameters",
+    "notebook_needs",
     "new_run_dir",
     "run",
     "RunResult",
@@ -74,10 +78,25 @@ def discover_notebooks(folder: str | Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-def declared_parameters(path: str | Path) -> dict[str, Any]:
-    """The parameters a notebook declares and their defaults (papermill's inspection)."""
+def read_notebook_json(path: str | Path) -> dict:
+    """A notebook as plain JSON (no nbformat import: it is slow to import and not needed to read metadata)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def declared_parameters(path: str | Path, cache_dir: Path | None = None) -> dict[str, Any]:
+    """The parameters a notebook declares and their defaults (papermill's inspection).
+
+    With ``cache_dir`` the answer is kept per notebook content hash, so that a
+    warm run need not import papermill at all.
+    """
     import ast
 
+    path = Path(path)
+    cached = None
+    if cache_dir is not None:
+        cached = cache_dir / "parameters" / f"{provenance.sha256(path)}.json"
+        if cached.exists():
+            return json.loads(cached.read_text(encoding="utf-8"))
     import papermill
 
     info = papermill.inspect_notebook(str(path))
@@ -88,7 +107,15 @@ def declared_parameters(path: str | Path) -> dict[str, Any]:
             out[name] = ast.literal_eval(default) if isinstance(default, str) else default
         except (ValueError, SyntaxError):
             out[name] = default
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(out), encoding="utf-8")
     return out
+
+
+def notebook_needs(path: str | Path) -> list[str]:
+    """The notebooks (stems) this one needs first: ``metadata.sergel.needs`` in the notebook."""
+    return list(read_notebook_json(path).get("metadata", {}).get("sergel", {}).get("needs", []))
 
 
 def select(notebooks: Sequence[Path], only: Iterable[str] | None) -> list[Path]:
@@ -262,6 +289,9 @@ def run(
     release: bool = False,
     notebooks_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = print,
+    jobs: int | None = None,
+    force: bool = False,
+    cache: bool = True,
 ) -> RunResult:
     """Execute the notebooks into a new run folder and render the report.
 
@@ -281,6 +311,14 @@ def run(
     release : bool
         Ask for a releasable report: the caller exits non-zero when the leak
         scan finds anything (see ``evaluation run --release``).
+    jobs : int, optional
+        Notebooks run at the same time (default: the number of cores); a
+        notebook starts when the notebooks it needs (``sergel.needs`` in its
+        metadata) are done. The output is the same as a sequential run.
+    force : bool
+        Re-execute every notebook, ignoring the cache.
+    cache : bool
+        Use and fill the cache in ``reports/.cache`` (see :mod:`evaluation.cache`).
 
     Returns
     -------
@@ -294,7 +332,10 @@ def run(
     if not all_nbs:
         raise ParameterError(f"no notebooks NN_*.ipynb in {nb_dir}")
     chosen = select(all_nbs, only)
-    declared = {p.stem: declared_parameters(p) for p in all_nbs}
+    declared = {
+        p.stem: declared_parameters(p, root / REPORTS / CACHE_DIR if cache else None)
+        for p in all_nbs
+    }
     defaults_file = nb_dir / "params.yaml"
     over = list(overrides)
     if data is not None:
@@ -332,7 +373,14 @@ def run(
     ]
     result = RunResult(run_dir, manifest)
     say(f"run folder: {run_dir}")
-    for i, nb in enumerate(chosen, start=1):
+    needs = {p.stem: notebook_needs(p) for p in chosen}
+    selected = {p.stem for p in chosen}
+    banner = "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
+    cache_root = reports / CACHE_DIR if cache else None
+    lock = threading.Lock()
+    entries: dict[str, dict[str, Any]] = {}
+
+    def task(i: int, nb: Path) -> dict[str, Any]:
         nb_params = params_for(params, declared[nb.stem])
         if "run_dir" in declared[nb.stem]:
             nb_params["run_dir"] = str(run_dir)
@@ -342,49 +390,101 @@ def run(
             "notebook": str(out_nb),
             "parameters": nb_params,
             "status": "running",
+            "needs": needs[nb.stem],
         }
-        manifest["notebooks"].append(entry)
-        say(f"[{i}/{len(chosen)}] {nb.stem} ...")
+        with lock:
+            say(f"[{i}/{len(chosen)}] {nb.stem} ...")
         t0 = time.perf_counter()
         entry["start"] = datetime.now().astimezone().isoformat(timespec="seconds")
-        try:
-            _execute(nb, out_nb, nb_params, nb_dir)
-            entry["status"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
-            entry["status"] = "failed"
-            err = _notebook_error(nb, out_nb, exc)
-            entry["error"] = {
-                "cell": err.cell,
-                "exec_count": err.exec_count,
-                "ename": err.ename,
-                "evalue": err.evalue,
-            }
-            result.failed.append(nb.stem)
-            result.error = result.error or err
-        entry["seconds"] = round(time.perf_counter() - t0, 2)
-        entry["end"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        key = None
+        if cache_root is not None:
+            deps = [run_dir / "results" / f"{d}.json" for d in needs[nb.stem]]
+            key = pre_key(nb, nb_params, deps)
+            hit, full = (None, key) if force else lookup(cache_root, nb.stem, key)
+            if hit is not None:
+                restore(hit, nb.stem, run_dir, nb_params.get("run_dir"))
+                entry.update(status="cached", cache_key=full)
+        if entry["status"] == "running":
+            try:
+                _execute(nb, out_nb, nb_params, nb_dir)
+                entry["status"] = "ok"
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
+                entry["status"] = "failed"
+                err = _notebook_error(nb, out_nb, exc)
+                entry["error"] = {
+                    "cell": err.cell,
+                    "exec_count": err.exec_count,
+                    "ename": err.ename,
+                    "evalue": err.evalue,
+                }
+                entry["_error"] = err
+            if entry["status"] == "ok":
+                from .report import render_html
+
+                render_html(out_nb, run_dir / f"{nb.stem}.html", banner=banner)
         res_path = run_dir / "results" / f"{nb.stem}.json"
         entry["results"] = str(res_path.relative_to(run_dir)) if res_path.exists() else None
+        if entry["status"] == "ok" and key is not None:
+            inputs = (
+                json.loads(res_path.read_text(encoding="utf-8")).get("inputs", [])
+                if res_path.exists()
+                else []
+            )
+            entry["cache_key"] = store(cache_root, nb.stem, key, run_dir, inputs)
         if out_nb.exists():
-            import nbformat
-
             from .report import notebook_title
 
-            title, summary = notebook_title(nbformat.read(str(out_nb), as_version=4))
-            entry["title"], entry["summary"] = title, summary
-        if entry["status"] == "ok":
-            html_path = run_dir / f"{nb.stem}.html"
-            from .report import render_html
+            entry["title"], entry["summary"] = notebook_title(read_notebook_json(out_nb))
 
-            banner = (
-                "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
+        if (run_dir / f"{nb.stem}.html").exists() and entry["status"] != "failed":
+            entry["html"] = f"{nb.stem}.html"
+        entry["seconds"] = round(time.perf_counter() - t0, 2)
+        entry["end"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        with lock:
+            say(
+                f"      {nb.stem}: {entry['status'].upper() if entry['status'] == 'failed' else entry['status']} ({entry['seconds']:.1f} s)"
             )
-            render_html(out_nb, html_path, banner=banner)
-            entry["html"] = html_path.name
-            say(f"      ok ({entry['seconds']:.1f} s)")
-        else:
-            say(f"      FAILED ({entry['seconds']:.1f} s)")
-            break
+        return entry
+
+    n_jobs = max(1, int(jobs or os.cpu_count() or 1))
+    order = {p.stem: k for k, p in enumerate(chosen, start=1)}
+    pending = list(chosen)
+    failed: set[str] = set()
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        running: dict[Any, str] = {}
+        while pending or running:
+            for nb in list(pending):
+                deps = [d for d in needs[nb.stem] if d in selected]
+                if any(d in failed for d in deps):
+                    pending.remove(nb)
+                    failed.add(nb.stem)
+                    entries[nb.stem] = {
+                        "name": nb.stem,
+                        "status": "skipped",
+                        "seconds": 0.0,
+                        "needs": needs[nb.stem],
+                        "reason": "a notebook it needs failed",
+                    }
+                    continue
+                if len(running) < n_jobs and all(
+                    d in entries and entries[d]["status"] in ("ok", "cached") for d in deps
+                ):
+                    pending.remove(nb)
+                    running[pool.submit(task, order[nb.stem], nb)] = nb.stem
+            if not running:
+                break
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                stem = running.pop(fut)
+                entry = fut.result()
+                entries[stem] = entry
+                if entry["status"] == "failed":
+                    failed.add(stem)
+                    result.failed.append(stem)
+                    result.error = result.error or entry.pop("_error")
+                    entry.pop("_error", None)
+    manifest["notebooks"] = [entries[p.stem] for p in chosen if p.stem in entries]
+    manifest["jobs"] = n_jobs
 
     # inputs: what the notebooks report having read, plus the parameter files
     seen: dict[str, None] = {}

@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from . import provenance
 
 __all__ = [
@@ -71,12 +69,19 @@ def read_results(results_dir: str | Path | None, notebook: str) -> dict | None:
     return json.loads(p.read_text(encoding="utf-8"))
 
 
+def _text(src) -> str:
+    return "".join(src) if isinstance(src, list) else (src or "")
+
+
 def notebook_title(nb) -> tuple[str, str]:
-    """(title, one-line summary) from the first markdown cell: its H1 and first paragraph."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+    """(title, one-line summary) from the first markdown cell: its H1 and first paragraph.
+
+    ``nb`` is a notebook node or the notebook's plain JSON.
+    """
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
             continue
-        lines = cell.source.strip().splitlines()
+        lines = _text(cell["source"]).strip().splitlines()
         title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
         para = []
         for ln in lines:
@@ -124,6 +129,7 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
     base64 images; the template loads no script from the network. A table of
     contents built from the H2/H3 headings follows the title.
     """
+    import nbformat
     from nbconvert import HTMLExporter
     from papermill.execute import remove_error_markers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -9,7 +10,24 @@ import pandas as pd
 
 from .plots import label
 
-__all__ = ["pretty", "fmt_ci", "fmt_p", "term_label"]
+__all__ = ["pretty", "Table", "fmt_ci", "fmt_p", "term_label"]
+
+
+class Table:
+    """A formatted table for notebooks: styled HTML for the report, plain text otherwise.
+
+    Both representations are deterministic (no memory addresses, no random ids),
+    so executed notebooks and reports are the same for the same inputs.
+    """
+
+    def __init__(self, styler, frame: pd.DataFrame):
+        self.styler, self.frame = styler, frame
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
 
 
 def fmt_p(p) -> str:
@@ -67,7 +85,7 @@ def pretty(
     language: str = "sv",
     caption: str | None = None,
 ):
-    """A pandas Styler with formatted numbers, translated codes and renamed columns, index hidden.
+    """A :class:`Table` (pandas Styler inside) with formatted numbers, translated codes and renamed columns, index hidden.
 
     ``columns`` maps column -> heading (and selects/orders the columns);
     ``digits`` is one number or per column; ``percent`` columns get a ``%``;
@@ -92,7 +110,11 @@ def pretty(
         d = d.rename(columns=dict(columns))
         fmts = {columns.get(k, k): v for k, v in fmts.items()}
     text_cols = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
-    sty = d.style.format(fmts, na_rep="–").hide(axis="index")
+    # a content-derived id instead of pandas' random one: the same table gives the same HTML
+    ident = hashlib.sha256((d.to_json(default_handler=str) + str(caption)).encode()).hexdigest()[
+        :10
+    ]
+    sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident)
     if text_cols:
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
         sty = sty.set_table_styles(
@@ -100,4 +122,4 @@ def pretty(
         )
     if caption:
         sty = sty.set_caption(caption)
-    return sty
+    return Table(sty, d)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def full_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("full") / "run"
     res = subprocess.run(
-        [sys.executable, "-m", "evaluation.cli", "run", "--output", str(out)],
+        [sys.executable, "-m", "evaluation.cli", "run", "--no-cache", "--output", str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -47,6 +47,7 @@ def one_run(tmp_path_factory):
         str(out),
         "-p",
         "min_cell=10",
+        "--no-cache",
     )
     return res, out, before, data_before, latest
 
@@ -183,7 +184,7 @@ def failing_project(tmp_path):
 
 def test_failing_notebook(failing_project):
     before = tree_hashes(failing_project / "notebooks")
-    res = cli("run", env={"SERGEL_EVAL_ROOT": str(failing_project)}, cwd=failing_project)
+    res = cli("run", "--no-cache", env={"SERGEL_EVAL_ROOT": str(failing_project)}, cwd=failing_project)
     assert res.returncode == 1
     assert "notebook 00_fails.ipynb failed in cell 3" in res.stderr
     assert "ValueError: planted failure" in res.stderr
@@ -214,6 +215,7 @@ def test_release_gate_names_the_leak(data_copy, tmp_path):
     res = cli(
         "run",
         "--release",
+        "--no-cache",
         "--only",
         "02_focus_groups",
         "--data",

@@ -398,3 +398,34 @@ def plain_summary(results: dict[str, dict | None], language: str = "en") -> list
             "Inga resultat fanns att sammanfatta." if sv else "There were no results to summarise."
         )
     return out[:8]
+
+
+def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
+    """The input files the notebooks read, with their SHA-256 now.
+
+    Hashing a file reads it, so each one is recorded as an input of the
+    calling process (the cache then re-runs the synthesis when one changes).
+
+    Returns
+    -------
+    DataFrame
+        ``notebook`` (the first to read it), ``file``, ``folder``, ``sha256``
+        (first 16 hex digits, or ``missing``).
+    """
+    from pathlib import Path
+
+    from .. import provenance
+
+    rows, seen = [], set()
+    for nb, r in results.items():
+        for f in (r or {}).get("inputs", []):
+            if f in seen:
+                continue
+            seen.add(f)
+            p = Path(f)
+            digest = "missing"
+            if p.exists():
+                provenance.record(p)
+                digest = provenance.sha256(p)[:16] + "…"
+            rows.append({"notebook": nb, "file": p.name, "folder": p.parent.name, "sha256": digest})
+    return pd.DataFrame(rows, columns=["notebook", "file", "folder", "sha256"])

@@ -36,19 +36,40 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float:
     >>> round(cohen_kappa(a, b), 3)
     0.4
     """
-    from statsmodels.stats.inter_rater import cohens_kappa, to_table
+    from statsmodels.stats.inter_rater import cohens_kappa
 
-    x = pd.DataFrame({"a": list(a), "b": list(b)}).dropna()
-    if len(x) == 0:
+    a_arr, b_arr = np.asarray(a), np.asarray(b)
+    if a_arr.shape != b_arr.shape:
+        raise ValueError(
+            f"a and b must have the same length ({a_arr.shape[0]} and {b_arr.shape[0]})"
+        )
+    numeric = np.issubdtype(a_arr.dtype, np.number) and np.issubdtype(b_arr.dtype, np.number)
+    if not numeric:  # labels of any kind: compare as text
+        a_arr, b_arr = a_arr.astype(object), b_arr.astype(object)
+    ok = ~(pd.isna(a_arr) | pd.isna(b_arr))
+    a_arr, b_arr = a_arr[ok], b_arr[ok]
+    if len(a_arr) == 0:
         return float("nan")
-    cats = sorted(set(x["a"]) | set(x["b"]), key=str)
-    codes = {c: i for i, c in enumerate(cats)}
+    both = np.concatenate([a_arr, b_arr])
+    cats, inv = np.unique(both if numeric else both.astype(str), return_inverse=True)
     if len(cats) == 1:
         return float("nan")  # no variation: kappa undefined
-    table, _ = to_table(
-        np.column_stack([x["a"].map(codes), x["b"].map(codes)]), bins=np.arange(len(cats) + 1) - 0.5
-    )
+    k = len(cats)
+    table = np.bincount(inv[: len(a_arr)] * k + inv[len(a_arr) :], minlength=k * k).reshape(k, k)
     return float(cohens_kappa(table, return_results=False))
+
+
+def _binary_kappa(x: np.ndarray, y: np.ndarray) -> float:
+    """Cohen's kappa of two 0/1 arrays (no missing values), from the 2x2 table directly."""
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    px, py = x.mean(), y.mean()
+    po = float((x == y).mean())
+    pe = px * py + (1 - px) * (1 - py)
+    if pe == 1:
+        return float("nan")
+    return float((po - pe) / (1 - pe))
 
 
 def krippendorff_alpha(data, level: str = "nominal") -> float:
@@ -92,7 +113,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     pairable = np.sum(~np.isnan(arr), axis=0) >= 2
     vals = arr[:, pairable]
     vals = vals[~np.isnan(vals)]
-    if pairable.sum() == 0 or len(np.unique(vals)) < 2:
+    if pairable.sum() == 0 or len(vals) == 0 or vals.min() == vals.max():
         return float("nan")  # nothing pairable, or no variation
     return float(krippendorff.alpha(reliability_data=arr, level_of_measurement=level))
 
@@ -177,9 +198,21 @@ def intercoder_reliability(
         units = list(zip(u["group"], u["segment"].astype(int), strict=True))
     else:
         units = sorted(set(zip(c["group"], c["segment"].astype(int), strict=True)))
-    uidx = {x: i for i, x in enumerate(units)}
-    # coders who coded each group: only those are "present" for its units
-    coded_groups = c.groupby("coder")["group"].apply(set).to_dict()
+    uidx = pd.Series(
+        range(len(units)),
+        index=pd.MultiIndex.from_tuples(units, names=["group", "segment"]),
+        dtype=int,
+    )
+    unit_groups = np.array([g for g, _ in units], dtype=object)
+    # base matrix: 0 where the coder coded the unit's group (absent unless coded), NaN elsewhere
+    base = np.full((len(coder_list), len(units)), np.nan)
+    for k, coder in enumerate(coder_list):
+        coded = np.isin(unit_groups, list(c.loc[c["coder"] == coder, "group"].unique()))
+        base[k, coded] = 0.0
+    cpos = {coder: k for k, coder in enumerate(coder_list)}
+    keyed = c.assign(segment=c["segment"].astype(int))
+    loc = uidx.reindex(pd.MultiIndex.from_frame(keyed[["group", "segment"]])).to_numpy()
+    keyed = keyed.assign(_unit=loc, _coder=keyed["coder"].map(cpos)).dropna(subset=["_unit"])
 
     codes = list(codebook.preorder()) if codebook is not None else sorted(c["code"].unique())
     applied = {}
@@ -187,34 +220,20 @@ def intercoder_reliability(
         members = {code}
         if rollup and codebook is not None:
             members |= set(codebook.descendants(code))
-        sub = c[c["code"].isin(members)]
-        mat = np.full((len(coder_list), len(units)), np.nan)
-        for k, coder in enumerate(coder_list):
-            for j, (g, _) in enumerate(units):
-                if g in coded_groups.get(coder, set()):
-                    mat[k, j] = 0.0
-            for g, s in zip(
-                sub.loc[sub["coder"] == coder, "group"],
-                sub.loc[sub["coder"] == coder, "segment"].astype(int),
-                strict=True,
-            ):
-                if (g, s) in uidx:
-                    mat[k, uidx[(g, s)]] = 1.0
+        sub = keyed[keyed["code"].isin(members)]
+        mat = base.copy()
+        mat[sub["_coder"].to_numpy(dtype=int), sub["_unit"].to_numpy(dtype=int)] = 1.0
         applied[code] = mat
 
     def row(name, level, mat):
         both = np.sum(~np.isnan(mat), axis=0) >= 2
         m = mat[:, both]
-        agree = (
-            np.array([len(set(col[~np.isnan(col)])) == 1 for col in m.T])
-            if m.size
-            else np.array([])
-        )
+        agree = (np.nanmax(m, axis=0) == np.nanmin(m, axis=0)) if m.size else np.array([])
         kappas = []
         for i, j in combinations(range(m.shape[0]), 2):
             ok = ~np.isnan(m[i]) & ~np.isnan(m[j])
             if ok.sum():
-                kappas.append(cohen_kappa(m[i, ok], m[j, ok]))
+                kappas.append(_binary_kappa(m[i, ok], m[j, ok]))
         kappas = [k for k in kappas if not np.isnan(k)]
         alpha = krippendorff_alpha(m, "nominal") if m.size else float("nan")
         return {

@@ -79,6 +79,18 @@ def test_cohen_kappa_by_hand():
     assert cohen_kappa(a, b) == pytest.approx((po - pe) / (1 - pe), abs=1e-12)
 
 
+def test_binary_fast_path_equals_statsmodels_kappa():
+    from evaluation.coding.reliability import _binary_kappa
+
+    rng = np.random.default_rng(9)
+    for _ in range(20):
+        x = rng.integers(0, 2, 300)
+        y = np.where(rng.random(300) < 0.8, x, 1 - x)
+        assert _binary_kappa(x.astype(float), y.astype(float)) == pytest.approx(
+            cohen_kappa(x, y), abs=1e-12
+        )
+
+
 def test_missing_pairs_dropped_and_degenerate_cases():
     assert cohen_kappa([1, 1, 0, None], [1, 0, 0, 1]) == pytest.approx(
         cohen_kappa([1, 1, 0], [1, 0, 0])

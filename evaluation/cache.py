@@ -1,0 +1,132 @@
+"""A content-addressed cache of executed notebooks.
+
+A notebook is re-executed only when something it depends on changed:
+
+- its source (the ``.ipynb`` bytes);
+- its parameters (``run_dir`` excluded);
+- the package's code (every file under ``evaluation/``);
+- the results of the notebooks it needs (their JSON in this run);
+- the input files it read last time (SHA-256 of each, re-hashed on every lookup).
+
+The first four make the *pre-key*; an entry under it records the inputs read
+and their hashes, and the final key adds those. A changed input byte changes a
+hash, so the notebook runs again. Entries live in ``reports/.cache/`` (ignored
+by git): the executed notebook, its HTML and its results JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from . import provenance
+
+__all__ = ["package_hash", "pre_key", "lookup", "store", "restore", "CACHE_DIR"]
+
+CACHE_DIR = ".cache"
+_PKG_HASH: str | None = None
+
+
+def package_hash() -> str:
+    """SHA-256 over the package's own files (code and templates), computed once per process."""
+    global _PKG_HASH
+    if _PKG_HASH is None:
+        h = hashlib.sha256()
+        root = Path(__file__).parent
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(root)).encode())
+                h.update(p.read_bytes())
+        _PKG_HASH = h.hexdigest()
+    return _PKG_HASH
+
+
+def pre_key(notebook: Path, params: dict[str, Any], dependency_results: list[Path]) -> str:
+    """Hash of the notebook source, its parameters, the package code and the results it needs."""
+    h = hashlib.sha256()
+    h.update(notebook.read_bytes())
+    h.update(
+        json.dumps(
+            {k: v for k, v in params.items() if k != "run_dir"}, sort_keys=True, default=str
+        ).encode()
+    )
+    h.update(package_hash().encode())
+    for p in dependency_results:
+        h.update(p.name.encode())
+        h.update(p.read_bytes() if p.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def _full_key(key: str, hashed: list) -> str:
+    h = hashlib.sha256(key.encode())
+    for path, digest in hashed:
+        h.update(f"{path}:{digest}".encode())
+    return h.hexdigest()
+
+
+def lookup(cache_root: Path, stem: str, key: str) -> tuple[Path | None, str]:
+    """A cached entry under the pre-key whose recorded inputs are all unchanged, and its full key.
+
+    Several entries can live under one pre-key (e.g. the same notebook run on
+    two versions of a data file); each is checked by re-hashing its inputs.
+    """
+    base = cache_root / stem / key
+    if not base.is_dir():
+        return None, key
+    for d in sorted(base.iterdir()):
+        meta = d / "entry.json"
+        if not meta.exists():
+            continue
+        entry = json.loads(meta.read_text(encoding="utf-8"))
+        if all(
+            Path(p).exists() and provenance.sha256(p) == digest for p, digest in entry["inputs"]
+        ):
+            return d, d.name
+    return None, key
+
+
+def store(cache_root: Path, stem: str, key: str, run_dir: Path, inputs: list[str]) -> str:
+    """Copy a notebook's executed copy, HTML and results into the cache; return the full key."""
+    hashed = [(p, provenance.sha256(p)) for p in inputs if Path(p).exists()]
+    full = _full_key(key, hashed)
+    d = cache_root / stem / key / full
+    tmp = d.with_name(d.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for src in (
+        run_dir / f"{stem}.ipynb",
+        run_dir / f"{stem}.html",
+        run_dir / "results" / f"{stem}.json",
+    ):
+        if src.exists():
+            shutil.copy2(src, tmp / src.name)
+    (tmp / "entry.json").write_text(
+        json.dumps({"stem": stem, "inputs": hashed}, indent=1), encoding="utf-8"
+    )
+    if d.exists():
+        shutil.rmtree(d)
+    tmp.rename(d)
+    return full
+
+
+def restore(entry: Path, stem: str, run_dir: Path, run_dir_param: str | None) -> None:
+    """Copy a cached entry into a run folder, pointing its injected ``run_dir`` at this run."""
+    nb = json.loads((entry / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and run_dir_param:
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            lines = [ln for ln in src.splitlines() if not ln.startswith("run_dir = ")]
+            lines.append(f"run_dir = {run_dir_param!r}")
+            cell["source"] = "\n".join(lines)
+    (run_dir / f"{stem}.ipynb").write_text(
+        json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if (entry / f"{stem}.html").exists():
+        shutil.copy2(entry / f"{stem}.html", run_dir / f"{stem}.html")
+    if (entry / f"{stem}.json").exists():
+        (run_dir / "results").mkdir(exist_ok=True)
+        shutil.copy2(entry / f"{stem}.json", run_dir / "results" / f"{stem}.json")

@@ -1,0 +1,125 @@
+"""Parallel runs equal sequential ones; the cache reuses only what is unchanged."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A copy of the project (notebooks, codebooks, data) so that runs and cache stay in tmp."""
+    proj = tmp_path_factory.mktemp("proj")
+    for name in ("notebooks", "codebooks"):
+        shutil.copytree(ROOT / name, proj / name)
+    shutil.copytree(ROOT / "data" / "example", proj / "data" / "example")
+    shutil.copy(ROOT / "pyproject.toml", proj / "pyproject.toml")
+    return proj
+
+
+def _run(project, monkeypatch, **kw):
+    from evaluation.pipeline import run
+
+    monkeypatch.setenv("SERGEL_EVAL_ROOT", str(project))
+    monkeypatch.chdir(project)
+    return run(progress=None, **kw)
+
+
+def _outputs(nb_path) -> list[str]:
+    """The text and image outputs of an executed notebook, without timings."""
+    nb = nbformat.read(str(nb_path), as_version=4)
+    out = []
+    for c in nb.cells:
+        if "injected-parameters" in c.metadata.get("tags", []):
+            continue
+        for o in c.get("outputs", []):
+            out.append(
+                json.dumps({k: v for k, v in o.items() if k != "execution_count"}, sort_keys=True)
+            )
+    return out
+
+
+def test_parallel_equals_sequential_and_cache(project, monkeypatch, tmp_path):
+    seq = _run(project, monkeypatch, output=tmp_path / "seq", jobs=1, cache=False)
+    par = _run(project, monkeypatch, output=tmp_path / "par", jobs=2, force=True)
+    assert seq.ok and par.ok
+    for nb in sorted((tmp_path / "seq").glob("*.ipynb")):
+        assert _outputs(nb) == _outputs(tmp_path / "par" / nb.name), nb.name
+        res = nb.stem + ".json"
+        assert (tmp_path / "seq" / "results" / res).read_text() == (
+            tmp_path / "par" / "results" / res
+        ).read_text()
+    html = [p.name for p in (tmp_path / "seq").glob("*.html")]
+    for name in html:
+        if name == "index.html":
+            continue
+        strip = lambda t: re.sub(r'data:image/png;base64,[^"]+', "IMG", t)  # noqa: E731
+        assert strip((tmp_path / "seq" / name).read_text()) == strip(
+            (tmp_path / "par" / name).read_text()
+        ), name
+    assert par.manifest["jobs"] == 2 and all(n["status"] == "ok" for n in par.manifest["notebooks"])
+
+    # warm: nothing changed -> everything from the cache
+    warm = _run(project, monkeypatch, output=tmp_path / "warm", jobs=2)
+    assert [n["status"] for n in warm.manifest["notebooks"]] == ["cached"] * 5
+    assert all(n.get("cache_key") for n in warm.manifest["notebooks"])
+    assert json.loads(
+        (tmp_path / "warm" / "results" / "01_site_observations.json").read_text()
+    ) == json.loads((tmp_path / "par" / "results" / "01_site_observations.json").read_text())
+    injected = [
+        c
+        for c in nbformat.read(
+            str(tmp_path / "warm" / "01_site_observations.ipynb"), as_version=4
+        ).cells
+        if "injected-parameters" in c.metadata.get("tags", [])
+    ]
+    assert f"run_dir = {str(tmp_path / 'warm')!r}" in injected[0].source
+
+    # one changed input byte re-runs every notebook that read it, and whatever needs it
+    survey = project / "data" / "example" / "survey" / "safety.csv"
+    original = survey.read_bytes()
+    survey.write_bytes(original + b"\n")
+    try:
+        changed = _run(project, monkeypatch, output=tmp_path / "changed", jobs=2)
+    finally:
+        survey.write_bytes(original)
+    status = {n["name"]: n["status"] for n in changed.manifest["notebooks"]}
+    assert status["00_data_quality"] == "ok" and status["03_crime_and_safety"] == "ok"
+    assert status["04_synthesis"] == "ok"  # it hashes the inputs in its provenance table
+
+    # a changed parameter re-runs the notebooks that declare it, and the synthesis after them
+    param = _run(project, monkeypatch, output=tmp_path / "param", jobs=2, overrides=["min_cell=7"])
+    status = {n["name"]: n["status"] for n in param.manifest["notebooks"]}
+    assert (
+        status["00_data_quality"] == "cached"
+        and status["01_site_observations"] == "ok"
+        and status["02_focus_groups"] == "ok"
+    )
+
+    # --force re-runs everything
+    forced = _run(
+        project,
+        monkeypatch,
+        output=tmp_path / "forced",
+        jobs=2,
+        force=True,
+        only=["00_data_quality"],
+    )
+    assert [n["status"] for n in forced.manifest["notebooks"]] == ["ok"]
+
+
+def test_failed_dependency_skips_dependents(project, monkeypatch, tmp_path):
+    bad = tmp_path / "bad"
+    shutil.copytree(project / "data" / "example", bad)
+    shutil.rmtree(bad / "crime")
+    (bad / "crime").mkdir()  # present but empty: an error for every notebook that loads data
+    res = _run(project, monkeypatch, output=tmp_path / "out", jobs=2, data=bad, cache=False)
+    status = {n["name"]: n["status"] for n in res.manifest["notebooks"]}
+    assert status["04_synthesis"] == "skipped" and "failed" in status.values()
+    assert not res.ok and res.error is not None
