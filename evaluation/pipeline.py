@@ -225,6 +225,31 @@ def _execute(
             time.sleep(1 + attempt)
 
 
+def _normalise(executed: Path) -> None:
+    """Merge consecutive stream outputs (their chunking depends on kernel timing), so that
+    the same inputs give the same executed notebook and the same HTML."""
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for out in cell.outputs:
+            prev = merged[-1] if merged else None
+            if (
+                out.output_type == "stream"
+                and prev is not None
+                and prev.output_type == "stream"
+                and prev.name == out.name
+            ):
+                prev.text += out.text
+            else:
+                merged.append(out)
+        cell.outputs = merged
+    nbformat.write(nb, str(executed))
+
+
 def _notebook_error(nb: Path, out_nb: Path, exc: Exception) -> NotebookError:
     """A NotebookError naming the notebook, the cell (as in the source), the error and the kept copy."""
     from papermill.exceptions import PapermillExecutionError
@@ -407,6 +432,7 @@ def run(
         if entry["status"] == "running":
             try:
                 _execute(nb, out_nb, nb_params, nb_dir)
+                _normalise(out_nb)
                 entry["status"] = "ok"
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
                 entry["status"] = "failed"
@@ -542,6 +568,7 @@ def refresh_notebooks(
             _execute(nb, tmp, {}, nb_dir)
         except Exception as exc:
             raise _notebook_error(nb, tmp, exc) from None
+        _normalise(tmp)
         node = nbformat.read(str(tmp), as_version=4)
         node.metadata.pop("papermill", None)
         for cell in node.cells:
