@@ -128,7 +128,9 @@ def bench_scale(scale: int, reps: int, tmp: Path) -> dict[str, float]:
         k: [] for k in ("cold", "warm", "touched", "papermill", "floor")
     }
     for r in range(reps):
-        times["cold"].append(timed(lambda r=r: cli_run(proj, data, tmp / f"c{scale}-{r}", "--force")))
+        times["cold"].append(
+            timed(lambda r=r: cli_run(proj, data, tmp / f"c{scale}-{r}", "--force"))
+        )
         times["warm"].append(timed(lambda r=r: cli_run(proj, data, tmp / f"w{scale}-{r}")))
         touch_notebook(proj, r)
         times["touched"].append(timed(lambda r=r: cli_run(proj, data, tmp / f"t{scale}-{r}")))

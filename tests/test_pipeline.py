@@ -184,7 +184,9 @@ def failing_project(tmp_path):
 
 def test_failing_notebook(failing_project):
     before = tree_hashes(failing_project / "notebooks")
-    res = cli("run", "--no-cache", env={"SERGEL_EVAL_ROOT": str(failing_project)}, cwd=failing_project)
+    res = cli(
+        "run", "--no-cache", env={"SERGEL_EVAL_ROOT": str(failing_project)}, cwd=failing_project
+    )
     assert res.returncode == 1
     assert "notebook 00_fails.ipynb failed in cell 3" in res.stderr
     assert "ValueError: planted failure" in res.stderr
