@@ -303,3 +303,54 @@ def triangulation(evidence, title: str | None = None, ax=None):
     if title:
         ax.set_title(title, pad=28)
     return ax
+
+
+def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
+    """Observation sessions per day as calendar grids (weeks x weekdays), one panel per year.
+
+    ``sessions``: with ``date`` (datetime or ``YYYY-MM-DD``). Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    import seaborn as sns
+
+    d = pd.to_datetime(sessions["date"])
+    days = d.value_counts().sort_index()
+    years = sorted(days.index.year.unique())
+    fig, axes = plt.subplots(1, len(years), figsize=(5 * len(years), 4), squeeze=False)
+    names = {
+        "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+        "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }.get(language, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    vmax = int(days.max()) if len(days) else 1
+    for ax, year in zip(axes[0], years, strict=True):
+        y = days[days.index.year == year]
+        grid = pd.DataFrame(
+            {
+                "week": y.index.isocalendar().week.to_numpy(),
+                "weekday": y.index.weekday,
+                "n": y.to_numpy(),
+            }
+        )
+        mat = grid.pivot_table(index="weekday", columns="week", values="n", aggfunc="sum").reindex(
+            range(7)
+        )
+        sns.heatmap(
+            mat,
+            ax=ax,
+            cmap="Blues",
+            vmin=0,
+            vmax=vmax,
+            cbar=ax is axes[0][-1],
+            linewidths=0.5,
+            linecolor="white",
+            cbar_kws={"label": "sessions" if language == "en" else "observationer"},
+        )
+        ax.set_yticks([i + 0.5 for i in range(7)], names, rotation=0)
+        ax.set_xlabel("week" if language == "en" else "vecka")
+        ax.set_ylabel("")
+        ax.set_title(str(year))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -38,8 +38,11 @@ def collect_results(
     A missing source gives ``None`` for its notebook.
     """
     if results_dir:
+        found = {nb: read_results(results_dir, nb) for nb in NOTEBOOKS}
+        # a notebook whose source was absent writes {"missing": <source>}: treat it as absent
         return SynthesisInputs(
-            {nb: read_results(results_dir, nb) for nb in NOTEBOOKS}, "run folder"
+            {nb: (None if r is None or "missing" in r else r) for nb, r in found.items()},
+            "run folder",
         )
     from ..errors import EvaluationError
     from ..sources import load_dataset

@@ -115,7 +115,36 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     vals = vals[~np.isnan(vals)]
     if pairable.sum() == 0 or len(vals) == 0 or vals.min() == vals.max():
         return float("nan")  # nothing pairable, or no variation
+    if level == "interval":
+        return _interval_alpha(arr)
     return float(krippendorff.alpha(reliability_data=arr, level_of_measurement=level))
+
+
+def _interval_alpha(arr: np.ndarray) -> float:
+    """Krippendorff's alpha, interval level, in O(values) memory and time.
+
+    alpha = 1 - (n - 1) * sum_u [sum_{i != j in u} (x_i - x_j)^2 / (m_u - 1)]
+                        / sum_{i != j} (x_i - x_j)^2
+    over the pairable values (units with m_u >= 2 values, n of them in all);
+    both sums over ordered pairs. Within a unit, sum_{i != j} (x_i - x_j)^2 =
+    2 m_u SS_u, and over all values 2 n SS, so no pair table is needed (the
+    ``krippendorff`` package builds a units x V x V array, V distinct values,
+    which does not fit in memory for counts).
+    """
+    m = np.sum(~np.isnan(arr), axis=0)
+    x = arr[:, m >= 2]
+    m = m[m >= 2]
+    n = int(m.sum())
+    if n == 0:
+        return float("nan")
+    means = np.nanmean(x, axis=0)
+    ss_u = np.nansum((x - means) ** 2, axis=0)
+    within = np.sum(2 * m * ss_u / (m - 1))
+    vals = x[~np.isnan(x)]
+    total = 2 * n * np.sum((vals - vals.mean()) ** 2)
+    if total == 0:
+        return float("nan")
+    return float(1 - (n - 1) * within / total)
 
 
 def _flag(alpha: float) -> str:

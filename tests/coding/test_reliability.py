@@ -59,6 +59,32 @@ def test_nominal_alpha_matches_independent_implementation():
         assert krippendorff_alpha(d, "nominal") == pytest.approx(_nominal_alpha(d), abs=1e-10)
 
 
+def test_interval_closed_form_equals_package():
+    import krippendorff
+
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        d = rng.poisson(8, size=(3, 60)).astype(float)
+        d[rng.random(d.shape) < 0.2] = np.nan
+        assert krippendorff_alpha(d, "interval") == pytest.approx(
+            krippendorff.alpha(reliability_data=d, level_of_measurement="interval"), abs=1e-10
+        )
+
+
+def test_interval_alpha_scales_to_many_distinct_values():
+    rng = np.random.default_rng(4)
+    import krippendorff
+
+    truth = rng.poisson(400, 20000).astype(float)
+    d = np.vstack([truth, np.round(truth + rng.normal(0, 5, truth.size))])
+    # signal variance 400, measurement noise 25: alpha close to 1 - 25 / (400 + 25) / ... ~ 0.97
+    assert 0.95 < krippendorff_alpha(d, "interval") < 0.99
+    sub = d[:, :300]
+    assert krippendorff_alpha(sub, "interval") == pytest.approx(
+        krippendorff.alpha(reliability_data=sub, level_of_measurement="interval"), abs=1e-10
+    )
+
+
 def test_cohen_kappa_worked_examples():
     # Wikipedia "Cohen's kappa", first example: 50 proposals, a = 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no -> 0.4
     a = ["y"] * 25 + ["n"] * 25
