@@ -248,20 +248,35 @@ def components(tmp: Path) -> list[tuple[str, float, str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    ap.add_argument(
+        "--scales",
+        type=int,
+        nargs="*",
+        default=[1, 10, 100],
+        help="data sizes; none: components only",
+    )
+    ap.add_argument(
+        "--append",
+        action="store_true",
+        help="append to benchmarks/results.md instead of replacing it",
+    )
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-components", action="store_true")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="sergel-bench-"))
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        f"Medians of {a.reps} repetitions (100x: 1). Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M')}).",
-        "",
-        "| data | (a) cold | (b) warm | (c) one notebook touched | (d) sequential papermill | (e) floor | b/a | a/d | a/e |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    lines = (
+        []
+        if a.append
+        else [
+            "# Benchmark results",
+            "",
+            f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+            f"Medians of {a.reps} repetitions (100x: 1). Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M')}).",
+            "",
+            "| data | (a) cold | (b) warm | (c) one notebook touched | (d) sequential papermill | (e) floor | b/a | a/d | a/e |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+    )
     cold = {}
     for scale in a.scales:
         print(f"scale {scale} ...", flush=True)
@@ -271,11 +286,12 @@ def main() -> None:
             f"| {'example' if scale == 1 else f'{scale}x'} | {t['cold']:.1f} s | {t['warm']:.1f} s | {t['touched']:.1f} s | {t['papermill']:.1f} s | {t['floor']:.1f} s | {t['warm'] / t['cold']:.2f} | {t['cold'] / t['papermill']:.2f} | {t['cold'] / t['floor']:.2f} |"
         )
         print(lines[-1], flush=True)
-    lines += [
-        "",
-        "Targets: warm <= 0.10 x cold; cold <= 0.7 x sequential papermill; cold <= 2 x floor; cold at 100x no more than linear in data size.",
-        "",
-    ]
+    if a.scales:
+        lines += [
+            "",
+            "Targets: warm <= 0.10 x cold; cold <= 0.7 x sequential papermill; cold <= 2 x floor; cold at 100x no more than linear in data size.",
+            "",
+        ]
     if len(cold) > 1:
         base = cold[min(cold)]
         lines.append(
@@ -289,7 +305,9 @@ def main() -> None:
         for what, secs, target in components(tmp):
             lines.append(f"| {what} | {secs:.1f} s | {target} |")
             print(lines[-1], flush=True)
-    (ROOT / "benchmarks" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = ROOT / "benchmarks" / "results.md"
+    old = target.read_text(encoding="utf-8") if a.append and target.exists() else ""
+    target.write_text(old + "\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"wrote {ROOT / 'benchmarks' / 'results.md'}")
 
