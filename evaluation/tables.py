@@ -69,6 +69,87 @@ def fmt_ci(est, lo, hi, digits: int = 2) -> str:
     return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
 
 
+#: Swedish column headings for the report's tables (``language="sv"``).
+HEADINGS_SV = {
+    "Source": "Källa",
+    "Present": "Finns",
+    "Rows": "Rader",
+    "From": "Från",
+    "To": "Till",
+    "Notes": "Anmärkning",
+    "File": "Fil",
+    "Line": "Rad",
+    "Column": "Kolumn",
+    "Problem": "Problem",
+    "Term": "Term",
+    "Rate ratio": "Kvot (rate ratio)",
+    "95% CI low": "95 % KI, nedre",
+    "95% CI high": "95 % KI, övre",
+    "p": "p",
+    "Activation": "Aktivering",
+    "Predicted girls 13-18 staying per hour": "Skattat antal flickor 13–18 som vistas per timme",
+    "Sessions": "Observationer",
+    "With girls 13-18": "Med flickor 13–18",
+    "With a drug sale": "Med narkotikaförsäljning",
+    "Both at once": "Båda samtidigt",
+    "Both, % of sessions": "Båda, % av observationerna",
+    "Sale seen when girls present, %": "Försäljning sedd när flickor fanns där, %",
+    "Zone": "Zon",
+    "Counted": "Räknat",
+    "Pairs": "Par",
+    "Krippendorff's alpha": "Krippendorffs alfa",
+    "Mean difference (people)": "Medelskillnad (personer)",
+    "Code": "Kod",
+    "Label": "Benämning",
+    "Definition": "Definition",
+    "Use when": "Används när",
+    "Not when": "Används inte när",
+    "Level": "Nivå",
+    "Turns": "Yttranden",
+    "Turns with the code": "Yttranden med koden",
+    "Agreement %": "Överensstämmelse %",
+    "Cohen's kappa": "Cohens kappa",
+    "Reading": "Bedömning",
+    "Order": "Ordning",
+    "Group": "Grupp",
+    "Codes used": "Koder",
+    "New codes": "Nya koder",
+    "Codes so far": "Koder hittills",
+    "Role": "Roll",
+    "% of the role's turns": "% av rollens yttranden",
+    "Suggested": "Föreslagna",
+    "Coded": "Kodade",
+    "Both": "Båda",
+    "Precision": "Precision",
+    "Recall": "Täckning",
+    "F1": "F1",
+    "Year": "År",
+    "Reported": "Anmälda",
+    "Hectares": "Hektar",
+    "Per hectare": "Per hektar",
+    "Change in count": "Förändring, antal",
+    "Change per hectare": "Förändring per hektar",
+    "Category": "Brottskategori",
+    "Against": "Jämfört med",
+    "Effect": "Effekt",
+    "Model": "Modell",
+    "Area": "Område",
+    "Years": "År",
+    "Odds ratio per year": "Oddskvot per år",
+    "Dispersion": "Dispersion",
+    "Question": "Fråga",
+    "Finding": "Resultat",
+    "Direction": "Riktning",
+    "Strength of evidence": "Evidensstyrka",
+    "Goal": "Mål",
+    "Evidence": "Underlag",
+    "Assessment": "Bedömning",
+    "First read by": "Läst först av",
+    "Folder": "Mapp",
+    "SHA-256": "SHA-256",
+}
+
+
 def _number_format(nd: int, percent: bool):
     def f(v):
         return "–" if pd.isna(v) else f"{v:,.{nd}f}{' %' if percent else ''}".replace(",", "\u202f")
@@ -107,8 +188,9 @@ def pretty(
         elif pd.api.types.is_integer_dtype(d[c]):
             fmts[c] = lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "\u202f")
     if columns:
-        d = d.rename(columns=dict(columns))
-        fmts = {columns.get(k, k): v for k, v in fmts.items()}
+        heads = {k: (HEADINGS_SV.get(v, v) if language == "sv" else v) for k, v in columns.items()}
+        d = d.rename(columns=heads)
+        fmts = {heads.get(k, k): v for k, v in fmts.items()}
     text_cols = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
     # a content-derived id instead of pandas' random one: the same table gives the same HTML
     ident = hashlib.sha256((d.to_json(default_handler=str) + str(caption)).encode()).hexdigest()[
