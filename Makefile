@@ -9,7 +9,7 @@ EVAL := $(VENV)/bin/evaluation
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup report test test-slow lab notebooks example-data validate lint format bench clean
+.PHONY: help setup report test lab notebooks example-data validate lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,9 +28,6 @@ report: setup ## run every notebook on the example data and write the HTML repor
 
 test: setup ## unit tests, doctests and nbval checks of every notebook
 	$(PY) -m pytest
-
-test-slow: setup ## the slow simulation studies (CI coverage of the estimators)
-	$(PY) -m pytest -m slow tests
 
 lab: setup ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/
