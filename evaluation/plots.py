@@ -354,3 +354,28 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def survey_plot(proportions, item: str, language: str = "sv", ax=None):
+    """Share feeling safe per year and area, with the Wilson intervals as error bars.
+
+    ``proportions``: :func:`evaluation.stats.survey_proportions`'s table.
+    """
+    ax = _ax(ax)
+    s = proportions[proportions["item"] == item]
+    for k, (area, g) in enumerate(s.groupby("area")):
+        ax.errorbar(
+            g["year"],
+            g["proportion"] * 100,
+            yerr=[(g["proportion"] - g["ci_low"]) * 100, (g["ci_high"] - g["proportion"]) * 100],
+            fmt="o-",
+            capsize=3,
+            color=PALETTE[k % len(PALETTE)],
+            label=label(area, language),
+        )
+    ax.set_ylabel("% feeling safe" if language == "en" else "% som känner sig trygga")
+    ax.set_xlabel("")
+    ax.set_title(label(item, language))
+    ax.legend(frameon=False)
+    ax.set_ylim(0, 100)
+    return ax

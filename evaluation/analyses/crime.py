@@ -54,6 +54,20 @@ def its_entry(res: ITSResult | None, error: str | None = None) -> dict:
     return out
 
 
+def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) -> None:
+    """Fit one ITS into ``its[key]``, or record why it could not be fitted in ``errors[key]``.
+
+    Missing months are kept in the result's ``warnings`` and shown in its
+    summary, so the warning itself is not printed a second time.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ITSWarning)
+            its[key] = interrupted_time_series(series, "month", "count", **kw)
+    except ModelError as exc:
+        its[key], errors[key] = None, str(exc)
+
+
 @dataclass
 class CrimeAnalysis:
     """Everything 03_crime_and_safety shows."""
@@ -66,6 +80,50 @@ class CrimeAnalysis:
     survey_trend: pd.DataFrame | None
     survey_difference: pd.DataFrame | None
     results: dict = field(default_factory=dict)
+
+    def comparison_table(self) -> pd.DataFrame:
+        """Level and slope change of each comparative ITS (drug scene against a comparison area).
+
+        Returns
+        -------
+        DataFrame
+            ``category``, ``comparison``, ``effect`` (``level change`` or
+            ``slope change per month``), ``rate_ratio``, ``ci_low``,
+            ``ci_high``, ``p_value``, ``family``.
+        """
+        names = {"level_change": "level change", "slope_change": "slope change per month"}
+        rows = []
+        for (cat, comp), res in self.its.items():
+            if comp is None or res is None:
+                continue
+            for eff, label in names.items():
+                if eff in res.effects.index:
+                    r = res.effects.loc[eff]
+                    rows.append(
+                        {
+                            "category": cat,
+                            "comparison": comp,
+                            "effect": label,
+                            "rate_ratio": r.rate_ratio,
+                            "ci_low": r.ci_low,
+                            "ci_high": r.ci_high,
+                            "p_value": r.p_value,
+                            "family": res.family,
+                        }
+                    )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "category",
+                "comparison",
+                "effect",
+                "rate_ratio",
+                "ci_low",
+                "ci_high",
+                "p_value",
+                "family",
+            ],
+        )
 
 
 def analyse_crime(
@@ -93,47 +151,22 @@ def analyse_crime(
     co = pd.DataFrame(columns=["start", "end", "kind", "name"])
     if ds.calendar is not None:
         co = ds.calendar[ds.calendar["kind"] == "policing"].reset_index(drop=True)
+    fit_kw = {
+        "intervention": intervention,
+        "family": family,
+        "seasonality": seasonality,
+        "transition": transition,
+        "hac_lags": hac_lags,
+    }
     if ds.crime is not None:
         rep, areas = ds.crime["reported"], ds.crime["areas"]
         for cat in categories:
             yearly[cat] = area_rates(rep, areas, area, cat)
             series = monthly_series(rep, area, cat, its_end)
-            key = (cat, None)
-            try:
-                with (
-                    warnings.catch_warnings()
-                ):  # gaps are kept in res.warnings and shown in its summary
-                    warnings.simplefilter("ignore", ITSWarning)
-                    its[key] = interrupted_time_series(
-                        series,
-                        "month",
-                        "count",
-                        intervention,
-                        family=family,
-                        seasonality=seasonality,
-                        transition=transition,
-                        hac_lags=hac_lags,
-                    )
-            except ModelError as exc:
-                its[key], errors[key] = None, str(exc)
+            _fit(its, errors, (cat, None), series, fit_kw)
             for comp in comparison_areas:
-                key = (cat, comp)
                 both = pd.concat([series, monthly_series(rep, comp, cat, its_end)])
-                try:
-                    its[key] = interrupted_time_series(
-                        both,
-                        "month",
-                        "count",
-                        intervention,
-                        family=family,
-                        seasonality=seasonality,
-                        transition=transition,
-                        hac_lags=hac_lags,
-                        group="area",
-                        control=comp,
-                    )
-                except ModelError as exc:
-                    its[key], errors[key] = None, str(exc)
+                _fit(its, errors, (cat, comp), both, {**fit_kw, "group": "area", "control": comp})
         results["its"] = {
             f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_entry(
                 its[(cat, comp)], errors.get((cat, comp))

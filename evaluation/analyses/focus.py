@@ -19,7 +19,37 @@ from ..coding import (
 )
 from ..errors import ModelError
 
-__all__ = ["FocusAnalysis", "analyse_focus_groups"]
+__all__ = ["FocusAnalysis", "analyse_focus_groups", "role_shares"]
+
+
+def role_shares(
+    by_role: pd.DataFrame, codebook, level: str = "theme", language: str = "sv"
+) -> pd.DataFrame:
+    """Share of each role's turns per theme (``level="theme"``) or sub-code (``"code"``), with labels.
+
+    ``by_role`` is :func:`evaluation.coding.code_by_role`'s table.
+
+    Returns
+    -------
+    DataFrame
+        Long format in codebook order: ``code``, ``theme`` (the code's label),
+        ``role`` (the role's label), ``segments``, ``share``. Pivot it for a
+        code x role matrix.
+    """
+    from ..plots import label
+
+    if level not in ("theme", "code"):
+        raise ValueError(f"level {level!r}: expected 'theme' or 'code'")
+    keep = [
+        c for c in codebook.preorder() if (codebook.codes[c].parent is None) == (level == "theme")
+    ]
+    t = by_role[by_role["code"].isin(keep)].copy()
+    t["code"] = pd.Categorical(t["code"], categories=keep, ordered=True)
+    t = t.sort_values(["code", "role"])
+    t["theme"] = t["code"].map(lambda c: codebook.codes[c].name(language)).astype(str)
+    t["role"] = t["role"].map(lambda r: label(r, language))
+    t["code"] = t["code"].astype(str)
+    return t[["code", "theme", "role", "segments", "share"]].reset_index(drop=True)
 
 
 @dataclass

@@ -354,14 +354,7 @@ def interrupted_time_series(
     d["_y"] = y.astype(float)
     per, kind = _to_periods(d[time])
     d["_per"] = per
-    d["_label"] = d[time].astype(str) if kind == "month" else per
-    if kind == "month":
-        d["_label"] = [
-            str(pd.Period.from_ordinal(p, freq="M"))
-            if hasattr(pd.Period, "from_ordinal")
-            else str(pd.Period(ordinal=p, freq="M"))
-            for p in per
-        ]
+    d["_label"] = [str(pd.Period(ordinal=p, freq="M")) for p in per] if kind == "month" else per
     t0 = _period_of(intervention, kind)
     msgs: list[str] = []
 

@@ -1,0 +1,54 @@
+"""The per-notebook analysis helpers that tables and figures are built from."""
+
+import pytest
+
+from evaluation.analyses.crime import analyse_crime
+from evaluation.analyses.focus import analyse_focus_groups, role_shares
+
+
+@pytest.fixture(scope="module")
+def crime(example_ds):
+    return analyse_crime(example_ds)
+
+
+def test_comparison_table_matches_the_fitted_models(crime):
+    t = crime.comparison_table()
+    assert list(t.columns) == [
+        "category",
+        "comparison",
+        "effect",
+        "rate_ratio",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "family",
+    ]
+    assert len(t) == 2 * 2 * 2  # categories x comparison areas x (level, slope)
+    row = t[
+        (t["category"] == "violence")
+        & (t["comparison"] == "odenplan")
+        & (t["effect"] == "level change")
+    ].iloc[0]
+    ref = crime.its[("violence", "odenplan")].effects.loc["level_change"]
+    assert row["rate_ratio"] == ref["rate_ratio"] and row["ci_low"] == ref["ci_low"]
+
+
+def test_comparison_table_skips_models_that_failed(example_ds):
+    t = analyse_crime(
+        example_ds, intervention="2016-03"
+    ).comparison_table()  # too few months before
+    assert t.empty
+
+
+def test_role_shares(example_ds):
+    fg = analyse_focus_groups(example_ds, language="en")
+    cb = example_ds.codebook
+    themes = role_shares(fg.by_role, cb, "theme", "en")
+    assert list(dict.fromkeys(themes["code"])) == cb.roots()
+    assert set(themes["role"]) == {"police", "Ungdomsjouren", "field assistant", "security guard"}
+    codes = role_shares(fg.by_role, cb, "code", "en")
+    assert not set(codes["code"]) & set(cb.roots())
+    x = fg.by_role.set_index(["code", "role"]).loc[("metodkonflikt", "polis"), "share"]
+    assert themes.set_index(["code", "role"]).loc[("metodkonflikt", "police"), "share"] == x
+    with pytest.raises(ValueError):
+        role_shares(fg.by_role, cb, "leaf")
