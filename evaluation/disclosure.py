@@ -306,7 +306,9 @@ def _find(text: str, identifiers: Sequence[str]) -> list[tuple[int, str, str]]:
 def _strip_html(text: str) -> str:
     text = re.sub(r"<style.*?</style>", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
     text = re.sub(r"<script.*?</script>", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
-    return re.sub(r"data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", "data:", text)
+    text = re.sub(r"data:[a-z]+/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", "data:", text)
+    # markup identifiers (nbformat's random cell ids, CSS classes, table ids) are not content
+    return re.sub(r'\s(?:id|class|style|data-[\w-]+)="[^"]*"', "", text)
 
 
 def _texts(path: Path) -> Iterable[tuple[str, str]]:

@@ -195,6 +195,15 @@ def test_identifiers_phone_email_and_notebooks(tmp_path):
     assert not any("Lindqvist" in str(lk) for lk in leaks)
 
 
+def test_markup_ids_are_not_content(tmp_path):
+    # nbformat cell ids are random hex; "08153556" once read as a Stockholm phone number
+    (tmp_path / "a.html").write_text(
+        '<div class="jp-Cell" id="cell-id=08153556" data-x="0701234567"><p>Text</p></div>\n'
+        '<a href="mailto:a.b@example.se">x</a>'
+    )
+    assert [lk.rule for lk in scan_for_leaks(tmp_path)] == ["email"]
+
+
 def test_identifier_whole_words_only(tmp_path):
     (tmp_path / "a.html").write_text("<p>Erik Dahlberg och Erik Dahl</p>")
     leaks = scan_for_leaks(tmp_path, ["Erik Dahl"])
