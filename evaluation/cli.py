@@ -32,6 +32,7 @@ def cmd_run(a) -> int:
         jobs=a.jobs,
         force=a.force,
         cache=not a.no_cache,
+        kernels=a.kernels,
     )
     rel = result.manifest.get("release", {})
     if result.error is not None:
@@ -164,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="re-execute every notebook (ignore the cache)"
     )
     r.add_argument("--no-cache", action="store_true", help="neither use nor fill the cache")
+    r.add_argument(
+        "--kernels",
+        choices=("auto", "preloaded", "fresh"),
+        default="auto",
+        help="preloaded: fork each kernel from a process that has imported the stack once "
+        "(Linux); fresh: start every kernel from scratch; auto (default): preloaded where possible",
+    )
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="validate a data folder")

@@ -38,6 +38,8 @@ from . import provenance
 from .cache import CACHE_DIR, lookup, pre_key, restore, store
 from .config import load_params, params_for
 from .errors import NotebookError, ParameterError
+from .kernelpool import KernelPool, preload_modules
+from .kernelpool import available as pool_available
 from .paths import NOTEBOOKS, REPORTS, project_root, resolve
 
 __all__ = [
@@ -199,12 +201,23 @@ def _file_entry(path: str | Path, root: Path) -> dict[str, Any]:
 
 
 def _execute(
-    nb: Path, out: Path, parameters: dict, cwd: Path, start_timeout: int = 120, retries: int = 2
+    nb: Path,
+    out: Path,
+    parameters: dict,
+    cwd: Path,
+    start_timeout: int = 120,
+    retries: int = 2,
+    pool: KernelPool | None = None,
 ):
-    """papermill.execute_notebook with retries of a kernel that did not start (papermill #511)."""
+    """papermill.execute_notebook with retries of a kernel that did not start (papermill #511).
+
+    With ``pool`` the kernel is forked from the pool's preloaded server
+    (:mod:`evaluation.kernelpool`) instead of started from scratch.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    extra = {"kernel_manager_class": pool.kernel_manager_class} if pool is not None else {}
     for attempt in range(retries + 1):
         try:
             return papermill.execute_notebook(
@@ -216,6 +229,7 @@ def _execute(
                 progress_bar=False,
                 start_timeout=start_timeout,
                 log_output=False,
+                **extra,
             )
         except PapermillExecutionError:
             raise
@@ -287,6 +301,18 @@ def _source_cell_index(executed: Path, index: int) -> int:
     return index - sum(1 for i in injected if i < index)
 
 
+def _use_pool(kernels: str) -> bool:
+    """Whether a run forks its kernels from a :class:`~evaluation.kernelpool.KernelPool`."""
+    if kernels not in ("auto", "preloaded", "fresh"):
+        raise ParameterError(f"kernels={kernels!r}: expected 'auto', 'preloaded' or 'fresh'")
+    if kernels == "preloaded" and not pool_available():
+        raise ParameterError(
+            "--kernels preloaded: forking preloaded kernels needs Linux (os.fork and "
+            "os.pidfd_open); use --kernels fresh or auto"
+        )
+    return kernels != "fresh" and pool_available()
+
+
 @dataclass
 class RunResult:
     """What a run produced."""
@@ -317,6 +343,7 @@ def run(
     jobs: int | None = None,
     force: bool = False,
     cache: bool = True,
+    kernels: str = "auto",
 ) -> RunResult:
     """Execute the notebooks into a new run folder and render the report.
 
@@ -344,6 +371,11 @@ def run(
         Re-execute every notebook, ignoring the cache.
     cache : bool
         Use and fill the cache in ``reports/.cache`` (see :mod:`evaluation.cache`).
+    kernels : {"auto", "preloaded", "fresh"}
+        ``preloaded``: each notebook's kernel is forked from one process that
+        has imported the stack once (:mod:`evaluation.kernelpool`; Linux only);
+        ``fresh``: every kernel starts from scratch; ``auto``: preloaded where
+        possible. The outputs are the same either way.
 
     Returns
     -------
@@ -357,6 +389,7 @@ def run(
     if not all_nbs:
         raise ParameterError(f"no notebooks NN_*.ipynb in {nb_dir}")
     chosen = select(all_nbs, only)
+    use_pool = _use_pool(kernels)
     declared = {
         p.stem: declared_parameters(p, root / REPORTS / CACHE_DIR if cache else None)
         for p in all_nbs
@@ -404,6 +437,15 @@ def run(
     cache_root = reports / CACHE_DIR if cache else None
     lock = threading.Lock()
     entries: dict[str, dict[str, Any]] = {}
+    pools: list[KernelPool] = []  # started at the first notebook that has to run
+
+    def kernel_pool() -> KernelPool | None:
+        if not use_pool:
+            return None
+        with lock:
+            if not pools:
+                pools.append(KernelPool(preload_modules(chosen), cwd=root).start())
+            return pools[0]
 
     def task(i: int, nb: Path) -> dict[str, Any]:
         nb_params = params_for(params, declared[nb.stem])
@@ -431,7 +473,7 @@ def run(
                 entry.update(status="cached", cache_key=full)
         if entry["status"] == "running":
             try:
-                _execute(nb, out_nb, nb_params, nb_dir)
+                _execute(nb, out_nb, nb_params, nb_dir, pool=kernel_pool())
                 _normalise(out_nb)
                 entry["status"] = "ok"
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none is hidden
@@ -476,41 +518,46 @@ def run(
     order = {p.stem: k for k, p in enumerate(chosen, start=1)}
     pending = list(chosen)
     failed: set[str] = set()
-    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        running: dict[Any, str] = {}
-        while pending or running:
-            for nb in list(pending):
-                deps = [d for d in needs[nb.stem] if d in selected]
-                if any(d in failed for d in deps):
-                    pending.remove(nb)
-                    failed.add(nb.stem)
-                    entries[nb.stem] = {
-                        "name": nb.stem,
-                        "status": "skipped",
-                        "seconds": 0.0,
-                        "needs": needs[nb.stem],
-                        "reason": "a notebook it needs failed",
-                    }
-                    continue
-                if len(running) < n_jobs and all(
-                    d in entries and entries[d]["status"] in ("ok", "cached") for d in deps
-                ):
-                    pending.remove(nb)
-                    running[pool.submit(task, order[nb.stem], nb)] = nb.stem
-            if not running:
-                break
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for fut in done:
-                stem = running.pop(fut)
-                entry = fut.result()
-                entries[stem] = entry
-                if entry["status"] == "failed":
-                    failed.add(stem)
-                    result.failed.append(stem)
-                    result.error = result.error or entry.pop("_error")
-                    entry.pop("_error", None)
+    try:
+        with ThreadPoolExecutor(max_workers=n_jobs) as executor:
+            running: dict[Any, str] = {}
+            while pending or running:
+                for nb in list(pending):
+                    deps = [d for d in needs[nb.stem] if d in selected]
+                    if any(d in failed for d in deps):
+                        pending.remove(nb)
+                        failed.add(nb.stem)
+                        entries[nb.stem] = {
+                            "name": nb.stem,
+                            "status": "skipped",
+                            "seconds": 0.0,
+                            "needs": needs[nb.stem],
+                            "reason": "a notebook it needs failed",
+                        }
+                        continue
+                    if len(running) < n_jobs and all(
+                        d in entries and entries[d]["status"] in ("ok", "cached") for d in deps
+                    ):
+                        pending.remove(nb)
+                        running[executor.submit(task, order[nb.stem], nb)] = nb.stem
+                if not running:
+                    break
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    stem = running.pop(fut)
+                    entry = fut.result()
+                    entries[stem] = entry
+                    if entry["status"] == "failed":
+                        failed.add(stem)
+                        result.failed.append(stem)
+                        result.error = result.error or entry.pop("_error")
+                        entry.pop("_error", None)
+    finally:
+        for kp in pools:
+            kp.close()
     manifest["notebooks"] = [entries[p.stem] for p in chosen if p.stem in entries]
     manifest["jobs"] = n_jobs
+    manifest["kernels"] = "preloaded" if pools else "fresh" if not use_pool else "none started"
 
     # inputs: what the notebooks report having read, plus the parameter files
     seen: dict[str, None] = {}
@@ -552,6 +599,7 @@ def refresh_notebooks(
     Used by ``make notebooks``: the committed outputs are those of a run on
     ``data/example``, and nbval compares against them. Papermill's own
     metadata is stripped so that a refresh with no change gives no diff.
+    Kernels are preloaded where possible (:mod:`evaluation.kernelpool`).
     """
     import nbformat
 
@@ -561,21 +609,29 @@ def refresh_notebooks(
     scratch = new_run_dir(
         project_root() / REPORTS, prefix="refresh-"
     )  # executed copies; a failed one stays here
-    for nb in discover_notebooks(nb_dir):
-        say(f"refreshing {nb.name} ...")
-        tmp = scratch / nb.name
-        try:
-            _execute(nb, tmp, {}, nb_dir)
-        except Exception as exc:
-            raise _notebook_error(nb, tmp, exc) from None
-        _normalise(tmp)
-        node = nbformat.read(str(tmp), as_version=4)
-        node.metadata.pop("papermill", None)
-        for cell in node.cells:
-            cell.metadata.pop("papermill", None)
-            cell.metadata.pop("execution", None)
-        nbformat.write(node, str(nb))
-        tmp.unlink()
-        done.append(nb)
+    notebooks = discover_notebooks(nb_dir)
+    pool = KernelPool(preload_modules(notebooks), cwd=project_root()) if pool_available() else None
+    try:
+        if pool is not None:
+            pool.start()
+        for nb in notebooks:
+            say(f"refreshing {nb.name} ...")
+            tmp = scratch / nb.name
+            try:
+                _execute(nb, tmp, {}, nb_dir, pool=pool)
+            except Exception as exc:
+                raise _notebook_error(nb, tmp, exc) from None
+            _normalise(tmp)
+            node = nbformat.read(str(tmp), as_version=4)
+            node.metadata.pop("papermill", None)
+            for cell in node.cells:
+                cell.metadata.pop("papermill", None)
+                cell.metadata.pop("execution", None)
+            nbformat.write(node, str(nb))
+            tmp.unlink()
+            done.append(nb)
+    finally:
+        if pool is not None:
+            pool.close()
     scratch.rmdir()
     return done

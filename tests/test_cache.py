@@ -1,4 +1,5 @@
-"""Parallel runs equal sequential ones; the cache reuses only what is unchanged."""
+"""Parallel runs on preloaded kernels equal sequential runs on fresh kernels; the cache
+reuses only what is unchanged."""
 
 from __future__ import annotations
 
@@ -46,9 +47,13 @@ def _outputs(nb_path) -> list[str]:
 
 
 def test_parallel_equals_sequential_and_cache(project, monkeypatch, tmp_path):
-    seq = _run(project, monkeypatch, output=tmp_path / "seq", jobs=1, cache=False)
+    from evaluation.kernelpool import available
+
+    seq = _run(project, monkeypatch, output=tmp_path / "seq", jobs=1, cache=False, kernels="fresh")
     par = _run(project, monkeypatch, output=tmp_path / "par", jobs=2, force=True)
     assert seq.ok and par.ok
+    assert seq.manifest["kernels"] == "fresh"
+    assert par.manifest["kernels"] == ("preloaded" if available() else "fresh")
     for nb in sorted((tmp_path / "seq").glob("*.ipynb")):
         assert _outputs(nb) == _outputs(tmp_path / "par" / nb.name), nb.name
         res = nb.stem + ".json"

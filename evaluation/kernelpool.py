@@ -1,0 +1,390 @@
+"""Preloaded kernels: fork each notebook's kernel from a process that has imported the stack once.
+
+Kernel start-up and imports (IPython, pandas, statsmodels, seaborn, pandera and
+this package: ~2 s of CPU) dominate the cost of a run; a run of five notebooks
+on two cores pays them five times. A :class:`KernelPool` starts one server
+process that imports all of that once, and then *forks* a fresh kernel for
+each notebook. Every notebook still gets its own process, its own namespace
+and its own kernel (papermill and nbclient drive it as usual); it only
+inherits the already imported modules. This is what ``multiprocessing``'s
+``forkserver`` with preloading does, applied to Jupyter kernels.
+
+How it is wired: :meth:`KernelPool.kernel_manager_class` is a
+``jupyter_client.KernelManager`` whose kernel command is
+``evaluation/_kernel_client.py`` (standard library only). That client sends its
+connection file, working directory, environment and standard streams to the
+server over a Unix socket; the server forks, and the child becomes an
+``ipykernel`` kernel exactly as ``python -m ipykernel_launcher -f ...`` would.
+The client stands in for the kernel towards jupyter_client: it passes signals
+on (interrupts work) and exits with the kernel's exit code; if it is killed,
+the server kills the kernel; if the server goes away, its kernels exit
+(ipykernel's parent poller).
+
+What a forked kernel shares with the server is what the imports left behind.
+So that this cannot change a notebook's output:
+
+- the server imports only modules the notebooks import anyway (and the
+  kernel's own), and does nothing else;
+- ``MPLBACKEND`` is set before matplotlib is imported, as ipykernel would set it
+  (``matplotlib_inline`` itself is *not* preloaded: it hooks into IPython when
+  imported, which must happen inside the kernel);
+- in the child: the working directory, the environment and ``sys.argv`` are
+  those of the requested kernel, signal handlers are reset, warning registries
+  are cleared, and numpy's legacy global random state is re-seeded from the OS
+  as in a new process (Python's ``random`` re-seeds itself after a fork).
+
+``tests/test_cache.py`` runs the notebooks both ways and requires the same
+outputs, byte for byte.
+
+Forking is used where it is safe: Linux (``os.fork`` and ``os.pidfd_open``).
+Elsewhere (macOS, Windows) :func:`available` is false and the pipeline starts
+ordinary kernels. If the server fails for any reason, the client turns itself
+into an ordinary kernel, so a run never depends on the pool.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KernelPool", "available", "preload_modules"]
+
+CLIENT = Path(__file__).with_name("_kernel_client.py")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+#: Imported by the server before it forks: the kernel's own modules and the
+#: scientific stack this package and the notebooks use (some lazily, inside functions).
+BASE_PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.display",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.api",
+    "statsmodels.formula.api",
+    "matplotlib.pyplot",
+    "seaborn",
+    "pandera.pandas",
+    "krippendorff",
+    "evaluation",
+)
+#: Never preloaded: importing it registers hooks with the *running* IPython shell.
+NEVER_PRELOAD = ("matplotlib_inline",)
+
+
+def available() -> bool:
+    """Whether preloaded kernels can be used here (Linux: ``fork`` and ``pidfd_open``)."""
+    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and hasattr(os, "fork")
+
+
+def preload_modules(notebooks: Iterable[str | Path] = ()) -> list[str]:
+    """The modules the server imports: :data:`BASE_PRELOAD` plus the ``evaluation``
+    modules the notebooks' code cells import.
+
+    Only this package's modules are taken from the notebooks: they are known to
+    have no import-time output. Other imports of a notebook run in its kernel.
+
+    >>> "evaluation.analyses.site" in preload_modules(["notebooks/01_site_observations.ipynb"])
+    True
+    """
+    import ast
+
+    mods = list(BASE_PRELOAD)
+    for path in notebooks:
+        try:
+            nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            src = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(src)
+            except SyntaxError:  # IPython magics; then take no module from this cell
+                continue
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                for name in names:
+                    if name.split(".")[0] == "evaluation" and name not in mods:
+                        mods.append(name)
+    return mods
+
+
+class KernelPool:
+    """A server process that forks preloaded kernels; use as a context manager.
+
+    Parameters
+    ----------
+    modules : iterable of str
+        What the server imports before forking (see :func:`preload_modules`).
+    cwd : path, optional
+        The server's working directory (the kernels get their own).
+
+    Examples
+    --------
+    >>> with KernelPool(["pandas"]) as pool:  # doctest: +SKIP
+    ...     papermill.execute_notebook(..., kernel_manager_class=pool.kernel_manager_class)
+    """
+
+    def __init__(self, modules: Iterable[str] = BASE_PRELOAD, cwd: str | Path | None = None):
+        self.modules = list(modules)
+        self.cwd = cwd
+        self._dir = tempfile.mkdtemp(prefix="sergel-kernels-")
+        self.socket_path = os.path.join(self._dir, "pool.sock")
+        self.process: subprocess.Popen | None = None
+        self._km_class: type | None = None
+
+    def start(self) -> KernelPool:
+        """Start the server; returns at once (the server imports while the caller goes on)."""
+        env = dict(os.environ)
+        env.setdefault("MPLBACKEND", INLINE_BACKEND)
+        # the socket is bound before the slow imports, so early clients queue in its backlog
+        boot = (
+            "import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); "
+            "s.bind(sys.argv[1]); s.listen(64); "
+            "from evaluation.kernelpool import serve; serve(s, sys.argv[2:])"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", boot, self.socket_path, *self.modules],
+            stdin=subprocess.PIPE,  # its lifeline: the server ends when this closes
+            cwd=self.cwd,
+            env=env,
+            start_new_session=True,  # like launched kernels: a terminal's Ctrl-C is not theirs
+        )
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.socket_path) and self.alive and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def kernel_manager_class(self) -> type:
+        """A ``jupyter_client.KernelManager`` that starts its kernel through this pool.
+
+        Pass it to ``papermill.execute_notebook(..., kernel_manager_class=...)``
+        (or nbclient's ``NotebookClient``).
+        """
+        if self._km_class is None:
+            from jupyter_client.kernelspec import KernelSpec
+            from jupyter_client.manager import KernelManager
+
+            argv = [sys.executable, "-I", "-S", str(CLIENT), self.socket_path]
+
+            class PooledKernelManager(KernelManager):
+                """Starts ``python3`` kernels by forking them from the pool's server."""
+
+                @property
+                def kernel_spec(self) -> KernelSpec | None:
+                    if self._kernel_spec is None:
+                        spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
+                        tail = [a for a in spec.argv if a.startswith("-f") or "{" in a]
+                        self._kernel_spec = KernelSpec(
+                            argv=argv + (tail or ["-f", "{connection_file}"]),
+                            display_name=spec.display_name,
+                            language=spec.language,
+                            env=spec.env,
+                            interrupt_mode="signal",
+                            metadata=spec.metadata,
+                            resource_dir=spec.resource_dir,
+                        )
+                    return self._kernel_spec
+
+            self._km_class = PooledKernelManager
+        return self._km_class
+
+    def close(self) -> None:
+        """Stop the server (its kernels exit with it) and remove its socket."""
+        if self.process is not None:
+            try:
+                if self.process.stdin:
+                    self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        for p in (self.socket_path, self._dir):
+            try:
+                os.rmdir(p) if p == self._dir else os.unlink(p)
+            except OSError:
+                pass
+
+    def __enter__(self) -> KernelPool:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+# --- the server (runs in its own process) ------------------------------------------------
+
+
+def serve(listener: socket.socket, modules: list[str]) -> None:
+    """The pool's server: import ``modules``, then fork a kernel for each request on the
+    (bound, listening) Unix socket ``listener`` until stdin closes."""
+    for name in modules:
+        if name.split(".")[0] in NEVER_PRELOAD:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - a module that fails here fails in the kernel, visibly
+            print(f"kernel pool: not preloaded {name}: {exc}", file=sys.stderr)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, ("accept", None))
+    sel.register(sys.stdin, selectors.EVENT_READ, ("lifeline", None))
+    kernels: dict[int, dict[str, Any]] = {}  # pid -> {conn, pidfd}
+    pending: dict[socket.socket, bytearray] = {}
+    try:
+        while True:
+            for key, _ in sel.select():
+                kind, data = key.data
+                if kind == "lifeline":
+                    if not os.read(sys.stdin.fileno(), 4096):
+                        return
+                elif kind == "accept":
+                    conn, _ = listener.accept()
+                    pending[conn] = bytearray()
+                    sel.register(conn, selectors.EVENT_READ, ("request", [None]))
+                elif kind == "request":
+                    conn = key.fileobj
+                    try:
+                        chunk, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                    except OSError:
+                        chunk, fds = b"", []
+                    if fds:
+                        data[0] = fds
+                    pending[conn] += chunk
+                    if not chunk or b"\n" in pending[conn]:
+                        sel.unregister(conn)
+                        raw = bytes(pending.pop(conn))
+                        if not chunk or not data[0] or len(data[0]) != 3:
+                            for fd in data[0] or []:
+                                os.close(fd)
+                            conn.close()
+                            continue
+
+                        def in_child(conn=conn):
+                            listener.close()
+                            sel.close()
+                            for c in [*pending, *(k["conn"] for k in kernels.values()), conn]:
+                                c.close()
+                            for k in kernels.values():
+                                os.close(k["pidfd"])
+
+                        pid = _fork_kernel(json.loads(raw.partition(b"\n")[0]), data[0], in_child)
+                        for fd in data[0]:
+                            os.close(fd)
+                        pidfd = os.pidfd_open(pid)
+                        kernels[pid] = {"conn": conn, "pidfd": pidfd}
+                        conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                        sel.register(conn, selectors.EVENT_READ, ("client", pid))
+                        sel.register(pidfd, selectors.EVENT_READ, ("exited", pid))
+                elif kind == "client":  # the client went away (killed): so does its kernel
+                    if key.fileobj.recv(1) == b"":
+                        sel.unregister(key.fileobj)
+                        try:
+                            os.killpg(data, signal.SIGKILL)
+                        except OSError:
+                            pass
+                elif kind == "exited":
+                    k = kernels.pop(data)
+                    _, status = os.waitpid(data, 0)
+                    sel.unregister(k["pidfd"])
+                    os.close(k["pidfd"])
+                    try:
+                        k["conn"].sendall(
+                            json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n"
+                        )
+                    except OSError:
+                        pass
+                    try:
+                        sel.unregister(k["conn"])
+                    except (KeyError, ValueError):
+                        pass
+                    k["conn"].close()
+    finally:
+        for pid in kernels:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        listener.close()
+
+
+def _fork_kernel(request: dict[str, Any], fds: list[int], in_child: Callable[[], None]) -> int:
+    """Fork; in the child, close the server's files (``in_child``) and become the kernel
+    the request asks for. The child never returns into the server's loop."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        in_child()
+        _become_kernel(request, fds)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - the child must never return into the server's loop
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            atexit._run_exitfuncs()  # IPython saves its history there
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
+    """Turn the forked child into ``python -m ipykernel_launcher <argv>``."""
+    server = os.getppid()
+    os.setsid()  # a process group of its own, as launch_kernel gives a kernel
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGUSR1):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does; InteractiveShellApp.init_path adds it back
+    # the filters are those the imports left, as in a new kernel; but warnings already
+    # shown by the server must show again: invalidate every module's once-registry
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    import ipykernel_launcher
+    from ipykernel import kernelapp
+
+    sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
+    kernelapp.launch_new_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={server}"])

@@ -1,0 +1,185 @@
+"""Preloaded kernels (evaluation.kernelpool): forked kernels behave like fresh ones.
+
+That whole notebooks give the same outputs on preloaded and on fresh kernels is
+checked in ``tests/test_cache.py``; here the mechanics: preloading, working
+directory and environment, signals, clean-up, the fallback, and what must not
+leak from the server into a kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from evaluation import kernelpool
+from evaluation.errors import ParameterError
+from evaluation.kernelpool import KernelPool, preload_modules
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not kernelpool.available(), reason="preloaded kernels need Linux")
+
+KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel"]
+
+
+@contextlib.contextmanager
+def kernel(pool: KernelPool, cwd: Path, **env: str):
+    """A started kernel from ``pool`` and a blocking client."""
+    km = pool.kernel_manager_class(kernel_name="python3")
+    km.start_kernel(cwd=str(cwd), env={**os.environ, **env})
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+def run_code(kc, code: str, timeout: float = 60) -> tuple[str, str, dict]:
+    """Execute ``code``; return (stdout, stderr, reply content)."""
+    out = {"stdout": "", "stderr": ""}
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out[msg["content"]["name"]] += msg["content"]["text"]
+
+    reply = kc.execute_interactive(code, output_hook=hook, timeout=timeout)
+    return out["stdout"], out["stderr"], reply["content"]
+
+
+def test_preload_modules_takes_the_notebooks_package_imports(tmp_path):
+    nb = tmp_path / "01_x.ipynb"
+    nb.write_text(
+        """{"cells": [
+        {"cell_type": "code", "source": ["import numpy\\n", "from evaluation.analyses.site import analyse_site\\n"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\\n", "import evaluation.plots"]},
+        {"cell_type": "code", "source": ["import evaluation.tables as t, json"]},
+        {"cell_type": "markdown", "source": ["import evaluation.report"]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}""",
+        encoding="utf-8",
+    )
+    mods = preload_modules([nb, tmp_path / "missing.ipynb"])
+    assert mods[: len(kernelpool.BASE_PRELOAD)] == list(kernelpool.BASE_PRELOAD)
+    extra = mods[len(kernelpool.BASE_PRELOAD) :]
+    # package modules from parseable code cells only; other libraries are not preloaded
+    assert extra == ["evaluation.analyses.site", "evaluation.tables"]
+    assert "matplotlib_inline" not in " ".join(mods)
+
+
+def test_forked_kernel_runs_in_its_own_folder_and_environment(tmp_path):
+    with (
+        KernelPool([*KERNEL_MODULES, "wave"]) as pool,
+        kernel(pool, tmp_path, SERGEL_TEST_VAR="from-the-manager") as (km, kc),
+    ):
+        out, _, reply = run_code(
+            kc,
+            "import os, sys\n"
+            "print('wave' in sys.modules, os.getcwd(), os.environ.get('SERGEL_TEST_VAR'), "
+            "os.getpid(), os.getppid())",
+        )
+        assert reply["status"] == "ok", reply
+        preloaded, cwd, var, pid, ppid = out.split()
+        assert preloaded == "True"  # imported by the server, not by this code
+        assert Path(cwd) == tmp_path
+        assert var == "from-the-manager"
+        assert int(ppid) == pool.process.pid  # forked from the server
+        assert (
+            int(pid) != km.provisioner.process.pid
+        )  # the manager holds the client, not the kernel
+
+
+def test_interrupt_reaches_the_kernel(tmp_path):
+    with KernelPool(KERNEL_MODULES) as pool, kernel(pool, tmp_path) as (km, kc):
+        msg_id = kc.execute("import time; time.sleep(60)")
+        time.sleep(1)
+        t0 = time.monotonic()
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=20)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert time.monotonic() - t0 < 15
+        # and the kernel lives on
+        out, _, reply = run_code(kc, "print(6 * 7)")
+        assert out.strip() == "42"
+
+
+def test_killed_client_takes_its_kernel_along(tmp_path):
+    with KernelPool(KERNEL_MODULES) as pool, kernel(pool, tmp_path) as (km, kc):
+        out, _, _ = run_code(kc, "import os; print(os.getpid())")
+        pid = int(out)
+        km.provisioner.process.send_signal(signal.SIGKILL)  # what a failed shutdown ends with
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"kernel {pid} outlived its client")
+
+
+def test_closing_the_pool_stops_the_server(tmp_path):
+    pool = KernelPool(KERNEL_MODULES).start()
+    folder = Path(pool.socket_path).parent
+    assert pool.alive and Path(pool.socket_path).exists()
+    pool.close()
+    assert not pool.alive
+    assert not folder.exists()
+
+
+def test_without_a_server_the_client_starts_an_ordinary_kernel(tmp_path):
+    pool = KernelPool(KERNEL_MODULES).start()
+    pool.close()  # the socket is gone
+    with kernel(pool, tmp_path) as (km, kc):
+        out, _, reply = run_code(kc, "import os; print(os.getpid())")
+        assert reply["status"] == "ok"
+        assert int(out) == km.provisioner.process.pid  # the client became the kernel (exec)
+
+
+def test_warnings_shown_by_the_server_show_again_in_a_kernel(tmp_path, monkeypatch):
+    # a module that warns once per location, at import (in the server) and when called
+    (tmp_path / "warns_once.py").write_text(
+        "import warnings\n\ndef f():\n    warnings.warn('watch out', UserWarning)\n\nf()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    with KernelPool([*KERNEL_MODULES, "warns_once"]) as pool, kernel(pool, tmp_path) as (_, kc):
+        _, err, reply = run_code(kc, "import sys, warns_once; warns_once.f()")
+        assert reply["status"] == "ok"
+        assert "watch out" in err  # as in a fresh kernel, where the import is the first time
+
+
+def test_forked_kernels_get_their_own_random_state(tmp_path):
+    draws = []
+    with KernelPool([*KERNEL_MODULES, "numpy"]) as pool:
+        for _ in range(2):
+            with kernel(pool, tmp_path) as (_, kc):
+                code = "import numpy, random; print(numpy.random.random(), random.random())"
+                out, _, _ = run_code(kc, code)
+                draws.append(out.split())
+    assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1]
+
+
+def test_kernels_option_is_checked(monkeypatch):
+    from evaluation import pipeline
+
+    with pytest.raises(ParameterError, match="expected 'auto', 'preloaded' or 'fresh'"):
+        pipeline._use_pool("warm")
+    monkeypatch.setattr(pipeline, "pool_available", lambda: False)
+    with pytest.raises(ParameterError, match="needs Linux"):
+        pipeline._use_pool("preloaded")
+    assert pipeline._use_pool("auto") is False
+
+
+def test_the_study_notebooks_preload_what_they_import():
+    mods = preload_modules(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    assert "evaluation.analyses.site" in mods and "evaluation.analyses.synthesis" in mods
