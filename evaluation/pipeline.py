@@ -1,6 +1,7 @@
 """Run the notebooks with papermill into a new run folder.
 
-This is the only module that starts kernels. A run:
+This is the only module that starts kernels (through papermill; on Linux they
+are forked from a preloaded server, :mod:`evaluation.kernelpool`). A run:
 
 1. finds ``notebooks/NN_*.ipynb`` (numeric order) and reads the parameters each
    declares (``papermill.inspect_notebook``);
