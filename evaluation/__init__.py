@@ -7,6 +7,8 @@ The public API, re-exported here:
 - runs: :func:`run` (papermill pipeline).
 """
 
+from __future__ import annotations
+
 from .errors import (
     CodebookError,
     DataError,
@@ -17,12 +19,29 @@ from .errors import (
     Problem,
     ReleaseError,
 )
-from .sources import Dataset, load_dataset
 
 __version__ = "0.1.0"
 
+# Imported on first use (PEP 562): the data layer pulls in pandas and pandera,
+# which ``evaluation run`` does not need when every notebook comes from the cache.
+_LAZY = {"Dataset": "sources", "load_dataset": "sources"}
 
-def validate(path, codebook=None) -> Dataset:
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+def validate(path, codebook=None) -> Dataset:  # noqa: F821 - lazy, see __getattr__
     """Validate a data folder; return its :class:`Dataset` or raise :class:`DataError`.
 
     The same as :func:`load_dataset`, named for use in scripts that only check.
@@ -31,6 +50,8 @@ def validate(path, codebook=None) -> Dataset:
     >>> "observations" in ds.summary()
     True
     """
+    from .sources import load_dataset
+
     return load_dataset(path, codebook=codebook)
 
 

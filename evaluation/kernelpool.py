@@ -86,6 +86,7 @@ BASE_PRELOAD = (
     "pandera.pandas",
     "krippendorff",
     "evaluation",
+    "evaluation.sources",
 )
 #: Never preloaded: importing it registers hooks with the *running* IPython shell.
 NEVER_PRELOAD = ("matplotlib_inline",)
