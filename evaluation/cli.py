@@ -114,7 +114,7 @@ def cmd_refresh(a) -> int:
 
 
 def cmd_scan(a) -> int:
-    from .disclosure import scan_for_leaks
+    from .leaks import scan_for_leaks
 
     leaks = scan_for_leaks(a.paths, a.identifiers)
     for lk in leaks:

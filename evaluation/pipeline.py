@@ -572,7 +572,7 @@ def run(
                 seen[f] = None
     manifest["inputs"] = [_file_entry(p, root) for p in seen if Path(p).exists()]
 
-    from .disclosure import release_check
+    from .leaks import release_check
 
     manifest["release"] = release_check(run_dir, params.get("data_dir"))
     manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")

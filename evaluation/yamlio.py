@@ -101,6 +101,6 @@ def load_yaml_text(text: str, file: str = "<yaml>") -> Any:
 
 def load_yaml_file(path: str | Path) -> Any:
     """Read a UTF-8 YAML file safely (see :func:`load_yaml_text`)."""
-    from .sources._io import read_text
+    from .textio import read_text
 
     return load_yaml_text(read_text(path), str(path))
