@@ -192,38 +192,45 @@ class KernelPool:
 
     @property
     def kernel_manager_class(self) -> type:
-        """A ``jupyter_client.KernelManager`` that starts its kernel through this pool.
+        """A ``jupyter_client.AsyncKernelManager`` that starts its kernel through this pool.
 
         Pass it to ``papermill.execute_notebook(..., kernel_manager_class=...)``
-        (or nbclient's ``NotebookClient``).
+        (or nbclient's ``NotebookClient``, which needs the asynchronous manager:
+        with a blocking one it cannot notice a kernel that died).
         """
         if self._km_class is None:
-            from jupyter_client.kernelspec import KernelSpec
-            from jupyter_client.manager import KernelManager
+            from jupyter_client.manager import AsyncKernelManager
 
-            argv = [sys.executable, "-I", "-S", str(CLIENT), self.socket_path]
-
-            class PooledKernelManager(KernelManager):
-                """Starts ``python3`` kernels by forking them from the pool's server."""
-
-                @property
-                def kernel_spec(self) -> KernelSpec | None:
-                    if self._kernel_spec is None:
-                        spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
-                        tail = [a for a in spec.argv if a.startswith("-f") or "{" in a]
-                        self._kernel_spec = KernelSpec(
-                            argv=argv + (tail or ["-f", "{connection_file}"]),
-                            display_name=spec.display_name,
-                            language=spec.language,
-                            env=spec.env,
-                            interrupt_mode="signal",
-                            metadata=spec.metadata,
-                            resource_dir=spec.resource_dir,
-                        )
-                    return self._kernel_spec
-
-            self._km_class = PooledKernelManager
+            self._km_class = self.manager_class(AsyncKernelManager)
         return self._km_class
+
+    def manager_class(self, base: type) -> type:
+        """A subclass of the kernel manager class ``base`` whose kernels come from this pool."""
+        from jupyter_client.kernelspec import KernelSpec
+
+        argv = [sys.executable, "-I", "-S", str(CLIENT), self.socket_path]
+
+        class PooledKernelManager(base):
+            """Starts ``python3`` kernels by forking them from the pool's server."""
+
+            @property
+            def kernel_spec(self) -> KernelSpec | None:
+                if self._kernel_spec is None:
+                    spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
+                    tail = [a for a in spec.argv if a.startswith("-f") or "{" in a]
+                    self._kernel_spec = KernelSpec(
+                        argv=argv + (tail or ["-f", "{connection_file}"]),
+                        display_name=spec.display_name,
+                        language=spec.language,
+                        env=spec.env,
+                        interrupt_mode="signal",
+                        metadata=spec.metadata,
+                        resource_dir=spec.resource_dir,
+                    )
+                return self._kernel_spec
+
+        PooledKernelManager.__name__ = PooledKernelManager.__qualname__ = f"Pooled{base.__name__}"
+        return PooledKernelManager
 
     def close(self) -> None:
         """Stop the server (its kernels exit with it) and remove its socket."""

@@ -235,7 +235,12 @@ def _execute(
         except PapermillExecutionError:
             raise
         except RuntimeError as exc:  # "Kernel didn't respond", ZMQ port races
-            if attempt == retries or "kernel" not in str(exc).lower():
+            # retry a kernel that did not start, never one that died while running a cell
+            if (
+                attempt == retries
+                or "kernel" not in str(exc).lower()
+                or _last_started_cell(out) is not None
+            ):
                 raise
             time.sleep(1 + attempt)
 
@@ -265,6 +270,24 @@ def _normalise(executed: Path) -> None:
     nbformat.write(nb, str(executed))
 
 
+def _last_started_cell(executed: Path) -> int | None:
+    """Index (in the executed copy) of the last cell papermill started, or None when none did.
+
+    Papermill saves the copy as each cell starts and ends, with the cell's
+    ``start_time``; after a kernel death it is the cell that was running.
+    """
+    try:
+        cells = read_notebook_json(executed).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    started = [
+        i
+        for i, c in enumerate(cells)
+        if c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    return started[-1] if started else None
+
+
 def _notebook_error(nb: Path, out_nb: Path, exc: Exception) -> NotebookError:
     """A NotebookError naming the notebook, the cell (as in the source), the error and the kept copy."""
     from papermill.exceptions import PapermillExecutionError
@@ -278,6 +301,18 @@ def _notebook_error(nb: Path, out_nb: Path, exc: Exception) -> NotebookError:
             ename=exc.ename,
             evalue=exc.evalue,
             source=exc.source,
+        )
+    running = _last_started_cell(out_nb)
+    if running is not None:  # the kernel died (or the run broke off) while this cell ran
+        source = read_notebook_json(out_nb)["cells"][running].get("source", "")
+        return NotebookError(
+            nb.name,
+            str(out_nb),
+            cell=_source_cell_index(out_nb, running),
+            ename=type(exc).__name__,
+            evalue=f"{str(exc)[:2000]} (the kernel process ended while this cell ran: out of "
+            "memory, a crash in compiled code, or an explicit exit)",
+            source="".join(source) if isinstance(source, list) else source,
         )
     return NotebookError(nb.name, str(out_nb), ename=type(exc).__name__, evalue=str(exc)[:2000])
 

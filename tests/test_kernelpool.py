@@ -30,7 +30,9 @@ KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel"]
 @contextlib.contextmanager
 def kernel(pool: KernelPool, cwd: Path, **env: str):
     """A started kernel from ``pool`` and a blocking client."""
-    km = pool.kernel_manager_class(kernel_name="python3")
+    from jupyter_client.manager import KernelManager
+
+    km = pool.manager_class(KernelManager)(kernel_name="python3")
     km.start_kernel(cwd=str(cwd), env={**os.environ, **env})
     kc = km.client()
     kc.start_channels()

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from .conftest import ROOT, tree_hashes
-
-
-def cli(*args, env=None, cwd=ROOT):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "evaluation.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=e,
-        timeout=600,
-    )
+from .conftest import ROOT, cli, tree_hashes
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +189,31 @@ def test_failing_notebook(failing_project):
     )
     assert tree_hashes(failing_project / "notebooks") == before
     assert (failing_project / "reports" / "latest").resolve() == run_dir.resolve()
+
+
+@pytest.mark.parametrize("kernels", ["auto", "fresh"])
+def test_kernel_that_dies_is_reported_not_retried(failing_project, kernels):
+    # the kernel process ends in the middle of cell 3 (as after running out of memory)
+    path = failing_project / "notebooks" / "00_fails.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[3].source = "import os\nos._exit(3)"
+    nbformat.write(nb, path)
+    res = cli(
+        "run",
+        "--no-cache",
+        "--kernels",
+        kernels,
+        env={"SERGEL_EVAL_ROOT": str(failing_project)},
+        cwd=failing_project,
+        timeout=120,  # a kernel death must not hang the run
+    )
+    assert res.returncode == 1
+    assert "notebook 00_fails.ipynb failed in cell 3" in res.stderr
+    assert "DeadKernelError" in res.stderr and "the kernel process ended" in res.stderr
+    assert "the cell starts: import os" in res.stderr
+    assert res.stderr.count("Kernel died while waiting") == 1  # no retries of a running notebook
+    m = re.search(r"partly executed notebook is kept at (\S+)", res.stderr)
+    assert Path(m.group(1)).exists()
 
 
 def test_release_gate_names_the_leak(data_copy, tmp_path):
