@@ -347,7 +347,13 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+        path = listener.getsockname()
         listener.close()
+        try:  # also when the caller was killed and could not clean up
+            os.unlink(path)
+            os.rmdir(os.path.dirname(path))
+        except OSError:
+            pass
 
 
 def _fork_kernel(request: dict[str, Any], fds: list[int], in_child: Callable[[], None]) -> int:

@@ -119,14 +119,7 @@ def test_killed_client_takes_its_kernel_along(tmp_path):
         out, _, _ = run_code(kc, "import os; print(os.getpid())")
         pid = int(out)
         km.provisioner.process.send_signal(signal.SIGKILL)  # what a failed shutdown ends with
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail(f"kernel {pid} outlived its client")
+        assert _gone(pid, 5), f"kernel {pid} outlived its client"
 
 
 def test_closing_the_pool_stops_the_server(tmp_path):
@@ -185,3 +178,27 @@ def test_kernels_option_is_checked(monkeypatch):
 def test_the_study_notebooks_preload_what_they_import():
     mods = preload_modules(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     assert "evaluation.analyses.site" in mods and "evaluation.analyses.synthesis" in mods
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    for _ in range(int(seconds / 0.05)):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_kernels_do_not_outlive_a_killed_server(tmp_path):
+    pool = KernelPool(KERNEL_MODULES).start()
+    try:
+        with kernel(pool, tmp_path) as (km, kc):
+            out, _, _ = run_code(kc, "import os; print(os.getpid())")
+            pid = int(out)
+            pool.process.kill()  # no clean-up at all: the kernel's parent poller must notice
+            assert _gone(pid), f"kernel {pid} outlived the server"
+            client = km.provisioner.process
+            client.wait(timeout=10)  # the client stands in for the kernel: it ends too
+    finally:
+        pool.close()
