@@ -100,8 +100,11 @@ def test_forked_kernel_runs_in_its_own_folder_and_environment(tmp_path):
 
 def test_interrupt_reaches_the_kernel(tmp_path):
     with KernelPool(KERNEL_MODULES) as pool, kernel(pool, tmp_path) as (km, kc):
-        msg_id = kc.execute("import time; time.sleep(60)")
-        time.sleep(1)
+        msg_id = kc.execute("import time; print('sleeping', flush=True); time.sleep(60)")
+        while True:  # interrupt only once the cell is running
+            msg = kc.get_iopub_msg(timeout=20)
+            if msg["msg_type"] == "stream" and "sleeping" in msg["content"]["text"]:
+                break
         t0 = time.monotonic()
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)
