@@ -144,6 +144,10 @@ def test_without_a_server_the_client_starts_an_ordinary_kernel(tmp_path):
 
 
 def test_warnings_shown_by_the_server_show_again_in_a_kernel(tmp_path, monkeypatch):
+    """A property of forked kernels, whoever provides it: ipykernel itself changes the
+    warning filters when a kernel starts (which invalidates the once-registries), so this
+    passes even without the server's own reset in ``_become_kernel``; it guards the
+    property if ipykernel ever stops doing that."""
     # a module that warns once per location, at import (in the server) and when called
     (tmp_path / "warns_once.py").write_text(
         "import warnings\n\ndef f():\n    warnings.warn('watch out', UserWarning)\n\nf()\n",
