@@ -310,9 +310,16 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
                             for k in kernels.values():
                                 os.close(k["pidfd"])
 
-                        pid = _fork_kernel(json.loads(raw.partition(b"\n")[0]), data[0], in_child)
-                        for fd in data[0]:
-                            os.close(fd)
+                        try:
+                            request = json.loads(raw.partition(b"\n")[0])
+                            pid = _fork_kernel(request, data[0], in_child)
+                        except Exception as exc:  # noqa: BLE001 - the client falls back to a fresh kernel
+                            print(f"kernel pool: cannot fork a kernel: {exc}", file=sys.stderr)
+                            conn.close()
+                            continue
+                        finally:
+                            for fd in data[0]:
+                                os.close(fd)
                         pidfd = os.pidfd_open(pid)
                         kernels[pid] = {"conn": conn, "pidfd": pidfd}
                         conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")

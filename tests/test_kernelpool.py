@@ -209,3 +209,17 @@ def test_kernels_do_not_outlive_a_killed_server(tmp_path):
             client.wait(timeout=10)  # the client stands in for the kernel: it ends too
     finally:
         pool.close()
+
+
+def test_a_bad_request_does_not_stop_the_server(tmp_path):
+    import socket
+
+    with KernelPool(KERNEL_MODULES) as pool:
+        bad = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        bad.connect(pool.socket_path)
+        socket.send_fds(bad, [b"not json\n"], [0, 1, 2])
+        assert bad.recv(100) == b""  # closed without a kernel: a real client would fall back
+        bad.close()
+        with kernel(pool, tmp_path) as (km, kc):  # and the next kernel still comes from the pool
+            out, _, _ = run_code(kc, "import os; print(os.getppid())")
+            assert int(out) == pool.process.pid
