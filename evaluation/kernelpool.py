@@ -159,7 +159,9 @@ class KernelPool:
     def __init__(self, modules: Iterable[str] = BASE_PRELOAD, cwd: str | Path | None = None):
         self.modules = list(modules)
         self.cwd = cwd
-        self._dir = tempfile.mkdtemp(prefix="sergel-kernels-")
+        # a Unix socket path must stay short (108 bytes on Linux): avoid a deep TMPDIR
+        short = len(tempfile.gettempdir()) > 60 and os.path.isdir("/tmp")
+        self._dir = tempfile.mkdtemp(prefix="sergel-kernels-", dir="/tmp" if short else None)
         self.socket_path = os.path.join(self._dir, "pool.sock")
         self.process: subprocess.Popen | None = None
         self._km_class: type | None = None

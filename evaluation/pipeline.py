@@ -474,6 +474,7 @@ def run(
     lock = threading.Lock()
     entries: dict[str, dict[str, Any]] = {}
     pools: list[KernelPool] = []  # started at the first notebook that has to run
+    pool_up: list[bool] = []  # whether its server did start
 
     def kernel_pool() -> KernelPool | None:
         if not use_pool:
@@ -481,7 +482,10 @@ def run(
         with lock:
             if not pools:
                 pools.append(KernelPool(preload_modules(chosen), cwd=root).start())
-            return pools[0]
+                pool_up.append(pools[0].alive)
+                if not pool_up[0]:
+                    say("kernel pool: the server did not start; using fresh kernels")
+            return pools[0] if pool_up[0] else None
 
     def task(i: int, nb: Path) -> dict[str, Any]:
         nb_params = params_for(params, declared[nb.stem])
@@ -593,7 +597,11 @@ def run(
             kp.close()
     manifest["notebooks"] = [entries[p.stem] for p in chosen if p.stem in entries]
     manifest["jobs"] = n_jobs
-    manifest["kernels"] = "preloaded" if pools else "fresh" if not use_pool else "none started"
+    manifest["kernels"] = (
+        ("preloaded" if pool_up[0] else "fresh")
+        if pool_up
+        else ("fresh" if not use_pool else "none started")
+    )
 
     # inputs: what the notebooks report having read, plus the parameter files
     seen: dict[str, None] = {}

@@ -223,3 +223,24 @@ def test_a_bad_request_does_not_stop_the_server(tmp_path):
         with kernel(pool, tmp_path) as (km, kc):  # and the next kernel still comes from the pool
             out, _, _ = run_code(kc, "import os; print(os.getppid())")
             assert int(out) == pool.process.pid
+
+
+def test_a_run_uses_fresh_kernels_when_the_server_does_not_start(monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    from evaluation import pipeline
+
+    def broken_start(self):
+        self.process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+        self.process.wait()
+        return self
+
+    monkeypatch.setattr(KernelPool, "start", broken_start)
+    said: list[str] = []
+    res = pipeline.run(
+        only=["00_data_quality"], output=tmp_path / "out", cache=False, progress=said.append
+    )
+    assert res.ok, res.error
+    assert res.manifest["kernels"] == "fresh"
+    assert any("did not start; using fresh kernels" in s for s in said)
