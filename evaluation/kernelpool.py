@@ -49,6 +49,7 @@ into an ordinary kernel, so a run never depends on the pool.
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import importlib
 import json
@@ -92,9 +93,17 @@ BASE_PRELOAD = (
 NEVER_PRELOAD = ("matplotlib_inline",)
 
 
+@functools.cache
 def available() -> bool:
-    """Whether preloaded kernels can be used here (Linux: ``fork`` and ``pidfd_open``)."""
-    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and hasattr(os, "fork")
+    """Whether preloaded kernels can be used here: Linux, with ``fork`` and a working
+    ``pidfd_open`` (Linux 5.3+; some sandboxes refuse the call, so it is tried)."""
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
 
 
 def preload_modules(notebooks: Iterable[str | Path] = ()) -> list[str]:
@@ -312,17 +321,21 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
                             for k in kernels.values():
                                 os.close(k["pidfd"])
 
+                        pid = None
                         try:
                             request = json.loads(raw.partition(b"\n")[0])
                             pid = _fork_kernel(request, data[0], in_child)
+                            pidfd = os.pidfd_open(pid)
                         except Exception as exc:  # noqa: BLE001 - the client falls back to a fresh kernel
                             print(f"kernel pool: cannot fork a kernel: {exc}", file=sys.stderr)
+                            if pid is not None:
+                                os.kill(pid, signal.SIGKILL)
+                                os.waitpid(pid, 0)
                             conn.close()
                             continue
                         finally:
                             for fd in data[0]:
                                 os.close(fd)
-                        pidfd = os.pidfd_open(pid)
                         kernels[pid] = {"conn": conn, "pidfd": pidfd}
                         conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
                         sel.register(conn, selectors.EVENT_READ, ("client", pid))
