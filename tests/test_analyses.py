@@ -52,3 +52,27 @@ def test_role_shares(example_ds):
     assert themes.set_index(["code", "role"]).loc[("metodkonflikt", "police"), "share"] == x
     with pytest.raises(ValueError):
         role_shares(fg.by_role, cb, "leaf")
+
+
+def test_coverage_counts_each_source_and_names_missing_ones(example_ds):
+    import dataclasses
+
+    from evaluation.analyses.quality import coverage
+
+    t = coverage(example_ds).set_index("source")
+    assert list(t.index) == ["calendar", "observations", "focus_groups", "crime", "survey"]
+    assert t["present"].all()
+    cal = example_ds.calendar
+    n_pol = int((cal["kind"] == "policing").sum())
+    assert t.loc["calendar", "rows"] == len(cal)
+    assert t.loc["calendar", "notes"] == (
+        f"{len(cal) - n_pol} activation periods, {n_pol} co-interventions"
+    )
+    sessions = example_ds.observations["sessions"]
+    assert t.loc["observations", "from"] == f"{sessions['date'].min():%Y-%m-%d}"
+    assert t.loc["crime", "rows"] == len(example_ds.crime["reported"])
+
+    without = coverage(dataclasses.replace(example_ds, survey=None, focus_groups=None))
+    missing = without[~without["present"]]
+    assert list(missing["source"]) == ["focus_groups", "survey"]
+    assert (missing["rows"] == 0).all() and (missing["notes"] == "missing").all()

@@ -9,85 +9,81 @@ from ..sources import missing_months
 __all__ = ["coverage", "warnings_table", "sessions_by_month", "crime_gaps"]
 
 
+def _calendar(c: pd.DataFrame) -> tuple:
+    policing = (c["kind"] == "policing").sum()
+    return (
+        len(c),
+        f"{c['start'].min():%Y-%m-%d}",
+        f"{c['end'].max():%Y-%m-%d}",
+        f"{len(c) - policing} activation periods, {policing} co-interventions",
+    )
+
+
+def _observations(o: dict) -> tuple:
+    s = o["sessions"]
+    return (
+        len(s),
+        f"{s['date'].min():%Y-%m-%d}",
+        f"{s['date'].max():%Y-%m-%d}",
+        f"{s['zone'].nunique()} zones, {s['observer'].nunique()} observers, "
+        f"{s['minutes'].sum() / 60:.0f} hours",
+    )
+
+
+def _focus_groups(f: dict) -> tuple:
+    return (
+        len(f["segments"]),
+        "",
+        "",
+        f"{f['segments']['group'].nunique()} groups, {len(f['participants'])} participants, "
+        f"{len(f['codings'])} codings",
+    )
+
+
+def _crime(c: dict) -> tuple:
+    r = c["reported"]
+    return (
+        len(r),
+        f"{r['month'].min():%Y-%m}",
+        f"{r['month'].max():%Y-%m}",
+        f"{r['area'].nunique()} areas, {r['category'].nunique()} categories",
+    )
+
+
+def _survey(s: pd.DataFrame) -> tuple:
+    return (
+        len(s),
+        str(int(s["year"].min())),
+        str(int(s["year"].max())),
+        f"{s['area'].nunique()} areas, {s['item'].nunique()} items",
+    )
+
+
+#: per source (in the order shown): its rows, first and last date, and a one-line note
+_SUMMARIES = {
+    "calendar": _calendar,
+    "observations": _observations,
+    "focus_groups": _focus_groups,
+    "crime": _crime,
+    "survey": _survey,
+}
+
+
 def coverage(ds) -> pd.DataFrame:
     """One row per source: present, rows, period covered, notes.
 
     Returns
     -------
     DataFrame
-        ``source``, ``present``, ``rows``, ``from``, ``to``, ``notes``.
+        ``source``, ``present``, ``rows``, ``from``, ``to``, ``notes``; a missing
+        source has ``present`` false, 0 rows and the note ``missing``.
     """
-    rows = []
-    if ds.calendar is not None:
-        c = ds.calendar
-        rows.append(
-            (
-                "calendar",
-                True,
-                len(c),
-                f"{c['start'].min():%Y-%m-%d}",
-                f"{c['end'].max():%Y-%m-%d}",
-                f"{(c['kind'] != 'policing').sum()} activation periods, {(c['kind'] == 'policing').sum()} co-interventions",
-            )
-        )
-    else:
-        rows.append(("calendar", False, 0, "", "", "missing"))
-    if ds.observations is not None:
-        s = ds.observations["sessions"]
-        rows.append(
-            (
-                "observations",
-                True,
-                len(s),
-                f"{s['date'].min():%Y-%m-%d}",
-                f"{s['date'].max():%Y-%m-%d}",
-                f"{s['zone'].nunique()} zones, {s['observer'].nunique()} observers, {s['minutes'].sum() / 60:.0f} hours",
-            )
-        )
-    else:
-        rows.append(("observations", False, 0, "", "", "missing"))
-    if ds.focus_groups is not None:
-        f = ds.focus_groups
-        rows.append(
-            (
-                "focus_groups",
-                True,
-                len(f["segments"]),
-                "",
-                "",
-                f"{f['segments']['group'].nunique()} groups, {len(f['participants'])} participants, {len(f['codings'])} codings",
-            )
-        )
-    else:
-        rows.append(("focus_groups", False, 0, "", "", "missing"))
-    if ds.crime is not None:
-        r = ds.crime["reported"]
-        rows.append(
-            (
-                "crime",
-                True,
-                len(r),
-                f"{r['month'].min():%Y-%m}",
-                f"{r['month'].max():%Y-%m}",
-                f"{r['area'].nunique()} areas, {r['category'].nunique()} categories",
-            )
-        )
-    else:
-        rows.append(("crime", False, 0, "", "", "missing"))
-    if ds.survey is not None:
-        s = ds.survey
-        rows.append(
-            (
-                "survey",
-                True,
-                len(s),
-                str(int(s["year"].min())),
-                str(int(s["year"].max())),
-                f"{s['area'].nunique()} areas, {s['item'].nunique()} items",
-            )
-        )
-    else:
-        rows.append(("survey", False, 0, "", "", "missing"))
+    rows = [
+        (name, True, *summarise(data))
+        if (data := getattr(ds, name)) is not None
+        else (name, False, 0, "", "", "missing")
+        for name, summarise in _SUMMARIES.items()
+    ]
     return pd.DataFrame(rows, columns=["source", "present", "rows", "from", "to", "notes"])
 
 
