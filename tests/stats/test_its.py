@@ -22,6 +22,12 @@ def sicily():
     return d
 
 
+def fit_sicily(data, **kw):
+    """The tutorial's model of acute coronary events (``aces``) per standard population,
+    ban from January 2005; ``kw`` as in :func:`interrupted_time_series`."""
+    return interrupted_time_series(data, "month_id", "aces", "2005-01", exposure="stdpop", **kw)
+
+
 # Lopez Bernal, Cummins, Gasparrini (2017) Int J Epidemiol 46:348-355, Sicily smoking ban;
 # values from their R code (gasparrini/2017_lopezbernal_IJE_codedata), Wald 95% CIs.
 @pytest.mark.parametrize(
@@ -37,7 +43,7 @@ def sicily():
     ],
 )
 def test_published_level_change(sicily, kw, expected, scale):
-    res = interrupted_time_series(sicily, "month_id", "aces", "2005-01", exposure="stdpop", **kw)
+    res = fit_sicily(sicily, **kw)
     got = res.effects.loc["level_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy()
     np.testing.assert_allclose(got, expected, atol=0.0005)
     if scale is not None:
@@ -46,12 +52,8 @@ def test_published_level_change(sicily, kw, expected, scale):
 
 def test_published_slope_change_and_trend(sicily):
     # same source: quasi-Poisson + 2 Fourier pairs + slope change: 1.0015 (0.9978-1.0051); trend 1.067 per year
-    res = interrupted_time_series(
+    res = fit_sicily(
         sicily,
-        "month_id",
-        "aces",
-        "2005-01",
-        exposure="stdpop",
         family="quasipoisson",
         seasonality="fourier",
     )
@@ -60,12 +62,8 @@ def test_published_slope_change_and_trend(sicily):
         (1.0015, 0.9978, 1.0051),
         atol=0.00005,
     )
-    seasonal = interrupted_time_series(
+    seasonal = fit_sicily(
         sicily,
-        "month_id",
-        "aces",
-        "2005-01",
-        exposure="stdpop",
         family="quasipoisson",
         seasonality="fourier",
         slope_change=False,
@@ -76,9 +74,7 @@ def test_published_slope_change_and_trend(sicily):
 
 
 def test_integer_time_axis_gives_same_fit(sicily):
-    a = interrupted_time_series(
-        sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson"
-    )
+    a = fit_sicily(sicily, family="quasipoisson")
     b = interrupted_time_series(
         sicily, "time", "aces", 37, exposure="stdpop", family="quasipoisson"
     )
@@ -98,12 +94,8 @@ def test_agrees_with_statsmodels_formula_fit(sicily):
         family=sm.families.Poisson(),
         offset=np.log(d["stdpop"]),
     ).fit(scale="X2")
-    res = interrupted_time_series(
+    res = fit_sicily(
         sicily,
-        "month_id",
-        "aces",
-        "2005-01",
-        exposure="stdpop",
         family="quasipoisson",
         seasonality="fourier",
     )
@@ -164,12 +156,8 @@ def test_comparative_matches_formula_fit():
 
 
 def test_counterfactual_and_summary(sicily):
-    res = interrupted_time_series(
+    res = fit_sicily(
         sicily,
-        "month_id",
-        "aces",
-        "2005-01",
-        exposure="stdpop",
         family="quasipoisson",
         seasonality="fourier",
     )
@@ -195,16 +183,10 @@ def test_counterfactual_and_summary(sicily):
 
 
 def test_hac_and_transition(sicily):
-    a = interrupted_time_series(
-        sicily, "month_id", "aces", "2005-01", exposure="stdpop", family="quasipoisson", hac_lags=3
-    )
+    a = fit_sicily(sicily, family="quasipoisson", hac_lags=3)
     assert "Newey-West" in a.checks["cov_type"]
-    b = interrupted_time_series(
+    b = fit_sicily(
         sicily,
-        "month_id",
-        "aces",
-        "2005-01",
-        exposure="stdpop",
         family="quasipoisson",
         transition=3,
     )
