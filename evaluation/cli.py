@@ -209,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+")
     s.add_argument("--identifiers", metavar="FILE", help="identifier register, one per line")
     s.set_defaults(func=cmd_scan)
+
+    from .fieldwork.cli import add_parser as add_observations
+
+    add_observations(sub)
     return p
 
 

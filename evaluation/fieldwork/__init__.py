@@ -1,0 +1,19 @@
+"""Field data: the observers' form, the import of their submissions, the schedule, precision.
+
+One module per concern:
+
+- :mod:`.vocab`: the study's codes and their sv/en labels;
+- :mod:`.form`: the observation protocol as an XLSForm (ODK Collect, KoBoToolbox);
+- :mod:`.exports`: reading KoBoToolbox and ODK Central exports;
+- :mod:`.importer`: merging submissions into ``observations/*.csv``;
+- :mod:`.schedule`: the stratified random observation schedule;
+- :mod:`.precision`: the expected CI width of a planned schedule, by simulation.
+
+The command line is ``evaluation observations form|import|schedule|precision``
+(:mod:`.cli`).
+"""
+
+from .form import build_form, check_form, write_form
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["Vocabulary", "load_vocabulary", "build_form", "write_form", "check_form"]
