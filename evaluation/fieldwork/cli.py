@@ -23,6 +23,22 @@ def cmd_form(a) -> int:
     return 1 if warnings else 0
 
 
+def cmd_import(a) -> int:
+    from pathlib import Path
+
+    from ..errors import ParameterError
+    from .importer import import_submissions
+
+    if a.rejected and Path(a.rejected).resolve() == Path(a.export).resolve():
+        raise ParameterError("observations import: --rejected must not be the export itself")
+    report = import_submissions(a.export, a.into)
+    print(report.summary())
+    if a.rejected:
+        report.rejected_table().to_csv(a.rejected, index=False)
+        print(f"rejected submissions listed in {a.rejected}")
+    return 1 if report.conflicts or report.rejected else 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``observations`` and its four subcommands to the ``evaluation`` command."""
     p = sub.add_parser(
@@ -37,4 +53,23 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     f.add_argument("--out", required=True, metavar="FILE.xlsx")
     f.set_defaults(func=cmd_form)
+
+    i = osub.add_parser(
+        "import",
+        help="import a KoBoToolbox (XLSX, CSV) or ODK Central (CSV zip) export into a data folder",
+        description="Append the submissions of an export to observations/sessions.csv, "
+        "counts.csv and incidents.csv of DIR. Re-importing changes nothing; a submission "
+        "already imported with other values is reported, not overwritten; rejected "
+        "submissions are listed. Exit status 1 when there are conflicts or rejections.",
+    )
+    i.add_argument(
+        "export", metavar="EXPORT", help=".xlsx or .csv (KoBoToolbox), .zip (ODK Central)"
+    )
+    i.add_argument(
+        "--into", required=True, metavar="DIR", help="data folder with observations/zones.csv"
+    )
+    i.add_argument(
+        "--rejected", metavar="FILE.csv", help="also write the rejections to this CSV file"
+    )
+    i.set_defaults(func=cmd_import)
     return p

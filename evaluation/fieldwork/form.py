@@ -36,6 +36,7 @@ __all__ = [
     "FIELDS",
     "count_name",
     "incident_name",
+    "field_paths",
     "build_form",
     "write_form",
     "check_form",
@@ -219,6 +220,24 @@ def build_form(vocab: Vocabulary | None = None) -> dict[str, list[dict[str, str]
         }
     ]
     return {"survey": survey, "choices": choices, "settings": settings}
+
+
+def field_paths(vocab: Vocabulary | None = None) -> dict[str, list[str]]:
+    """Every data field of the form with its group path (outermost first).
+
+    >>> field_paths()["observer"], field_paths()["note"]
+    (['session'], [])
+    """
+    path: list[str] = []
+    out: dict[str, list[str]] = {}
+    for row in build_form(vocab)["survey"]:
+        if row["type"] == "begin_group":
+            path.append(row["name"])
+        elif row["type"] == "end_group":
+            path.pop()
+        else:
+            out[row["name"]] = list(path)
+    return out
 
 
 def write_form(

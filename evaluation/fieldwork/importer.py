@@ -1,0 +1,494 @@
+"""Merging the observers' submissions into ``observations/*.csv`` of a data folder.
+
+:func:`import_submissions` reads an export (:func:`~.exports.read_export`),
+turns every submission of the observation form (:mod:`.form`) into one row of
+``sessions.csv``, one row per count cell in ``counts.csv`` and one row per
+incident kind in ``incidents.csv``, and appends what is new:
+
+- the session id is derived from the submission's UUID (``u`` and its first
+  16 hex digits), the same whichever tool exported it, so importing the same
+  export twice changes nothing (idempotent);
+- a submission already in the folder with *different* values is a conflict:
+  reported with the differences, never overwritten;
+- a submission that breaks the data contract (unknown zone, end not after
+  start, a negative or missing count, ...) or that a reviewer rejected in
+  KoBoToolbox or ODK Central is not imported and is listed with its reasons;
+- the folder is validated with the new rows before anything is written; the
+  files are then replaced atomically. The export is only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ..sources.observations import COUNTS, INCIDENTS, SESSIONS
+from .exports import Export, read_export
+from .form import count_name, field_paths, incident_name
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["Rejected", "Conflict", "ImportReport", "session_id_for", "import_submissions"]
+
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
+_INCIDENT_REPEAT = ("incident_kind", "incident_count")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A submission not imported: where it is in the export and why."""
+
+    uuid: str
+    where: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A submission already in the folder with other values (not overwritten)."""
+
+    session_id: str
+    uuid: str
+    where: str
+    differences: tuple[str, ...]
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes
+    ----------
+    export : Path
+    into : Path
+    tool : str
+    submissions : int
+        Rows in the export.
+    added, unchanged : list of str
+        Session ids appended, and those already in the folder with the same values.
+    conflicts : list of Conflict
+    rejected : list of Rejected
+        One entry per reason (a submission may have several).
+    written : list of str
+        Files rewritten (empty when nothing was new).
+    """
+
+    export: Path
+    into: Path
+    tool: str
+    submissions: int = 0
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    def rejected_table(self) -> pd.DataFrame:
+        """``uuid, where, field, reason``: one row per reason."""
+        return pd.DataFrame(
+            [r.__dict__ for r in self.rejected], columns=["uuid", "where", "field", "reason"]
+        )
+
+    def summary(self) -> str:
+        """A plain-text account, one line per conflict and rejection."""
+        n_rej = len({r.uuid or r.where for r in self.rejected})
+        out = [
+            f"{self.export.name} ({self.tool}): {self.submissions} submission(s); "
+            f"{len(self.added)} added, {len(self.unchanged)} already imported, "
+            f"{len(self.conflicts)} conflict(s), {n_rej} rejected",
+        ]
+        for c in self.conflicts:
+            out.append(
+                f"  CONFLICT {c.where} (uuid {c.uuid}, session {c.session_id}): already in "
+                f"{self.into} with other values, not overwritten: " + "; ".join(c.differences)
+            )
+        for r in self.rejected:
+            out.append(f"  REJECTED {r.where} (uuid {r.uuid or '?'}): {r.field}: {r.reason}")
+        out.append("wrote " + ", ".join(self.written) if self.written else "no file changed")
+        return "\n".join(out)
+
+
+def session_id_for(uuid: str) -> str:
+    """The session id of a submission: ``u`` and the first 16 hex digits of its UUID.
+
+    >>> session_id_for("uuid:6B2D8C3E-1F0A-4A5B-9C7D-0E1F2A3B4C5D")
+    'u6b2d8c3e1f0a4a5b'
+    """
+    u = uuid.strip().lower()
+    u = u[5:] if u.startswith("uuid:") else u
+    hexd = u.replace("-", "")
+    if not re.fullmatch(r"[0-9a-f]{16,}", hexd):
+        hexd = hashlib.sha256(u.encode()).hexdigest()
+    return "u" + hexd[:16]
+
+
+def _time(v: str) -> str | None:
+    m = _TIME.match(v.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        return None
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _int(v: str) -> int | None:
+    try:
+        f = float(v)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() else None
+
+
+def _num(v: str) -> str:
+    return f"{float(v):g}"
+
+
+@dataclass
+class _Parsed:
+    uuid: str
+    where: str
+    session: dict[str, str]
+    counts: list[dict[str, str]]
+    incidents: list[dict[str, str]]
+
+
+def _parse(
+    row: pd.Series, vocab: Vocabulary, zones: list[str], incident_rows: pd.DataFrame | None
+) -> tuple[_Parsed | None, list[Rejected]]:
+    uuid, where = row["_uuid"], row["_where"]
+    rej: list[Rejected] = []
+
+    def bad(fld: str, reason: str) -> None:
+        rej.append(Rejected(uuid, where, fld, reason))
+
+    def get(name: str) -> str:
+        return str(row.get(name, "") or "").strip()
+
+    if not uuid:
+        bad("_uuid", "no submission UUID")
+    if row["_review"] == "rejected":
+        bad("review", "rejected by a reviewer in the collection server")
+    s: dict[str, str] = {}
+    observer = get("observer")
+    if not _CODE.match(observer):
+        bad("observer", f"{observer!r} is not a pseudonym code (lower-case letters, digits, _)")
+    s["observer"] = observer
+    m = _DATE.match(get("session_date"))
+    if not m:
+        bad("session_date", f"{get('session_date')!r} is not a date YYYY-MM-DD")
+    else:
+        try:
+            pd.Timestamp(m.group(1))
+            s["date"] = m.group(1)
+        except ValueError:
+            bad("session_date", f"{m.group(1)!r} is not a calendar date")
+    for name, col in (("start_time", "start"), ("end_time", "end")):
+        t = _time(get(name))
+        if t is None:
+            bad(name, f"{get(name)!r} is not a time HH:MM")
+        s[col] = t or ""
+    if s["start"] and s["end"] and s["end"] <= s["start"]:
+        bad("end_time", f"end {s['end']} is not after start {s['start']}")
+    zone = get("zone")
+    if zone not in zones:
+        bad("zone", f"unknown zone {zone!r}; zones.csv has {', '.join(zones)}")
+    s["zone"] = zone
+    act = get("activation")
+    if act not in vocab.codes("activations"):
+        bad("activation", f"{act!r}; expected one of {', '.join(vocab.codes('activations'))}")
+    s["activation"] = act
+    weather = get("weather")
+    if weather and not _CODE.match(weather):
+        bad("weather", f"{weather!r} is not a code")
+    s["weather"] = weather
+    temp = get("temperature_c")
+    try:
+        s["temperature_c"] = _num(temp) if temp else ""
+    except ValueError:
+        bad("temperature_c", f"{temp!r} is not a number")
+        s["temperature_c"] = ""
+
+    anyone = get("anyone_seen")
+    counts = []
+    for act_c in vocab.codes("activities"):
+        for g in vocab.codes("genders"):
+            for band in vocab.codes("age_bands"):
+                name = count_name(act_c, g, band)
+                raw = get(name)
+                if anyone == "no":
+                    if raw and _int(raw) != 0:
+                        bad(name, f"{raw} people counted although 'no one seen' was answered")
+                    n = 0
+                else:
+                    n = _int(raw) if raw else None
+                    if n is None:
+                        bad(name, f"{raw!r} is not a whole number" if raw else "missing count")
+                    elif n < 0:
+                        bad(name, f"negative count {n}")
+                counts.append(
+                    {"gender": g, "age_band": band, "activity": act_c, "count": str(n or 0)}
+                )
+    inc = {}
+    for kind in vocab.codes("incident_kinds"):
+        name = incident_name(kind)
+        raw = get(name)
+        n = _int(raw) if raw else 0
+        if n is None:
+            bad(name, f"{raw!r} is not a whole number")
+        elif n < 0:
+            bad(name, f"negative count {n}")
+        inc[kind] = max(n or 0, 0)
+    if incident_rows is not None:
+        for r in incident_rows.itertuples(index=False):
+            kind = str(getattr(r, "incident_kind", "")).strip()
+            raw = str(getattr(r, "incident_count", "") or "1").strip()
+            n = _int(raw)
+            if kind not in inc:
+                bad("incident_kind", f"unknown incident kind {kind!r} ({r._asdict()['_where']})")
+            elif n is None or n < 0:
+                bad("incident_count", f"{raw!r} is not a count >= 0 ({r._asdict()['_where']})")
+            else:
+                inc[kind] += n
+    incidents = [{"kind": k, "count": str(n)} for k, n in inc.items()]
+    if rej:
+        return None, rej
+    return _Parsed(uuid, where, s, counts, incidents), []
+
+
+def _read_rows(path: Path, columns: list[str]) -> tuple[list[str], list[dict[str, str]], str]:
+    """Header, rows and newline of a CSV file (or the contract's header if absent)."""
+    if not path.exists():
+        return columns, [], "\n"
+    raw = path.read_bytes().decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    rows = list(csv.reader(io.StringIO(raw)))
+    if not rows:
+        return columns, [], newline
+    header = [h.strip() for h in rows[0]]
+    return header, [dict(zip(header, r, strict=False)) for r in rows[1:] if any(r)], newline
+
+
+def _append(path: Path, header: list[str], rows: list[dict[str, str]], newline: str) -> bytes:
+    """The file's bytes with ``rows`` appended (existing bytes kept as they are)."""
+    old = path.read_bytes() if path.exists() else b""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator=newline)
+    if not old:
+        w.writerow(header)
+    for r in rows:
+        w.writerow([r.get(h, "") for h in header])
+    if old and not old.endswith(b"\n"):
+        old += newline.encode()
+    return old + buf.getvalue().encode("utf-8")
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+def import_submissions(
+    export: str | Path, into: str | Path, *, vocab: Vocabulary | None = None
+) -> ImportReport:
+    """Import an export of the observation form into a data folder.
+
+    Parameters
+    ----------
+    export : path
+        KoBoToolbox XLSX or CSV ("XML values and headers") or ODK Central's
+        CSV zip (:func:`~.exports.read_export`). Only read.
+    into : path
+        The data folder; ``observations/zones.csv`` must exist (the zones are
+        checked against it). ``sessions.csv``, ``counts.csv`` and
+        ``incidents.csv`` are created or appended to.
+    vocab : Vocabulary, optional
+        The codes; read from ``into`` by default.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    DataError
+        The export is unreadable or lacks the form's fields, the folder has no
+        zones, or the folder would not validate with the new rows (then
+        nothing is written).
+    """
+    into = Path(into)
+    obs = into / "observations"
+    if not (obs / "zones.csv").exists():
+        raise DataError(
+            [
+                Problem(
+                    str(obs / "zones.csv"),
+                    None,
+                    None,
+                    "no zones file in the target folder",
+                    "observations/zones.csv of the study (copy it there before the first import)",
+                )
+            ]
+        )
+    vocab = vocab or load_vocabulary(into)
+    ex: Export = read_export(export)
+    report = ImportReport(Path(export), into, ex.tool, submissions=len(ex.main))
+    _check_columns(ex, vocab)
+    zones = vocab.codes("zones")
+
+    repeat = next((r for r in ex.repeats.values() if _INCIDENT_REPEAT[0] in r.columns), None)
+    by_parent = dict(tuple(repeat.groupby("_parent"))) if repeat is not None else {}
+
+    s_head, s_rows, s_nl = _read_rows(obs / "sessions.csv", [f.name for f in SESSIONS.fields])
+    c_head, c_rows, c_nl = _read_rows(obs / "counts.csv", [f.name for f in COUNTS.fields])
+    i_head, i_rows, i_nl = _read_rows(obs / "incidents.csv", [f.name for f in INCIDENTS.fields])
+    have_s = {r.get("session_id", ""): r for r in s_rows}
+    have_c: dict[str, dict[tuple, str]] = {}
+    for r in c_rows:
+        key = (r.get("gender"), r.get("age_band"), r.get("activity"))
+        have_c.setdefault(r.get("session_id", ""), {})[key] = r.get("count", "")
+    have_i: dict[str, dict[str, str]] = {}
+    for r in i_rows:
+        have_i.setdefault(r.get("session_id", ""), {})[r.get("kind", "")] = r.get("count", "")
+
+    new: dict[str, _Parsed] = {}
+    for _, row in ex.main.iterrows():
+        parsed, rej = _parse(row, vocab, zones, by_parent.get(row["_key"]))
+        if rej:
+            report.rejected += rej
+            continue
+        sid = session_id_for(parsed.uuid)
+        if sid in have_s:
+            diffs = _differences(parsed, have_s[sid], have_c.get(sid, {}), have_i.get(sid, {}))
+        elif sid in new:
+            diffs = _differences(
+                parsed,
+                {"session_id": sid, **new[sid].session},
+                {(c["gender"], c["age_band"], c["activity"]): c["count"] for c in new[sid].counts},
+                {i["kind"]: i["count"] for i in new[sid].incidents},
+            )
+            if not diffs:
+                continue  # the same submission twice in one export
+        else:
+            new[sid] = parsed
+            continue
+        if diffs:
+            report.conflicts.append(Conflict(sid, parsed.uuid, parsed.where, tuple(diffs)))
+        else:
+            report.unchanged.append(sid)
+
+    if not new:
+        return report
+    order = sorted(new, key=lambda k: (new[k].session["date"], new[k].session["start"], k))
+    files = {
+        "sessions.csv": _append(
+            obs / "sessions.csv",
+            s_head,
+            [{"session_id": k, **new[k].session} for k in order],
+            s_nl,
+        ),
+        "counts.csv": _append(
+            obs / "counts.csv",
+            c_head,
+            [{"session_id": k, **c} for k in order for c in new[k].counts],
+            c_nl,
+        ),
+        "incidents.csv": _append(
+            obs / "incidents.csv",
+            i_head,
+            [{"session_id": k, **i} for k in order for i in new[k].incidents],
+            i_nl,
+        ),
+    }
+    _validate_then_write(obs, files)
+    report.added = order
+    report.written = [f"observations/{n}" for n in files]
+    return report
+
+
+def _differences(
+    p: _Parsed, s_old: dict[str, str], c_old: dict[tuple, str], i_old: dict[str, str]
+) -> list[str]:
+    diffs = []
+    for col, val in p.session.items():
+        old = s_old.get(col, "")
+        if not _same(str(old).strip(), val):
+            diffs.append(f"{col}: {old!r} in the folder, {val!r} in the export")
+    for c in p.counts:
+        key = (c["gender"], c["age_band"], c["activity"])
+        old = c_old.get(key, "0")
+        if not _same(old, c["count"]):
+            diffs.append(f"count {'/'.join(key)}: {old} in the folder, {c['count']} in the export")
+    for i in p.incidents:
+        old = i_old.get(i["kind"], "0")
+        if not _same(old, i["count"]):
+            diffs.append(f"incidents {i['kind']}: {old} in the folder, {i['count']} in the export")
+    return diffs
+
+
+def _check_columns(ex: Export, vocab: Vocabulary) -> None:
+    needed = [
+        n
+        for n in field_paths(vocab)
+        if n.startswith(("n_", "i_"))
+        or n in ("observer", "session_date", "start_time", "end_time", "zone", "activation")
+    ]
+    missing = [n for n in needed if n not in ex.main.columns]
+    if missing and len(ex.main):
+        shown = ", ".join(missing[:6]) + (
+            f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        )
+        raise DataError(
+            [
+                Problem(
+                    str(ex.path),
+                    1,
+                    shown,
+                    f"{len(missing)} field(s) of the observation form missing from the export",
+                    "an export of the form made by 'evaluation observations form' for this study, "
+                    "with XML values and headers (not labels)",
+                )
+            ]
+        )
+
+
+def _validate_then_write(obs: Path, files: dict[str, bytes]) -> None:
+    from ..sources import load_observations
+
+    with tempfile.TemporaryDirectory(prefix="import-", dir=obs) as tmp:
+        tmpd = Path(tmp)
+        for f in ("zones.csv", "sessions.csv", "counts.csv", "incidents.csv"):
+            if (obs / f).exists():
+                shutil.copyfile(obs / f, tmpd / f)
+        for name, data in files.items():
+            (tmpd / name).write_bytes(data)
+        _, problems = load_observations(tmpd)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DataError(
+                [
+                    Problem(
+                        "observations/" + Path(p.file).name,
+                        p.line,
+                        p.column,
+                        p.message + " (after the import; nothing was written)",
+                        p.expected,
+                    )
+                    for p in errors
+                ]
+            )
+        for name in files:
+            os.replace(tmpd / name, obs / name)
