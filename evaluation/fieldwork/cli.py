@@ -39,6 +39,52 @@ def cmd_import(a) -> int:
     return 1 if report.conflicts or report.rejected else 0
 
 
+def cmd_schedule(a) -> int:
+    from pathlib import Path
+
+    from ..errors import ParameterError
+    from .schedule import make_schedule, write_week_pages
+    from .vocab import load_vocabulary
+
+    out = Path(a.out)
+    if out.suffix.lower() != ".csv":
+        raise ParameterError(f"observations schedule: --out {out} must end in .csv")
+    if out.exists() and not a.force:
+        raise ParameterError(f"observations schedule: {out} exists; use --force to replace it")
+    html_dir = Path(a.html) if a.html else out.with_name(out.stem + "_weeks")
+    if html_dir.exists() and any(html_dir.iterdir()) and not a.force:
+        raise ParameterError(f"observations schedule: {html_dir} exists and is not empty")
+    vocab = load_vocabulary(a.data)
+    observers = [o.strip() for o in a.observers.split(",") if o.strip()] if a.observers else None
+    s = make_schedule(
+        a.date_from,
+        a.date_to,
+        a.sessions,
+        vocab=vocab,
+        seed=a.seed,
+        double_share=a.double_share,
+        minutes=a.minutes,
+        observers=observers,
+        max_per_day=a.max_per_day,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    s.to_csv(out, index=False, lineterminator="\n")
+    if html_dir.exists() and a.force:
+        import shutil
+
+        shutil.rmtree(html_dir)
+    pages = write_week_pages(s, html_dir, vocab=vocab, language=a.language)
+    margins = "; ".join(
+        f"{col}: " + ", ".join(f"{k} {v}" for k, v in s[col].value_counts().sort_index().items())
+        for col in ("activation", "daypart", "zone", "weekday")
+    )
+    print(
+        f"wrote {out}: {len(s)} sessions, {int((s['observers'] == 2).sum())} double-observed "
+        f"(seed {a.seed})\n{margins}\nweekly pages: {pages[0]} ({len(pages) - 1} weeks)"
+    )
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``observations`` and its four subcommands to the ``evaluation`` command."""
     p = sub.add_parser(
@@ -72,4 +118,33 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--rejected", metavar="FILE.csv", help="also write the rejections to this CSV file"
     )
     i.set_defaults(func=cmd_import)
+
+    s = osub.add_parser(
+        "schedule",
+        help="a stratified random observation schedule (CSV and printable weekly HTML pages)",
+    )
+    s.add_argument("--from", dest="date_from", required=True, metavar="DATE")
+    s.add_argument("--to", dest="date_to", required=True, metavar="DATE")
+    s.add_argument("--sessions", type=int, required=True, metavar="N")
+    s.add_argument("--out", required=True, metavar="FILE.csv")
+    s.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    s.add_argument(
+        "--data", default="data/example", metavar="DIR", help="data folder: zones and calendar.csv"
+    )
+    s.add_argument(
+        "--double-share",
+        type=float,
+        default=0.10,
+        metavar="P",
+        help="share of sessions with two observers (default 0.10)",
+    )
+    s.add_argument("--minutes", type=int, default=45, help="session length (default 45)")
+    s.add_argument("--observers", metavar="A,B,...", help="observer pseudonyms to assign")
+    s.add_argument("--max-per-day", type=int, default=None, metavar="K")
+    s.add_argument(
+        "--html", metavar="DIR", help="weekly pages folder (default: <out>_weeks beside the CSV)"
+    )
+    s.add_argument("--language", choices=("sv", "en"), default="sv")
+    s.add_argument("--force", action="store_true", help="replace an existing schedule")
+    s.set_defaults(func=cmd_schedule)
     return p

@@ -1,0 +1,437 @@
+"""A stratified random observation schedule, and its printable weekly pages.
+
+:func:`make_schedule` plans ``n`` sessions between two dates over the strata
+zone × daypart × weekday × activation state (the state of each date comes
+from ``calendar.csv``), balanced as far as the calendar allows, with a share
+of the sessions counted by two observers for inter-observer agreement.
+:func:`write_week_pages` writes one printable HTML page per ISO week.
+
+Notes
+-----
+Allocation, in order (every random choice from one generator seeded by ``seed``):
+
+1. **Activation states**: the states present in the period get equal shares,
+   except that a state cannot take more sessions than its dates hold
+   (``max_per_day`` each); what it cannot take goes to the others
+   (water-filling).
+2. **Weekdays within a state**: equal shares over the weekdays the state
+   occurs on, capped the same way; left-over sessions go to the weekdays with
+   the fewest sessions so far, so that the weekday margin stays balanced
+   across states.
+3. **Dates**: the sessions of a state × weekday are spread evenly over its dates.
+4. **Zone and daypart**: each session takes the zone and daypart with the
+   fewest sessions so far (then the fewest within its activation state, then
+   random), never the same zone and daypart twice on one date. The zone and
+   daypart margins therefore differ by at most one session.
+5. **Start time**: random on a 15-minute grid inside the daypart.
+6. **Double observations**: ``round(double_share * n)`` sessions, taken in
+   turn from each activation state (random within it), are assigned two
+   observers.
+
+A state × weekday that the calendar does not have (e.g. events only on
+Saturdays) cannot be balanced; the margins then follow the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..i18n import t
+from ..sources.calendar import activation_on
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["DAYPARTS", "COLUMNS", "date_states", "make_schedule", "write_week_pages"]
+
+#: Dayparts: name -> (first start, latest end), matching the analyses'
+#: morning < 12:00 <= afternoon < 17:00 <= evening.
+DAYPARTS = {
+    "morning": ("09:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "22:00"),
+}
+
+#: Columns of the schedule.
+COLUMNS = [
+    "slot",
+    "date",
+    "weekday",
+    "week",
+    "start",
+    "end",
+    "zone",
+    "daypart",
+    "activation",
+    "observers",
+    "observer_1",
+    "observer_2",
+]
+
+
+def date_states(calendar: pd.DataFrame | None, dates: pd.DatetimeIndex) -> pd.Series:
+    """The activation state of each date from the calendar.
+
+    An event day is ``event``; otherwise a park period gives ``park``; an art
+    or pilot period ``art``; else ``none``. Policing periods do not count.
+
+    >>> cal = pd.DataFrame({"start": pd.to_datetime(["2024-06-01", "2024-06-08"]),
+    ...                     "end": pd.to_datetime(["2024-06-30", "2024-06-08"]),
+    ...                     "kind": ["art", "event"], "name": ["a", "b"]})
+    >>> date_states(cal, pd.date_range("2024-06-07", "2024-06-09")).tolist()
+    ['art', 'event', 'art']
+    """
+    if calendar is None or calendar.empty:
+        return pd.Series("none", index=dates)
+    kinds = activation_on(calendar, pd.Series(dates, index=dates))
+
+    def state(k: str) -> str:
+        ks = set(k.split(",")) if k else set()
+        for s in ("event", "park"):
+            if s in ks:
+                return s
+        return "art" if ks & {"art", "pilot"} else "none"
+
+    return kinds.map(state)
+
+
+def _fill(n: int, caps: dict, order: list, weight=None) -> dict:
+    """Split ``n`` as evenly as possible over ``caps``' keys, each at most its cap.
+
+    Left-over units go to keys in ``order`` (sorted by ``weight`` if given).
+    """
+    alloc = dict.fromkeys(caps, 0)
+    open_ = [k for k in caps if caps[k] > 0]
+    left = n
+    while left > 0 and open_:
+        share = left // len(open_)
+        if share == 0:
+            keys = sorted(open_, key=lambda k: (weight(k) if weight else 0, order.index(k)))
+            for k in keys[:left]:
+                alloc[k] += 1
+            left = 0
+            break
+        for k in list(open_):
+            add = min(share, caps[k] - alloc[k])
+            alloc[k] += add
+            left -= add
+        open_ = [k for k in open_ if alloc[k] < caps[k]]
+    if left > 0:
+        raise ParameterError(
+            f"the period holds at most {sum(caps.values())} sessions at the allowed sessions "
+            f"per day; asked for {sum(caps.values()) + left}"
+        )
+    return alloc
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _hhmm(m: int) -> str:
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def make_schedule(
+    start: str | dt.date,
+    end: str | dt.date,
+    n: int,
+    *,
+    data: str | Path | None = None,
+    vocab: Vocabulary | None = None,
+    seed: int = 1,
+    double_share: float = 0.10,
+    minutes: int = 45,
+    observers: list[str] | None = None,
+    max_per_day: int | None = None,
+    dayparts: dict[str, tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Plan ``n`` observation sessions between ``start`` and ``end`` (inclusive).
+
+    Parameters
+    ----------
+    start, end : date or ``YYYY-MM-DD``
+    n : int
+        Sessions to plan (a double observation is one session).
+    data : path, optional
+        Data folder giving the zones (``observations/zones.csv``) and the
+        activation calendar (``calendar.csv``; without one every date is ``none``).
+    vocab : Vocabulary, optional
+        Instead of ``data``.
+    seed : int
+        The same seed gives the same schedule.
+    double_share : float
+        Share of sessions counted by two observers (0 to 1).
+    minutes : int
+        Length of a session.
+    observers : list of str, optional
+        Observer pseudonyms; when given, every session gets its observer(s),
+        nobody in two places at once and every observer in at least one
+        double observation where possible.
+    max_per_day : int, optional
+        Most sessions on one date (default: zones × dayparts).
+    dayparts : dict, optional
+        Name -> (first start, latest end); default :data:`DAYPARTS`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, one row per session, sorted by date and time;
+        ``observers`` is 1 or 2; ``week`` is the ISO week ``YYYY-Www``.
+
+    Raises
+    ------
+    ParameterError
+        An empty period, ``n`` < 1, more sessions than the period holds, a
+        session longer than a daypart, too few observers.
+
+    Examples
+    --------
+    >>> s = make_schedule("2024-06-03", "2024-06-30", 40, data="data/example", seed=7)
+    >>> len(s), int((s["observers"] == 2).sum())
+    (40, 4)
+    >>> s["zone"].value_counts().tolist()
+    [8, 8, 8, 8, 8]
+    """
+    v = vocab or load_vocabulary(data)
+    dayparts = dayparts or DAYPARTS
+    try:
+        d0, d1 = pd.Timestamp(start), pd.Timestamp(end)
+    except ValueError as exc:
+        raise ParameterError(f"schedule: dates must be YYYY-MM-DD ({exc})") from None
+    if d1 < d0:
+        raise ParameterError(f"schedule: --to {d1:%Y-%m-%d} is before --from {d0:%Y-%m-%d}")
+    if n < 1:
+        raise ParameterError("schedule: --sessions must be at least 1")
+    if not 0 <= double_share <= 1:
+        raise ParameterError("schedule: the double-observation share must be between 0 and 1")
+    for name, (a, b) in dayparts.items():
+        if _minutes(b) - _minutes(a) < minutes:
+            raise ParameterError(f"schedule: a {minutes}-minute session does not fit the {name}")
+    zones = v.codes("zones")
+    parts = list(dayparts)
+    per_day = max_per_day or len(zones) * len(parts)
+    rng = np.random.default_rng(seed)
+
+    dates = pd.date_range(d0, d1, freq="D")
+    state = date_states(v.calendar, dates)
+    weekday = pd.Series(dates.day_of_week, index=dates)
+
+    # 1. activation states
+    states = [s for s in v.codes("activations") if (state == s).any()]
+    s_order = [str(x) for x in rng.permutation(states)]
+    s_alloc = _fill(n, {s: int((state == s).sum()) * per_day for s in states}, s_order)
+
+    # 2. weekdays within each state, 3. dates
+    wd_total: dict[int, int] = dict.fromkeys(range(7), 0)
+    slots: list[tuple[pd.Timestamp, str]] = []
+    for s in s_order:
+        days = state.index[state == s]
+        wds = sorted({int(x) for x in weekday[days]})
+        caps = {w: int((weekday[days] == w).sum()) * per_day for w in wds}
+        w_order = [int(x) for x in rng.permutation(wds)]
+        w_alloc = _fill(s_alloc[s], caps, w_order, weight=lambda w: wd_total[w])
+        for w in wds:
+            wd_total[w] += w_alloc[w]
+            ds = [pd.Timestamp(x) for x in rng.permutation(days[(weekday[days] == w).to_numpy()])]
+            d_alloc = _fill(w_alloc[w], dict.fromkeys(ds, per_day), ds)
+            slots += [(d, s) for d in ds for _ in range(d_alloc[d])]
+
+    # 4. zone and daypart; 5. start time
+    cz = dict.fromkeys(zones, 0)
+    cd = dict.fromkeys(parts, 0)
+    czd: dict[tuple, int] = {}
+    cjoint: dict[tuple, int] = {}
+    used: dict[pd.Timestamp, set] = {}
+    rows = []
+    for i in rng.permutation(len(slots)):
+        d, s = slots[int(i)]
+        taken = used.setdefault(d, set())
+        noise = rng.random((len(zones), len(parts)))
+        best, best_key = None, None
+        for zi, z in enumerate(zones):
+            for pi, p in enumerate(parts):
+                key = (
+                    (z, p) in taken,
+                    cz[z] + cd[p],
+                    cjoint.get((z, s), 0) + cjoint.get((p, s), 0),
+                    czd.get((z, p), 0),
+                    noise[zi, pi],
+                )
+                if best_key is None or key < best_key:
+                    best, best_key = (z, p), key
+        z, p = best
+        taken.add(best)
+        cz[z] += 1
+        cd[p] += 1
+        czd[best] = czd.get(best, 0) + 1
+        cjoint[(z, s)] = cjoint.get((z, s), 0) + 1
+        cjoint[(p, s)] = cjoint.get((p, s), 0) + 1
+        a, b = dayparts[p]
+        first, last = _minutes(a), _minutes(b) - minutes
+        begin = first + 15 * int(rng.integers(0, (last - first) // 15 + 1))
+        rows.append(
+            {
+                "date": d,
+                "start": _hhmm(begin),
+                "end": _hhmm(begin + minutes),
+                "zone": z,
+                "daypart": p,
+                "activation": s,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out = out.sort_values(["date", "start", "zone"], kind="stable").reset_index(drop=True)
+
+    # 6. double observations, in turn from each state
+    k = int(round(double_share * n))
+    pools = {s: list(rng.permutation(out.index[out["activation"] == s])) for s in s_order}
+    doubles: list[int] = []
+    while len(doubles) < k:
+        for s in s_order:
+            if pools[s] and len(doubles) < k:
+                doubles.append(int(pools[s].pop()))
+    out["observers"] = 1
+    out.loc[doubles, "observers"] = 2
+    out["observer_1"], out["observer_2"] = "", ""
+    if observers:
+        _assign_observers(out, list(observers), minutes, rng)
+
+    out.insert(0, "slot", [f"p{i:03d}" for i in range(1, len(out) + 1)])
+    iso = out["date"].dt.isocalendar()
+    out.insert(2, "weekday", out["date"].dt.day_name().str.lower().str[:3])
+    out.insert(3, "week", [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=True)])
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    return out[COLUMNS]
+
+
+def _assign_observers(out: pd.DataFrame, observers: list[str], minutes: int, rng) -> None:
+    if len(observers) < 2 and (out["observers"] == 2).any():
+        raise ParameterError("schedule: double observations need at least two observers")
+    load = dict.fromkeys(observers, 0)
+    doubled = dict.fromkeys(observers, 0)
+    busy: dict[tuple, list[tuple[int, int]]] = {}
+    gap = 15  # minutes to move between zones
+    for i, row in out.iterrows():
+        a = _minutes(row["start"])
+        span = (a - gap, a + minutes + gap)
+
+        def free(o, span=span, day=row["date"]):
+            return all(e <= span[0] or s >= span[1] for s, e in busy.get((o, day), []))
+
+        cands = [o for o in observers if free(o)]
+        need = int(row["observers"])
+        if len(cands) < need:
+            raise ParameterError(
+                f"schedule: not enough observers free on {row['date']:%Y-%m-%d} at "
+                f"{row['start']}; give more observers or fewer sessions per day"
+            )
+        tie = {o: rng.random() for o in cands}
+        if need == 2:
+            cands.sort(key=lambda o: (doubled[o], load[o], tie[o]))
+        else:
+            cands.sort(key=lambda o: (load[o], tie[o]))
+        chosen = cands[:need]
+        for j, o in enumerate(chosen):
+            load[o] += 1
+            if need == 2:
+                doubled[o] += 1
+            busy.setdefault((o, row["date"]), []).append((a, a + minutes))
+            out.at[i, f"observer_{j + 1}"] = o
+
+
+def write_week_pages(
+    schedule: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    vocab: Vocabulary | None = None,
+    language: str = "sv",
+) -> list[Path]:
+    """Write one printable HTML page per ISO week, and an index linking them.
+
+    Parameters
+    ----------
+    schedule : DataFrame
+        From :func:`make_schedule` (or its CSV read back as text).
+    out_dir : path
+        A new or empty folder.
+    vocab : Vocabulary, optional
+        For the zones' and states' labels.
+    language : {"sv", "en"}
+
+    Returns
+    -------
+    list of Path
+        ``index.html`` first, then ``week-YYYY-Www.html`` in date order.
+    """
+    from ..i18n import date as fmt_date
+
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        raise ParameterError(f"schedule: {out} exists and is not empty")
+    out.mkdir(parents=True, exist_ok=True)
+    v = vocab or load_vocabulary()
+    zl = {c.code: getattr(c, language) for c in v.zones}
+    al = {c.code: getattr(c, language) for c in v.activations}
+
+    def msg(key: str, **kw) -> str:
+        return html.escape(t(f"fieldwork.schedule.{key}", language, **kw))
+
+    style = (
+        "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"
+        "th,td{border:1px solid #888;padding:.3em .5em;text-align:left}"
+        "th{background:#eee}.double{font-weight:bold}"
+        "@media print{a{display:none}section{break-after:page}}"
+    )
+    head = '<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style></head><body>\n'
+    written = []
+    index_items = []
+    for week, rows in schedule.groupby("week", sort=True):
+        title = f"{msg('title')} – {msg('week', week=week)}"
+        body = [
+            head.format(lang=language, title=title, style=style),
+            f"<section><h1>{title}</h1><p>{msg('intro')}</p>",
+            "<table><thead><tr>"
+            + "".join(
+                f"<th>{msg(k)}</th>"
+                for k in ("weekday", "time", "zone", "activation", "observers", "slot")
+            )
+            + "</tr></thead><tbody>",
+        ]
+        for r in rows.itertuples(index=False):
+            names = ", ".join(o for o in (r.observer_1, r.observer_2) if isinstance(o, str) and o)
+            double = int(r.observers) == 2
+            who = names or str(r.observers)
+            if double:
+                who = f'<span class="double">{html.escape(who)} ({msg("double")})</span>'
+            else:
+                who = html.escape(who)
+            body.append(
+                "<tr>"
+                f"<td>{html.escape(fmt_date(r.date, language, 'EEEE d MMMM'))}</td>"
+                f"<td>{html.escape(r.start)}–{html.escape(r.end)}</td>"
+                f"<td>{html.escape(zl.get(r.zone, r.zone))}</td>"
+                f"<td>{html.escape(al.get(r.activation, r.activation))}</td>"
+                f"<td>{who}</td><td>{html.escape(r.slot)}</td></tr>"
+            )
+        body.append("</tbody></table></section></body></html>\n")
+        path = out / f"week-{week}.html"
+        path.write_text("\n".join(body), encoding="utf-8")
+        written.append(path)
+        index_items.append(
+            f'<li><a href="{path.name}">{msg("week", week=week)}</a> ({len(rows)})</li>'
+        )
+    index = out / "index.html"
+    index.write_text(
+        head.format(lang=language, title=msg("title"), style=style)
+        + f"<h1>{msg('title')}</h1><h2>{msg('index')}</h2><ul>\n"
+        + "\n".join(index_items)
+        + "\n</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    return [index, *written]
