@@ -85,6 +85,56 @@ def cmd_schedule(a) -> int:
     return 0
 
 
+def cmd_precision(a) -> int:
+    import pandas as pd
+
+    from ..errors import ParameterError
+    from .precision import OUTCOMES, design_from_pilot, expected_precision, sessions_for_width
+
+    schedule = None
+    if a.schedule:
+        schedule = pd.read_csv(a.schedule, dtype=str, keep_default_na=False)
+        missing = {"zone", "start", "end", "activation", "date"} - set(schedule.columns)
+        if missing:
+            raise ParameterError(
+                f"precision: {a.schedule} lacks column(s) {', '.join(sorted(missing))}; "
+                "expected a schedule from 'evaluation observations schedule'"
+            )
+        if a.sessions is None:
+            a.sessions = len(schedule)
+    if a.sessions is None:
+        raise ParameterError("precision: give --sessions N or --schedule FILE")
+    rr = {
+        k: v
+        for k, v in (("target_staying", a.target_rr), ("drug_sale", a.drug_sale_rr))
+        if v is not None
+    }
+    design = design_from_pilot(a.pilot, rate_ratio=rr, schedule=schedule)
+    p = expected_precision(a.sessions, design=design, n_sim=a.n_sim, seed=a.seed)
+    print(f"expected 95% CI of the activation rate ratios with {a.sessions} sessions")
+    print(f"parameters: {design.source}; {a.n_sim} simulated data sets (seed {a.seed})")
+    for r in p.itertuples(index=False):
+        print(
+            f"  {r.outcome} ({OUTCOMES[r.outcome]}): rate ratio {r.rate_ratio:.2f}, "
+            f"base rate {r.rate_per_hour:.2f}/h, overdispersion {r.alpha:.2f}: "
+            f"expected CI width {r.ci_width:.2f} (80% of data sets {r.ci_width_p10:.2f} to "
+            f"{r.ci_width_p90:.2f}); high/low {r.ci_ratio:.2f}"
+        )
+    if a.width is not None:
+        for o in OUTCOMES:
+            n = sessions_for_width(p, a.width, o)
+            check = expected_precision(n, design=design, n_sim=a.n_sim, seed=a.seed + 1)
+            w = float(check.set_index("outcome").loc[o, "ci_width"])
+            print(
+                f"  sessions for an expected CI width of {a.width:g} ({o}): {n} "
+                f"(simulated width at {n}: {w:.2f})"
+            )
+    if a.out:
+        p.to_csv(a.out, index=False)
+        print(f"wrote {a.out}")
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``observations`` and its four subcommands to the ``evaluation`` command."""
     p = sub.add_parser(
@@ -147,4 +197,23 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     s.add_argument("--language", choices=("sv", "en"), default="sv")
     s.add_argument("--force", action="store_true", help="replace an existing schedule")
     s.set_defaults(func=cmd_schedule)
+
+    q = osub.add_parser(
+        "precision",
+        help="expected 95%% CI width of the headline rate ratios for a planned schedule",
+    )
+    q.add_argument("--sessions", type=int, metavar="N", help="planned sessions")
+    q.add_argument("--pilot", metavar="DIR", help="pilot data folder (default: stated defaults)")
+    q.add_argument("--schedule", metavar="FILE.csv", help="planned schedule (zones, times, states)")
+    q.add_argument("--width", type=float, metavar="W", help="also: sessions needed for this width")
+    q.add_argument(
+        "--target-rr", type=float, metavar="R", help="target group rate ratio to plan for"
+    )
+    q.add_argument(
+        "--drug-sale-rr", type=float, metavar="R", help="drug-sale rate ratio to plan for"
+    )
+    q.add_argument("--n-sim", type=int, default=200, metavar="K", help="simulated data sets")
+    q.add_argument("--seed", type=int, default=1, metavar="S")
+    q.add_argument("--out", metavar="FILE.csv", help="also write the table")
+    q.set_defaults(func=cmd_precision)
     return p
