@@ -248,6 +248,7 @@ def make_schedule(
     czd: dict[tuple, int] = {}
     cjoint: dict[tuple, int] = {}
     used: dict[pd.Timestamp, set] = {}
+    assigned: list[list] = []
     rows = []
     for i in rng.permutation(len(slots)):
         d, s = slots[int(i)]
@@ -272,6 +273,10 @@ def make_schedule(
         czd[best] = czd.get(best, 0) + 1
         cjoint[(z, s)] = cjoint.get((z, s), 0) + 1
         cjoint[(p, s)] = cjoint.get((p, s), 0) + 1
+        assigned.append([d, s, z, p])
+    _rebalance(assigned, 2, zones, used)
+    _rebalance(assigned, 3, parts, used)
+    for d, s, z, p in assigned:
         a, b = dayparts[p]
         first, last = _minutes(a), _minutes(b) - minutes
         begin = first + 15 * int(rng.integers(0, (last - first) // 15 + 1))
@@ -308,6 +313,33 @@ def make_schedule(
     out.insert(3, "week", [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=True)])
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out[COLUMNS]
+
+
+def _rebalance(assigned: list[list], col: int, values: list[str], used: dict) -> None:
+    """Move sessions from the fullest to the emptiest zone (col 2) or daypart (col 3).
+
+    The greedy choice keeps the margins within one session unless a date is
+    full; then a session is moved where its date still has the room.
+    """
+    for _ in range(len(assigned)):
+        counts = dict.fromkeys(values, 0)
+        for a in assigned:
+            counts[a[col]] += 1
+        hi = max(values, key=lambda v: counts[v])
+        lo = min(values, key=lambda v: counts[v])
+        if counts[hi] - counts[lo] <= 1:
+            return
+        for a in assigned:
+            if a[col] != hi:
+                continue
+            new = (lo, a[3]) if col == 2 else (a[2], lo)
+            if new not in used[a[0]]:
+                used[a[0]].discard((a[2], a[3]))
+                used[a[0]].add(new)
+                a[col] = lo
+                break
+        else:
+            return
 
 
 def _assign_observers(out: pd.DataFrame, observers: list[str], minutes: int, rng) -> None:

@@ -42,6 +42,15 @@ def test_margins_are_balanced_where_the_calendar_allows(vocab, seed, n):
     assert (s["end"] > s["start"]).all()
 
 
+def test_a_long_schedule_with_full_dates_stays_balanced(vocab):
+    # 300 sessions over a summer: some dates fill up, the rebalancing keeps the margins
+    s = make_schedule("2025-05-19", "2025-09-14", 300, vocab=vocab, seed=2025)
+    for col in ("zone", "daypart", "activation", "weekday"):
+        assert _range(s[col]) <= 1, col
+    assert set(s["activation"]) == {"none", "art"}
+    assert not s.duplicated(["date", "zone", "daypart"]).any()
+
+
 def test_a_calendar_with_events_on_saturdays_only_is_balanced_within_each_state(vocab):
     s = make_schedule("2023-05-15", "2023-09-15", 150, vocab=vocab, seed=5)
     assert _range(s["activation"]) <= 1 and set(s["activation"]) == {"none", "park", "event"}
