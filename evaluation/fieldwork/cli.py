@@ -24,14 +24,29 @@ def cmd_form(a) -> int:
 
 
 def cmd_import(a) -> int:
+    import tempfile
     from pathlib import Path
 
     from ..errors import ParameterError
     from .importer import import_submissions
 
-    if a.rejected and Path(a.rejected).resolve() == Path(a.export).resolve():
+    if (a.export is None) == (a.central is None):
+        raise ParameterError("observations import: give either EXPORT or --central FORM_ID")
+    if a.rejected and a.export and Path(a.rejected).resolve() == Path(a.export).resolve():
         raise ParameterError("observations import: --rejected must not be the export itself")
-    report = import_submissions(a.export, a.into)
+    with tempfile.TemporaryDirectory(prefix="central-") as tmp:
+        export = a.export
+        if a.central:
+            from .central import download_central_export
+
+            export = download_central_export(
+                a.central,
+                a.save or Path(tmp) / f"{a.central}.csv.zip",
+                project_id=a.project,
+                config_path=a.pyodk_config,
+            )
+            print(f"downloaded the submissions of {a.central!r} from ODK Central")
+        report = import_submissions(export, a.into)
     print(report.summary())
     if a.rejected:
         report.rejected_table().to_csv(a.rejected, index=False)
@@ -159,7 +174,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "submissions are listed. Exit status 1 when there are conflicts or rejections.",
     )
     i.add_argument(
-        "export", metavar="EXPORT", help=".xlsx or .csv (KoBoToolbox), .zip (ODK Central)"
+        "export",
+        metavar="EXPORT",
+        nargs="?",
+        help=".xlsx or .csv (KoBoToolbox), .zip (ODK Central)",
     )
     i.add_argument(
         "--into", required=True, metavar="DIR", help="data folder with observations/zones.csv"
@@ -167,6 +185,15 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     i.add_argument(
         "--rejected", metavar="FILE.csv", help="also write the rejections to this CSV file"
     )
+    i.add_argument(
+        "--central",
+        metavar="FORM_ID",
+        help="instead of EXPORT: download the form's CSV zip from ODK Central with pyodk "
+        "(server and login from the pyodk config file)",
+    )
+    i.add_argument("--project", type=int, metavar="N", help="ODK Central project id")
+    i.add_argument("--pyodk-config", metavar="FILE", help="pyodk_config.toml (pyodk's default)")
+    i.add_argument("--save", metavar="FILE.zip", help="keep the downloaded zip in this new file")
     i.set_defaults(func=cmd_import)
 
     s = osub.add_parser(
