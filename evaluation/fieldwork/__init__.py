@@ -6,6 +6,7 @@ One module per concern:
 - :mod:`.form`: the observation protocol as an XLSForm (ODK Collect, KoBoToolbox);
 - :mod:`.exports`: reading KoBoToolbox and ODK Central exports;
 - :mod:`.importer`: merging submissions into ``observations/*.csv``;
+- :mod:`.central`: pulling the export from an ODK Central server (optional, pyodk);
 - :mod:`.schedule`: the stratified random observation schedule;
 - :mod:`.precision`: the expected CI width of a planned schedule, by simulation.
 
@@ -13,7 +14,27 @@ The command line is ``evaluation observations form|import|schedule|precision``
 (:mod:`.cli`).
 """
 
+from .exports import Export, read_export
 from .form import build_form, check_form, write_form
+from .importer import ImportReport, import_submissions, session_id_for
+from .precision import design_from_pilot, expected_precision, sessions_for_width
+from .schedule import make_schedule, write_week_pages
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["Vocabulary", "load_vocabulary", "build_form", "write_form", "check_form"]
+__all__ = [
+    "Vocabulary",
+    "load_vocabulary",
+    "build_form",
+    "write_form",
+    "check_form",
+    "Export",
+    "read_export",
+    "ImportReport",
+    "import_submissions",
+    "session_id_for",
+    "make_schedule",
+    "write_week_pages",
+    "design_from_pilot",
+    "expected_precision",
+    "sessions_for_width",
+]

@@ -83,6 +83,10 @@ class ImportReport:
         One entry per reason (a submission may have several).
     written : list of str
         Files rewritten (empty when nothing was new).
+    notes : list of str
+        Things to check that are not errors: sessions of two observers in the
+        same zone on the same date whose times overlap but differ (a double
+        observation needs identical date, zone, start and end to be paired).
     """
 
     export: Path
@@ -94,6 +98,7 @@ class ImportReport:
     conflicts: list[Conflict] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def rejected_table(self) -> pd.DataFrame:
         """``uuid, where, field, reason``: one row per reason."""
@@ -102,7 +107,7 @@ class ImportReport:
         )
 
     def summary(self) -> str:
-        """A plain-text account, one line per conflict and rejection."""
+        """A plain-text account, one line per conflict, rejection and note."""
         n_rej = len({r.uuid or r.where for r in self.rejected})
         out = [
             f"{self.export.name} ({self.tool}): {self.submissions} submission(s); "
@@ -116,6 +121,7 @@ class ImportReport:
             )
         for r in self.rejected:
             out.append(f"  REJECTED {r.where} (uuid {r.uuid or '?'}): {r.field}: {r.reason}")
+        out.extend(f"  NOTE {n}" for n in self.notes)
         out.append("wrote " + ", ".join(self.written) if self.written else "no file changed")
         return "\n".join(out)
 
@@ -135,7 +141,10 @@ def session_id_for(uuid: str) -> str:
 
 
 def _time(v: str) -> str | None:
-    m = _TIME.match(v.strip())
+    v = v.strip()
+    if "T" in v:  # an Excel date-time cell holding a time of day
+        v = v.split("T", 1)[1]
+    m = _TIME.match(v)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         return None
     return f"{int(m.group(1)):02d}:{m.group(2)}"
@@ -415,8 +424,31 @@ def import_submissions(
     }
     _validate_then_write(obs, files)
     report.added = order
+    report.notes = _near_pairs(s_rows, {k: new[k].session for k in order})
     report.written = [f"observations/{n}" for n in files]
     return report
+
+
+def _near_pairs(old: list[dict[str, str]], new: dict[str, dict[str, str]]) -> list[str]:
+    """New sessions overlapping another observer's session in the same zone with other times."""
+    every = [(r.get("session_id", ""), r) for r in old] + list(new.items())
+    notes = []
+    for sid, s in new.items():
+        for oid, o in every:
+            if oid == sid or (oid in new and oid > sid):
+                continue  # each pair once
+            same_place = o.get("date") == s["date"] and o.get("zone") == s["zone"]
+            if not same_place or o.get("observer") == s["observer"]:
+                continue
+            overlap = o.get("start", "") < s["end"] and s["start"] < o.get("end", "")
+            if overlap and (o.get("start"), o.get("end")) != (s["start"], s["end"]):
+                notes.append(
+                    f"sessions {oid} ({o.get('observer')}, {o.get('start')}-{o.get('end')}) and "
+                    f"{sid} ({s['observer']}, {s['start']}-{s['end']}) overlap in zone "
+                    f"{s['zone']} on {s['date']} with different times: a double observation is "
+                    "paired only when date, zone, start and end are identical"
+                )
+    return notes
 
 
 def _differences(

@@ -187,3 +187,28 @@ def test_cli_import_reports_and_lists_rejections(folder, tmp_path, capsys):
     assert "1 added" in out and "REJECTED" in out and "unknown zone 'nowhere'" in out
     assert pd.read_csv(rejected)["field"].tolist() == ["zone"]
     assert main(["validate", "--data", str(folder)]) == 0
+
+
+def test_overlapping_sessions_with_unequal_times_are_noted(folder, tmp_path):
+    subs = [
+        submission(1, start_time="14:00", end_time="14:45"),
+        submission(2, observer="obs_b", start_time="14:00", end_time="14:45"),  # a true pair
+        submission(3, observer="obs_c", start_time="14:05", end_time="14:50"),  # near miss
+    ]
+    report = import_submissions(kobo_xlsx(tmp_path / "p.xlsx", subs), folder)
+    assert len(report.added) == 3 and len(report.notes) == 2
+    assert all(session_id_for(uuid(3)) in n for n in report.notes)
+    assert "NOTE" in report.summary()
+    ds = load_dataset(folder)
+    assert ds.observations["sessions"]["pair"].nunique() == 2
+
+
+def test_excel_time_cells_are_read(folder, tmp_path):
+    import datetime as dt
+
+    sub = submission(1)
+    sub["start_time"] = dt.time(9, 30)
+    sub["end_time"] = dt.datetime(1899, 12, 30, 10, 15)
+    import_submissions(kobo_xlsx(tmp_path / "t.xlsx", [sub]), folder)
+    s = pd.read_csv(folder / "observations" / "sessions.csv")
+    assert (s.loc[0, "start"], s.loc[0, "end"]) == ("09:30", "10:15")
