@@ -258,6 +258,14 @@ def write_form(
     -------
     Path
         ``out``. Its bytes depend only on the vocabulary (a fixed timestamp).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_form(pathlib.Path(tmp) / "observation_form.xlsx", "data/example")
+    ...     check_form(path)  # pyxform's warnings: none
+    []
     """
     from datetime import datetime
 

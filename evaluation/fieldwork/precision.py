@@ -405,6 +405,11 @@ def expected_precision(
         raise ParameterError("precision: give at least 4 planned sessions (or a schedule)")
     if n_sim < 10:
         raise ParameterError("precision: n_sim must be at least 10")
+    if design.schedule is not None and (design.schedule["activation"] == "none").nunique() < 2:
+        raise ParameterError(
+            "precision: the schedule has sessions in one activation state only (all 'none' or "
+            "all activated), so no rate ratio of activation can be estimated from it"
+        )
     sims = _simulate(design, int(n), n_sim, seed, level)
     rows = []
     for o, arr in sims.items():

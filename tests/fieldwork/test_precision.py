@@ -119,3 +119,11 @@ def test_cli_precision(tmp_path, capsys):
     assert "sessions for an expected CI width of 0.8 (target_staying)" in text
     assert list(pd.read_csv(out)["outcome"]) == ["target_staying", "drug_sale"]
     assert main(["observations", "precision"]) == 2
+
+
+def test_a_schedule_with_one_activation_state_is_refused(example_dir):
+    # June 2024 in the example calendar is all 'park' after the 10th
+    s = make_schedule("2024-06-11", "2024-06-30", 30, data=example_dir, seed=1)
+    assert set(s["activation"]) == {"park"}
+    with pytest.raises(ParameterError, match="one activation state"):
+        expected_precision(schedule=s, n_sim=20)
