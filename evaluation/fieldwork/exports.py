@@ -13,8 +13,10 @@ Three shapes are read, each only for reading (the export is never written):
 - **ODK Central CSV zip** (``submissions.csv.zip``): ``<form id>.csv`` with
   ``SubmissionDate``, the fields (group path joined with ``-``),
   ``meta-instanceID``, ``KEY``, ``SubmitterID``, ..., ``ReviewState``, ...;
-  each repeat group in ``<form id>-<repeat>.csv`` linked by ``PARENT_KEY`` to
-  the submission's ``KEY``. A single ``<form id>.csv`` is read as well.
+  each repeat group in ``<form id>-<group path>-<repeat>.csv`` linked by
+  ``PARENT_KEY`` to the submission's ``KEY`` (a nested repeat's
+  ``PARENT_KEY`` is its parent row's ``KEY``, ``<KEY>/<path>[n]``). A single
+  ``<form id>.csv`` is read as well.
 
 Columns are renamed to the field's own name (the last part of the group
 path), so that the import does not depend on how the form groups its pages.
@@ -261,7 +263,7 @@ def _read_odk_zip(path: Path) -> Export:
         if name == main_name or "PARENT_KEY" not in t.columns:
             continue
         rep = name[: -len(".csv")]
-        rep = rep[len(stem) + 1 :] if rep.startswith(stem + "-") else rep
+        rep = (rep[len(stem) + 1 :] if rep.startswith(stem + "-") else rep).split("-")[-1]
         # a nested repeat points to its parent repeat row; resolve to the submission's KEY
         t["_parent"] = [p.split("/")[0] for p in t["PARENT_KEY"]]
         repeats[rep] = t

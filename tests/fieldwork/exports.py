@@ -13,7 +13,9 @@ Written from the tools' documentation of their export formats:
   ``SubmissionDate``, the fields with group paths joined by ``-``, then
   ``meta-instanceID, KEY, SubmitterID, SubmitterName, AttachmentsPresent,
   AttachmentsExpected, Status, ReviewState, DeviceID, Edits, FormVersion``;
-  ``<form id>-<repeat>.csv`` per repeat group with ``PARENT_KEY`` and ``KEY``.
+  ``<form id>-<group path>-<repeat>.csv`` per repeat group, its fields named
+  relative to the repeat, then ``PARENT_KEY`` and ``KEY``
+  (``<parent KEY>/<group>/<repeat>[n]``).
   Times are ``HH:MM:SS.sss+hh:mm``, dates ``YYYY-MM-DD``.
 """
 
@@ -32,7 +34,6 @@ from evaluation.sources.codes import ACTIVITIES, AGE_BANDS, GENDERS, INCIDENT_KI
 FORM_ID = "site_observation"
 PATHS = field_paths(load_vocabulary())
 KOBO_META = [
-    "__version__",
     "_id",
     "_uuid",
     "_submission_time",
@@ -40,6 +41,7 @@ KOBO_META = [
     "_notes",
     "_status",
     "_submitted_by",
+    "__version__",
     "_tags",
     "_index",
 ]
@@ -112,7 +114,6 @@ def kobo_rows(subs: list[dict], typed: bool = False) -> tuple[list[str], list[li
             "approved": "validation_status_approved",
         }
         vals += [
-            "vAbCdEf123",
             1000 + i if typed else str(1000 + i),
             s["_uuid"],
             s["_submission_time"],
@@ -120,6 +121,7 @@ def kobo_rows(subs: list[dict], typed: bool = False) -> tuple[list[str], list[li
             "",
             "submitted_via_web",
             "",
+            "vAbCdEf123",
             "",
             i if typed else str(i),
         ]
@@ -235,7 +237,7 @@ def odk_zip(
             for parent, entries in incidents.items():
                 key = "uuid:" + subs[parent - 1]["_uuid"]
                 for j, (kind, count) in enumerate(entries, start=1):
-                    rw.writerow([kind, count, key, f"{key}/incident[{j}]"])
-            zf.writestr(f"{FORM_ID}-incident.csv", rb.getvalue())
+                    rw.writerow([kind, count, key, f"{key}/incidents/incident[{j}]"])
+            zf.writestr(f"{FORM_ID}-incidents-incident.csv", rb.getvalue())
         zf.writestr("media/", "")
     return path
