@@ -212,3 +212,12 @@ def test_excel_time_cells_are_read(folder, tmp_path):
     import_submissions(kobo_xlsx(tmp_path / "t.xlsx", [sub]), folder)
     s = pd.read_csv(folder / "observations" / "sessions.csv")
     assert (s.loc[0, "start"], s.loc[0, "end"]) == ("09:30", "10:15")
+
+
+def test_one_submission_twice_in_an_export(folder, tmp_path):
+    same = [submission(1), submission(1)]
+    report = import_submissions(odk_zip(tmp_path / "d.zip", same), folder)
+    assert report.added == [session_id_for(uuid(1))] and not report.conflicts
+    other = [submission(2), submission(2, zone="trapporna")]
+    report = import_submissions(odk_zip(tmp_path / "e.zip", other), folder)
+    assert report.added == [session_id_for(uuid(2))] and len(report.conflicts) == 1
