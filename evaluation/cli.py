@@ -75,8 +75,9 @@ def cmd_make_example(a) -> int:
     if out.exists() and any(out.iterdir()) and not a.force:
         _err(f"{out} exists and is not empty; use --force to overwrite the data set files in it")
         return 2
-    make_example_data(out, seed=a.seed, scale=a.scale)
-    print(f"wrote synthetic example data to {out} (seed {a.seed}, scale {a.scale})")
+    make_example_data(out, seed=a.seed, scale=a.scale, reverse_effects=a.reverse_effects)
+    rev = ", effects reversed" if a.reverse_effects else ""
+    print(f"wrote synthetic example data to {out} (seed {a.seed}, scale {a.scale}{rev})")
     return 0
 
 
@@ -191,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument(
         "--force", action="store_true", help="overwrite the data set files in a non-empty folder"
+    )
+    m.add_argument(
+        "--reverse-effects",
+        action="store_true",
+        help="plant every effect the other way (fewer girls during activation, more drug sales, "
+        "violence up, the drug-scene area growing): checks that the report follows the data",
     )
     m.set_defaults(func=cmd_make_example)
 

@@ -23,7 +23,7 @@ import pandas as pd
 from ._phrases import FILLERS, MODERATOR_QUESTIONS, PHRASES
 from .sources.codes import AGE_BANDS, GENDERS
 
-__all__ = ["TRUTH", "DEFAULT_SEED", "make_example_data", "SYNTHETIC_NOTE"]
+__all__ = ["TRUTH", "DEFAULT_SEED", "make_example_data", "planted_effects", "SYNTHETIC_NOTE"]
 
 # The default seed is the first of 2019, 2020, ... whose example data (a) recover
 # all 11 planted effects of `recovery_table` inside their 95% CIs, (b) show the
@@ -46,6 +46,7 @@ TRUTH = {
         "passing_rate_ratio": 1.0,
         "drug_sale_rate_ratio": 0.6,  # observed drug sales
         "drug_use_rate_ratio": 0.8,
+        "outreach_contact_rate_ratio": 1.5,  # outreach contacts seen
         "session_frailty_shape": 8.0,  # gamma frailty per session -> overdispersion
         "rain_rate_ratio": 0.6,  # rain vs other weather, all people
         "double_observation_noise_sd": 0.15,  # log-scale noise of the second observer
@@ -79,6 +80,53 @@ TRUTH = {
         "k2_recall": 0.9,
     },
 }
+
+
+def _inverse(x: float) -> float:
+    return round(1 / x, 4)
+
+
+def planted_effects(reverse: bool = False) -> dict:
+    """The planted effects: :data:`TRUTH`, or with ``reverse`` every effect turned the other way.
+
+    Reversed: every rate ratio and odds ratio of an effect is inverted (fewer
+    girls 13-18 staying during activation, more drug sales, violence up after
+    the intervention, drug offences down, feeling safe falling), and the
+    drug-scene area *grows* in 2023 instead of shrinking, while the scene's
+    violence rises that year: the count rises and the rate per hectare falls.
+    Nuisance parameters (noise, frailty, rain, trends, coder recall) stay as
+    they are.
+
+    >>> planted_effects(True)["observations"]["target_staying_rate_ratio"]
+    0.5556
+    >>> r = planted_effects(True)["crime"]; (r["hectares_before_2023"], r["hectares_2023"])
+    (1.5, 3.6)
+    """
+    import copy
+
+    t = copy.deepcopy(TRUTH)
+    if not reverse:
+        return t
+    o = t["observations"]
+    for k in (
+        "target_staying_rate_ratio",
+        "male_13_18_staying_rate_ratio",
+        "other_staying_rate_ratio",
+        "drug_sale_rate_ratio",
+        "drug_use_rate_ratio",
+        "outreach_contact_rate_ratio",
+    ):
+        o[k] = _inverse(o[k])
+    c = t["crime"]
+    for k in ("violence_level_change", "drug_offences_level_change", "area_2023_violence_factor"):
+        c[k] = _inverse(c[k])
+    c["hectares_before_2023"], c["hectares_2023"] = c["hectares_2023"], c["hectares_before_2023"]
+    s = t["survey"]["safe_evening_odds_ratio_per_year"]
+    for k in s:
+        s[k] = _inverse(s[k])
+    t["reversed"] = True
+    return t
+
 
 ZONES = [
     ("plattan", 3200, "Plattan: the sunken plaza in front of Kulturhuset", 1.0, 1.5),
@@ -269,8 +317,10 @@ def _activation(day: date, cal: list[list]) -> str:
     return "art" if "pilot" in kinds else "none"
 
 
-def _observations(rng: np.random.Generator, cal: list[list], n_per_year: int = 150):
-    t = TRUTH["observations"]
+def _observations(
+    rng: np.random.Generator, cal: list[list], n_per_year: int = 150, truth: dict = TRUTH
+):
+    t = truth["observations"]
     sessions, counts, incidents = [], [], []
     days = []
     for year in (2022, 2023):
@@ -332,7 +382,9 @@ def _observations(rng: np.random.Generator, cal: list[list], n_per_year: int = 1
             "conflict": rng.poisson(0.25 * hours * daypart_f),
             "guard_intervention": rng.poisson(0.4 * hours * daypart_f),
             "police_intervention": rng.poisson(0.2 * hours * daypart_f),
-            "outreach_contact": rng.poisson(0.5 * hours * (1.5 if act != "none" else 1.0)),
+            "outreach_contact": rng.poisson(
+                0.5 * hours * (t["outreach_contact_rate_ratio"] if act != "none" else 1.0)
+            ),
         }
         observers = [OBSERVERS[int(rng.integers(len(OBSERVERS)))]]
         if rng.random() < 0.1:  # double observation
@@ -430,8 +482,8 @@ def _code(rng, coder: str, group: str, truth: list, all_codes: list[str]) -> lis
     return rows
 
 
-def _crime(rng: np.random.Generator):
-    t = TRUTH["crime"]
+def _crime(rng: np.random.Generator, truth: dict = TRUTH):
+    t = truth["crime"]
     months = [(y, m) for y in range(2016, 2024) for m in range(1, 13)]
     base = {
         "sergels_torg": {"violence": 14, "robbery": 4, "drug_offences": 25, "theft": 30},
@@ -475,8 +527,8 @@ def _crime(rng: np.random.Generator):
     return rows, areas
 
 
-def _survey(rng: np.random.Generator):
-    t = TRUTH["survey"]["safe_evening_odds_ratio_per_year"]
+def _survey(rng: np.random.Generator, truth: dict = TRUTH):
+    t = truth["survey"]["safe_evening_odds_ratio_per_year"]
     rows = []
     base = {
         "sergels_torg": (-1.3, 0.4),
@@ -497,7 +549,9 @@ def _survey(rng: np.random.Generator):
     return rows
 
 
-def make_example_data(out: str | Path, seed: int = DEFAULT_SEED, scale: int = 1) -> Path:
+def make_example_data(
+    out: str | Path, seed: int = DEFAULT_SEED, scale: int = 1, reverse_effects: bool = False
+) -> Path:
     """Write the synthetic example data set into the folder ``out``.
 
     Parameters
@@ -510,12 +564,18 @@ def make_example_data(out: str | Path, seed: int = DEFAULT_SEED, scale: int = 1)
     scale : int
         Multiplies the number of observation sessions (and focus groups) for
         benchmarks; 1 gives the example data set.
+    reverse_effects : bool
+        Plant every effect the other way (:func:`planted_effects`): a world in
+        which activation keeps girls away and draws dealing, violence rises
+        and the drug-scene area grows. For checking that the report follows
+        the data; its README lists the reversed true values.
 
     Returns
     -------
     Path
         The folder written.
     """
+    planted = planted_effects(reverse_effects)
     # one independent stream per source, so that changing one source's generator
     # leaves the others' numbers as they were
     rng_obs, rng_fg, rng_crime, rng_survey = (np.random.default_rng([seed, k]) for k in range(1, 5))
@@ -532,7 +592,7 @@ def make_example_data(out: str | Path, seed: int = DEFAULT_SEED, scale: int = 1)
         "observations/zones.csv",
         _csv([[z[0], z[1], z[2]] for z in ZONES], ["zone", "area_m2", "description"]),
     )
-    sessions, counts, incidents = _observations(rng_obs, cal, n_per_year=150 * scale)
+    sessions, counts, incidents = _observations(rng_obs, cal, n_per_year=150 * scale, truth=planted)
     write(
         "observations/sessions.csv",
         _csv(
@@ -574,22 +634,30 @@ def make_example_data(out: str | Path, seed: int = DEFAULT_SEED, scale: int = 1)
         _csv(codings, ["group", "segment", "code", "coder", "start", "end"]),
     )
 
-    crime, areas = _crime(rng_crime)
+    crime, areas = _crime(rng_crime, planted)
     write("crime/reported.csv", _csv(crime, ["month", "area", "category", "count"]))
     write("crime/areas.csv", _csv(areas, ["area", "year", "hectares", "population"]))
-    write("survey/safety.csv", _csv(_survey(rng_survey), ["year", "area", "item", "n", "n_yes"]))
+    write(
+        "survey/safety.csv",
+        _csv(_survey(rng_survey, planted), ["year", "area", "item", "n", "n_yes"]),
+    )
     write(
         "identifiers.txt",
         "# Fictional identifier register of the synthetic example (for the leak scan).\n"
         + "\n".join(IDENTIFIERS)
         + "\n",
     )
-    write("SYNTHETIC", SYNTHETIC_NOTE + f"\nseed: {seed}\n")
-    write("README.md", _readme(seed))
+    write(
+        "SYNTHETIC",
+        SYNTHETIC_NOTE + f"\nseed: {seed}\n" + ("effects: reversed\n" if reverse_effects else ""),
+    )
+    write("README.md", _readme(seed, planted))
     return out
 
 
-def recovery_table(path: str | Path, level: float = 0.95) -> pd.DataFrame:
+def recovery_table(
+    path: str | Path, level: float = 0.95, truth: dict | None = None
+) -> pd.DataFrame:
     """Estimate every planted effect from a generated data folder, as the notebooks do.
 
     Returns
@@ -620,7 +688,7 @@ def recovery_table(path: str | Path, level: float = 0.95) -> pd.DataFrame:
             }
         )
 
-    o, t = ds.observations, TRUTH
+    o, t = ds.observations, truth or TRUTH
     s = primary_sessions(o["sessions"])
     d = session_totals(
         o["counts"], s, {"gender": "female", "age_band": "13-18", "activity": "staying"}, "y"
@@ -699,17 +767,40 @@ def recovery_table(path: str | Path, level: float = 0.95) -> pd.DataFrame:
     )
 
 
-def _readme(seed: int) -> str:
-    t = TRUTH
+def _readme(seed: int, truth: dict = TRUTH) -> str:
+    t = truth
     o, c, s, f = t["observations"], t["crime"], t["survey"], t["focus_groups"]
-    return f"""# Example data set (SYNTHETIC)
+    rev = bool(t.get("reversed"))
+    title = "SYNTHETIC, EFFECTS REVERSED" if rev else "SYNTHETIC"
+    flag = " --reverse-effects" if rev else ""
+    out_dir = "DIR" if rev else "data/example"
+    rev_note = (
+        "\n**Effects reversed**: every planted effect points the other way than in\n"
+        "the bundled example (`--reverse-effects`), to check that the report follows\n"
+        "the data.\n"
+        if rev
+        else ""
+    )
+    drug_note = "" if rev else " (more police and cameras: more reported)"
+    area_text = (
+        f"""In 2023 the drug-scene area was redrawn from {c["hectares_before_2023"]} to
+{c["hectares_2023"]} hectares and the scene's violence rose that year
+(violence x {c["area_2023_violence_factor"]} in 2023 only): violence rises in
+total but falls per hectare, because the area counted grew."""
+        if rev
+        else f"""In 2023 the drug-scene area was redrawn from {c["hectares_before_2023"]} to
+{c["hectares_2023"]} hectares and part of the scene's violence fell outside it
+(violence x {c["area_2023_violence_factor"]} in 2023 only): violence falls in
+total but nearly doubles per hectare, as the city reported for 2022-2023."""
+    )
+    return f"""# Example data set ({title})
 
 **Every number, name and sentence in this folder is synthetic**: generated by
 `evaluation.synthetic` (seed {seed}) to have the shape of the Sergels torg study.
 No person, observation or crime in it is real. Regenerate it byte for byte with
 
-    evaluation make-example-data --out data/example --force
-
+    evaluation make-example-data --out {out_dir} --force{flag}
+{rev_note}
 The file layout and every column are described in `../README.md` (the data
 dictionary). The effects planted in the data are listed below with their true
 values; the analyses must recover them, and `tests/` check that they do.
@@ -745,13 +836,10 @@ Monthly counts 2016-01 to 2023-12 for `sergels_torg` (the drug scene),
 |---|---|
 | violence, level change | {c["violence_level_change"]} |
 | violence, slope change | {c["violence_slope_change"]} |
-| drug offences, level change (more police and cameras: more reported) | {c["drug_offences_level_change"]} |
+| drug offences, level change{drug_note} | {c["drug_offences_level_change"]} |
 | every comparison area | {c["comparison_areas_change"]} |
 
-In 2023 the drug-scene area was redrawn from {c["hectares_before_2023"]} to
-{c["hectares_2023"]} hectares and part of the scene's violence fell outside it
-(violence x {c["area_2023_violence_factor"]} in 2023 only): violence falls in
-total but nearly doubles per hectare, as the city reported for 2022-2023.
+{area_text}
 
 ### Safety survey (`survey/safety.csv`)
 2015-2023, areas `sergels_torg`, `klara`, `stockholm`; items `safe_daytime`,

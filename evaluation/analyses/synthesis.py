@@ -50,6 +50,7 @@ __all__ = [
     "goals_table",
     "findings_check",
     "provenance_table",
+    "limitations",
     "NOTEBOOKS",
     "QUESTIONS",
     "SynthesisInputs",
@@ -574,3 +575,23 @@ def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
                 digest = provenance.sha256(p)[:16] + "…"
             rows.append({"notebook": nb, "file": p.name, "folder": p.parent.name, "sha256": digest})
     return pd.DataFrame(rows, columns=["notebook", "file", "folder", "sha256"])
+
+
+def limitations(results: dict[str, dict | None], language: str = "sv") -> str:
+    """The limitations (markdown list), naming the co-interventions found in the calendar."""
+    rec = records(results)
+    events = []
+    for r in (rec.get("03_crime_and_safety"), rec.get("01_site_observations")):
+        for e in getattr(r, "interventions", None) or getattr(r, "co_interventions", None) or []:
+            if not isinstance(e, str) and e.name not in [x.name for x in events]:
+                events.append(e)
+    co = (
+        t(
+            "findings.notebook.co_interventions_some",
+            language,
+            names=and_list([e.name for e in events], language),
+        )
+        if events
+        else t("findings.notebook.co_interventions_none", language)
+    )
+    return t("findings.notebook.limitations_text", language, co_interventions=co)
