@@ -186,7 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("make-example-data", help="generate the synthetic example data set")
     m.add_argument("--out", required=True, metavar="DIR")
-    m.add_argument("--seed", type=int, default=None)
+    m.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed (default: the example's; with --reverse-effects, synthetic.REVERSED_SEED)",
+    )
     m.add_argument(
         "--scale", type=int, default=1, help="multiply sessions and focus groups (benchmarks)"
     )
@@ -222,9 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "seed", 0) is None:
-        from .synthetic import DEFAULT_SEED
+        from .synthetic import DEFAULT_SEED, REVERSED_SEED
 
-        args.seed = DEFAULT_SEED
+        args.seed = REVERSED_SEED if getattr(args, "reverse_effects", False) else DEFAULT_SEED
     try:
         return args.func(args)
     except DataError as exc:

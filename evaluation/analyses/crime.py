@@ -313,6 +313,8 @@ def analyse_crime(
         record.survey_item = survey_item
     else:
         record.incomplete.append(Incomplete("survey_trend", "source missing: survey"))
+    if ds.crime is None and ds.survey is None:
+        record.missing = "crime, survey"
     record.co_interventions = [
         f"{r.name} ({r.start:%Y-%m-%d} to {r.end:%Y-%m-%d})" for r in co.itertuples()
     ]

@@ -300,6 +300,8 @@ def _crime_findings(crime: CrimeResults | None, language: str) -> list[_Draft]:
             _Draft(_missing("crime_safety", "survey", "survey_trend", language), summary=False),
         ]
     out = []
+    if not any(crime.its.get(cat) for cat in crime.categories):
+        out.append(_Draft(_missing("crime_safety", "crime", "its", language), summary=False))
     for cat in crime.categories:
         entry = crime.its.get(cat)
         if entry is None:
