@@ -341,7 +341,7 @@ def its_sentence(entry: ITSEntry, area: str, intervention: str, language: str) -
 
     >>> e = ITSEntry(level_change=Estimate("x", 1.3, 1.1, 1.5), category="violence")
     >>> its_sentence(e, "sergels_torg", "2019-06", "en")
-    'Reported violent crime at Sergels torg rose after 2019-06: about 1.30 times its earlier level (95% CI 1.10–1.50).'
+    'Reported violent crime at Sergels torg rose after 2019-06: about 1.30 times the earlier level (95% CI 1.10–1.50).'
     """
     cat, where = label(entry.category or "", language), label(area, language)
     est = entry.level_change
