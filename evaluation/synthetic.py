@@ -7,6 +7,15 @@ effects below are the *true values* that the analyses must recover; tests and
 ``data/example/README.md`` quote them from :data:`TRUTH`.
 
 The generator is deterministic: the same seed gives the same bytes.
+
+``evaluation make-example-data --out DIR --reverse-effects`` writes the same
+world with every planted effect turned the other way (:func:`planted_effects`):
+fewer girls 13-18 staying during activation, more drug sales, violence up and
+drug offences down after the intervention, feeling safe falling, and the
+drug-scene area growing in 2023 (violence up in number, down per hectare). Its
+README lists the reversed true values; its default seed is
+:data:`REVERSED_SEED`. The report must state these directions: a test runs it
+end to end (``tests/test_reversed_effects.py``).
 """
 
 from __future__ import annotations

@@ -112,9 +112,13 @@ def collect_results(
     return SynthesisInputs(out, "computed")
 
 
+#: The notebooks whose results the synthesis reads as typed records.
+USES = ("01_site_observations", "02_focus_groups", "03_crime_and_safety")
+
+
 def records(results: dict[str, dict | None]) -> dict[str, object | None]:
-    """The typed record of each notebook's results (``None`` for a missing one)."""
-    return {nb: None if r is None else parse(r, nb) for nb, r in results.items()}
+    """The typed record of each notebook's results that the synthesis uses (``None`` if missing)."""
+    return {nb: None if results.get(nb) is None else parse(results[nb], nb) for nb in USES}
 
 
 # ----------------------------------------------------------------- findings
