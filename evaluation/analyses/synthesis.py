@@ -44,6 +44,7 @@ __all__ = [
     "records",
     "build_findings",
     "summary_sentences",
+    "plain_summary",
     "goals",
     "synthesise",
     "evidence_table",
@@ -501,9 +502,9 @@ def synthesise(results: dict[str, dict | None], language: str = "sv") -> Synthes
 
 # ------------------------------------------------------------------ display
 def evidence_table(
-    findings: list[Finding], language: str = "sv", labels: bool = True
+    findings: list[Finding] | dict[str, dict | None], language: str = "sv", labels: bool = True
 ) -> pd.DataFrame:
-    """The evidence table: one row per finding.
+    """The evidence table: one row per finding (``findings``, or the results to build them from).
 
     Returns
     -------
@@ -512,6 +513,8 @@ def evidence_table(
         finding's text), ``direction`` and ``strength`` (labels, or the codes
         of the contract when ``labels`` is false, e.g. for the triangulation).
     """
+    if isinstance(findings, dict):
+        findings = build_findings(findings, language)
     rows = []
     for f in findings:
         d = f.direction
@@ -581,6 +584,10 @@ def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
                 digest = provenance.sha256(p)[:16] + "…"
             rows.append({"notebook": nb, "file": p.name, "folder": p.parent.name, "sha256": digest})
     return pd.DataFrame(rows, columns=["notebook", "file", "folder", "sha256"])
+
+
+#: The summary under its earlier name (benchmarks/run.py calls it).
+plain_summary = summary_sentences
 
 
 def limitations(results: dict[str, dict | None], language: str = "sv") -> str:
