@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..i18n import t
+from ..i18n import has, t
 from ..results import (
     Check,
     CoIntervention,
@@ -48,6 +48,7 @@ __all__ = [
     "strength_reason",
     "and_list",
     "label",
+    "family_label",
     "rate_ratio_sentence",
     "site_reading",
     "count_change",
@@ -145,6 +146,16 @@ def and_list(items: Sequence[str], language: str) -> str:
     return t("findings.and_list", language, first=", ".join(items[:-1]), last=items[-1])
 
 
+def family_label(family: str | None, language: str) -> str:
+    """A model family in words (``negbin``: negative binomial); unknown ones as given.
+
+    >>> family_label("negbin", "sv"), family_label("tweedie", "en")
+    ('negativ binomial', 'tweedie')
+    """
+    key = f"findings.family.{family}"
+    return t(key, language) if family and has(key, language) else (family or "")
+
+
 def label(code: str, language: str) -> str:
     """A code's label in the report's language (areas, crime categories, survey items)."""
     from ..plots import label as _label
@@ -234,7 +245,7 @@ def site_reading(site: SiteResults, language: str) -> str:
             "findings.site.model_note",
             language,
             n=est.n_sessions if hasattr(est, "n_sessions") else est.n,
-            family=est.family or "",
+            family=family_label(est.family, language),
             covariates=cov,
         )
     return t("findings.reading", language, text=main)
