@@ -199,3 +199,23 @@ def test_findings_check_lists_every_finding(language):
     lines = findings_check(fs).splitlines()
     assert len(lines) == len(fs)
     assert "girls / observations / target_staying_rate_ratio: increase, moderate" in lines
+
+
+def test_limitations_name_the_co_interventions_of_the_data():
+    from evaluation.analyses.synthesis import limitations
+
+    with_cam = limitations(payloads(site(), focus(), crime()), "en")
+    assert "The calendar names Kameror" in with_cam
+    without = limitations(payloads(site(), focus(), crime(co=())), "sv")
+    assert "Kalendern anger ingen samtidig insats" in without and "Kameror" not in without
+
+
+def test_results_from_another_schema_give_a_clear_error(tmp_path):
+    import json
+
+    from evaluation.analyses.synthesis import collect_results
+    from evaluation.errors import DataError
+
+    (tmp_path / "01_site_observations.json").write_text(json.dumps({"target": {}}))
+    with pytest.raises(DataError, match="schema"):
+        collect_results(str(tmp_path), "unused")
