@@ -300,8 +300,8 @@ class PerHectare:
 
     year: int
     count: int
-    hectares: float
-    per_hectare: float
+    hectares: float | None
+    per_hectare: float | None
     change_total: float | None = None
     change_per_hectare: float | None = None
     ci_low: float | None = None  # of change_per_hectare

@@ -139,6 +139,9 @@ def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) ->
     Missing months are kept in the result's ``warnings`` and shown in its
     summary, so the warning itself is not printed a second time.
     """
+    if series.empty:
+        its[key], errors[key] = None, "no reported crime of this category in the series"
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ITSWarning)
@@ -275,8 +278,8 @@ def analyse_crime(
             record.per_hectare[cat] = PerHectare(
                 year=int(last.year),
                 count=int(last["count"]),
-                hectares=float(last.hectares),
-                per_hectare=float(last.per_hectare),
+                hectares=_num(last.hectares),
+                per_hectare=_num(last.per_hectare),
                 change_total=_num(last.change_total),
                 change_per_hectare=_num(last.change_per_hectare),
                 ci_low=_num(last.chg_ci_low),

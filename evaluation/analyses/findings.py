@@ -262,7 +262,7 @@ def count_change(ph: PerHectare) -> Estimate | None:
     >>> round(e.estimate, 2), round(e.ci_low, 3), round(e.ci_high, 3)
     (0.9, 0.667, 1.208)
     """
-    if ph.change_total is None or ph.ci_low is None or not ph.hectares_before:
+    if ph.change_total is None or ph.ci_low is None or not ph.hectares_before or not ph.hectares:
         return None
     k = ph.hectares / ph.hectares_before
     return Estimate("count_change", ph.change_total, ph.ci_low * k, ph.ci_high * k)
@@ -289,7 +289,7 @@ def per_hectare_cause(ph: PerHectare) -> str | None:
     True
     """
     c, h = count_change(ph), _ph_estimate(ph)
-    if c is None or h is None or ph.hectares_before is None:
+    if c is None or h is None or ph.hectares_before is None or ph.hectares is None:
         return None
     dc, dh = direction(c), direction(h)
     if dc == dh:
@@ -324,7 +324,7 @@ def per_hectare_sentence(ph: PerHectare, category: str, language: str) -> str:
         h=h.estimate,
         lo=h.ci_low,
         hi=h.ci_high,
-        ha=ph.hectares,
+        ha=ph.hectares if ph.hectares is not None else float("nan"),
         ha_before=ph.hectares_before if ph.hectares_before is not None else float("nan"),
     )
     cause = per_hectare_cause(ph)
