@@ -49,6 +49,7 @@ __all__ = [
     "and_list",
     "label",
     "family_label",
+    "covariate_label",
     "rate_ratio_sentence",
     "site_reading",
     "count_change",
@@ -156,6 +157,16 @@ def family_label(family: str | None, language: str) -> str:
     return t(key, language) if family and has(key, language) else (family or "")
 
 
+def covariate_label(name: str, language: str) -> str:
+    """A model covariate in words (``zone``: zon), else its label from :func:`label`.
+
+    >>> covariate_label("zone", "sv"), covariate_label("daypart", "en")
+    ('zon', 'time of day')
+    """
+    key = f"findings.covariate.{name}"
+    return t(key, language) if has(key, language) else label(name, language)
+
+
 def label(code: str, language: str) -> str:
     """A code's label in the report's language (areas, crime categories, survey items)."""
     from ..plots import label as _label
@@ -238,7 +249,7 @@ def site_reading(site: SiteResults, language: str) -> str:
     est = site.target_staying_rate_ratio
     main = rate_ratio_sentence(est, "site.target_staying", language)
     if est is not None and est.available:
-        cov = and_list([label(c, language) for c in site.covariates], language) or t(
+        cov = and_list([covariate_label(c, language) for c in site.covariates], language) or t(
             "findings.nothing", language
         )
         main += " " + t(
