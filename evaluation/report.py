@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from pathlib import Path
-from typing import Any
 
-from . import provenance
+from .results import read_results, write_results  # noqa: F401  (moved to evaluation.results)
 
 __all__ = [
     "write_results",
@@ -22,51 +20,6 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"remove-cell", "report-hide", "parameters", "injected-parameters"}
-
-
-def _clean(x: Any) -> Any:
-    """JSON-safe values: numpy scalars to Python, NaN/inf to None."""
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if hasattr(x, "item") and not isinstance(x, (str, bytes)):
-        try:
-            x = x.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
-def write_results(run_dir: str | Path | None, notebook: str, results: dict) -> Path | None:
-    """Write a notebook's key figures to ``<run_dir>/results/<notebook>.json``.
-
-    Adds ``inputs``: the files this process read (for the manifest and the
-    cache). With an empty ``run_dir`` (interactive use, nbval) nothing is
-    written and ``None`` is returned: a notebook only writes into a run folder.
-    """
-    if not run_dir:
-        return None
-    out = Path(run_dir) / "results" / f"{notebook}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = dict(_clean(results))
-    payload["inputs"] = provenance.files_read()
-    out.write_text(
-        json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
-    )
-    return out
-
-
-def read_results(results_dir: str | Path | None, notebook: str) -> dict | None:
-    """A notebook's results JSON from a run folder's ``results/``, or ``None`` if absent."""
-    if not results_dir:
-        return None
-    p = Path(results_dir) / f"{notebook}.json"
-    if not p.exists():
-        return None
-    return json.loads(p.read_text(encoding="utf-8"))
 
 
 def _text(src) -> str:

@@ -9,6 +9,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import ModelError
+from ..results import (
+    Check,
+    CrimeResults,
+    Estimate,
+    Incomplete,
+    ITSEntry,
+    PerHectare,
+    SurveyTrend,
+    as_json,
+)
 from ..stats import (
     area_rates,
     difference_from_reference,
@@ -18,7 +28,14 @@ from ..stats import (
 )
 from ..stats.its import ITSResult, ITSWarning
 
-__all__ = ["CrimeAnalysis", "analyse_crime", "its_entry", "monthly_series"]
+__all__ = [
+    "CrimeAnalysis",
+    "analyse_crime",
+    "its_entry",
+    "its_record",
+    "its_checks",
+    "monthly_series",
+]
 
 
 def monthly_series(
@@ -33,25 +50,87 @@ def monthly_series(
     return s.sort_values("month").reset_index(drop=True)
 
 
-def its_entry(res: ITSResult | None, error: str | None = None) -> dict:
-    """Results-JSON entry of one ITS."""
-    if res is None:
-        return {"error": error}
-    out = {
-        "family": res.family,
-        "dispersion": res.checks["dispersion"],
-        "ljung_box_p": res.checks["ljung_box_p"],
-        "n_pre": res.checks["n_pre"],
-        "n_post": res.checks["n_post"],
+#: Pearson chi2/df above which a Poisson ITS is overdispersed (as in ``stats.its``)
+ITS_DISPERSION_THRESHOLD = 1.2
+#: Ljung-Box p-value below which the residuals count as autocorrelated
+AUTOCORRELATION_ALPHA = 0.05
+
+
+def its_checks(res: ITSResult) -> list[Check]:
+    """The named checks of an interrupted time series, each passed or not.
+
+    - ``overdispersion``: a Poisson fit is used only when Pearson chi2/df <= 1.2
+      (quasi-Poisson and negative binomial allow for it);
+    - ``autocorrelation``: Ljung-Box p >= 0.05 on the residuals, or
+      autocorrelation-robust (HAC) errors were used;
+    - ``missing_periods``: no month is missing inside the series.
+    """
+    c = res.checks
+    return [
+        Check(
+            "overdispersion",
+            bool(res.family != "poisson" or c["dispersion"] <= ITS_DISPERSION_THRESHOLD),
+            float(c["dispersion"]),
+            ITS_DISPERSION_THRESHOLD,
+        ),
+        Check(
+            "autocorrelation",
+            bool(c["ljung_box_p"] >= AUTOCORRELATION_ALPHA or c["cov_type"] != "model-based"),
+            float(c["ljung_box_p"]),
+            AUTOCORRELATION_ALPHA,
+        ),
+        Check(
+            "missing_periods",
+            not c.get("missing_periods"),
+            float(len(c.get("missing_periods") or [])),
+        ),
+    ]
+
+
+def its_record(
+    res: ITSResult | None,
+    error: str | None = None,
+    category: str | None = None,
+    comparison: str | None = None,
+    first_month: str | None = None,
+    last_month: str | None = None,
+) -> ITSEntry:
+    """The :class:`~evaluation.results.ITSEntry` of one ITS (its effects as Estimates)."""
+    where = {
+        "category": category,
+        "comparison": comparison,
+        "first_month": first_month,
+        "last_month": last_month,
     }
+    if res is None:
+        return ITSEntry(error=error, **where)
+    checks = its_checks(res)
+    effects = {}
     for name, row in res.effects.iterrows():
-        out[name] = {
-            "estimate": float(row.rate_ratio),
-            "ci_low": float(row.ci_low),
-            "ci_high": float(row.ci_high),
-            "p_value": float(row.p_value),
-        }
-    return out
+        effects[name] = Estimate(
+            f"its.{category}{'' if comparison is None else '_vs_' + comparison}.{name}",
+            float(row.rate_ratio),
+            float(row.ci_low),
+            float(row.ci_high),
+            float(row.p_value),
+            family=res.family,
+            n=int(res.checks["n_periods"]),
+            checks=checks,
+        )
+    return ITSEntry(
+        family=res.family,
+        dispersion=res.checks["dispersion"],
+        ljung_box_p=res.checks["ljung_box_p"],
+        n_pre=res.checks["n_pre"],
+        n_post=res.checks["n_post"],
+        **effects,
+        **where,
+    )
+
+
+def its_entry(res: ITSResult | None, error: str | None = None, **where) -> dict:
+    """Results-JSON entry of one ITS (an :class:`~evaluation.results.ITSEntry`)."""
+    return as_json(its_record(res, error, **where))
 
 
 def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) -> None:
@@ -60,6 +139,9 @@ def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) ->
     Missing months are kept in the result's ``warnings`` and shown in its
     summary, so the warning itself is not printed a second time.
     """
+    if series.empty:
+        its[key], errors[key] = None, "no reported crime of this category in the series"
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ITSWarning)
@@ -80,6 +162,7 @@ class CrimeAnalysis:
     survey_trend: pd.DataFrame | None
     survey_difference: pd.DataFrame | None
     results: dict = field(default_factory=dict)
+    record: CrimeResults | None = None
 
     def comparison_table(self) -> pd.DataFrame:
         """Level and slope change of each comparative ITS (drug scene against a comparison area).
@@ -141,13 +224,16 @@ def analyse_crime(
     survey_reference: str = "stockholm",
 ) -> CrimeAnalysis:
     """Run the crime and safety analyses on a dataset."""
-    yearly, its, errors = {}, {}, {}
-    results: dict = {
-        "area": area,
-        "intervention": intervention,
-        "its_end": its_end,
-        "transition": transition,
-    }
+    from .site import co_interventions
+
+    yearly, its, errors, span = {}, {}, {}, {}
+    record = CrimeResults(
+        area=area,
+        intervention=intervention,
+        its_end=its_end,
+        transition=transition,
+        categories=list(categories),
+    )
     co = pd.DataFrame(columns=["start", "end", "kind", "name"])
     if ds.calendar is not None:
         co = ds.calendar[ds.calendar["kind"] == "policing"].reset_index(drop=True)
@@ -163,49 +249,81 @@ def analyse_crime(
         for cat in categories:
             yearly[cat] = area_rates(rep, areas, area, cat)
             series = monthly_series(rep, area, cat, its_end)
+            months = series["month"]
+            first = None if months.empty else f"{months.min():%Y-%m}"
+            last = None if months.empty else f"{months.max():%Y-%m}"
             _fit(its, errors, (cat, None), series, fit_kw)
+            span[(cat, None)] = (first, last)
             for comp in comparison_areas:
                 both = pd.concat([series, monthly_series(rep, comp, cat, its_end)])
                 _fit(its, errors, (cat, comp), both, {**fit_kw, "group": "area", "control": comp})
-        results["its"] = {
-            f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_entry(
-                its[(cat, comp)], errors.get((cat, comp))
+                span[(cat, comp)] = (first, last)
+        record.its = {
+            f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_record(
+                its[(cat, comp)], errors.get((cat, comp)), cat, comp, *span[(cat, comp)]
             )
             for cat, comp in its
         }
-        results["per_hectare"] = {}
+        record.incomplete += [
+            Incomplete(f"its.{key}", entry.error)
+            for key, entry in record.its.items()
+            if entry.error
+        ]
         for cat, t in yearly.items():
+            if t.empty:
+                record.incomplete.append(Incomplete(f"per_hectare.{cat}", "no reported crime"))
+                continue
             last = t.iloc[-1]
-            results["per_hectare"][cat] = {
-                "year": int(last.year),
-                "count": int(last["count"]),
-                "hectares": float(last.hectares),
-                "per_hectare": float(last.per_hectare),
-                "change_total": None if pd.isna(last.change_total) else float(last.change_total),
-                "change_per_hectare": None
-                if pd.isna(last.change_per_hectare)
-                else float(last.change_per_hectare),
-                "ci_low": None if pd.isna(last.chg_ci_low) else float(last.chg_ci_low),
-                "ci_high": None if pd.isna(last.chg_ci_high) else float(last.chg_ci_high),
-            }
+            prev = t.iloc[-2] if len(t) > 1 else None
+            record.per_hectare[cat] = PerHectare(
+                year=int(last.year),
+                count=int(last["count"]),
+                hectares=_num(last.hectares),
+                per_hectare=_num(last.per_hectare),
+                change_total=_num(last.change_total),
+                change_per_hectare=_num(last.change_per_hectare),
+                ci_low=_num(last.chg_ci_low),
+                ci_high=_num(last.chg_ci_high),
+                hectares_before=None if prev is None else _num(prev.hectares),
+                count_before=None if prev is None else int(prev["count"]),
+            )
+    else:
+        record.incomplete.append(Incomplete("its", "source missing: crime"))
     sp = st = sd = None
     if ds.survey is not None:
         sp = survey_proportions(ds.survey)
         st = survey_trend(ds.survey, survey_item)
         if area in set(ds.survey["area"]) and survey_reference in set(ds.survey["area"]):
             sd = difference_from_reference(ds.survey, survey_item, area, survey_reference)
-        results["survey_trend"] = {
-            r.area: {
-                "odds_ratio": float(r.odds_ratio),
-                "ci_low": float(r.ci_low),
-                "ci_high": float(r.ci_high),
-                "p_value": float(r.p_value),
-                "years": r.years,
-            }
+        record.survey_trend = {
+            r.area: SurveyTrend(
+                f"survey_trend.{survey_item}.{r.area}",
+                float(r.odds_ratio),
+                float(r.ci_low),
+                float(r.ci_high),
+                float(r.p_value),
+                family="binomial",
+                n=int(
+                    ds.survey[(ds.survey["area"] == r.area) & (ds.survey["item"] == survey_item)][
+                        "n"
+                    ].sum()
+                ),
+                odds_ratio=float(r.odds_ratio),
+                years=r.years,
+            )
             for r in st.itertuples()
         }
-        results["survey_item"] = survey_item
-    results["co_interventions"] = [
+        record.survey_item = survey_item
+    else:
+        record.incomplete.append(Incomplete("survey_trend", "source missing: survey"))
+    if ds.crime is None and ds.survey is None:
+        record.missing = "crime, survey"
+    record.co_interventions = [
         f"{r.name} ({r.start:%Y-%m-%d} to {r.end:%Y-%m-%d})" for r in co.itertuples()
     ]
-    return CrimeAnalysis(yearly, its, errors, co, sp, st, sd, results)
+    record.interventions = co_interventions(ds.calendar)
+    return CrimeAnalysis(yearly, its, errors, co, sp, st, sd, as_json(record), record)
+
+
+def _num(x) -> float | None:
+    return None if pd.isna(x) else float(x)

@@ -18,6 +18,13 @@ from ..coding import (
     suggestion_quality,
 )
 from ..errors import ModelError
+from ..i18n import LANGUAGES
+from ..results import FocusResults, Incomplete, MethodConflict, Theme, as_json
+
+#: The codebook code of the method conflict (activation drawing girls into a
+#: risk environment); a codebook without it gives no method-conflict result.
+#: Example-specific: a later study definition names it.
+METHOD_CONFLICT_CODE = "metodkonflikt"
 
 __all__ = ["FocusAnalysis", "analyse_focus_groups", "role_shares"]
 
@@ -66,6 +73,7 @@ class FocusAnalysis:
     saturation: pd.DataFrame
     suggestions: pd.DataFrame
     results: dict = field(default_factory=dict)
+    record: FocusResults | None = None
 
 
 def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") -> FocusAnalysis:
@@ -90,24 +98,25 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
     rel = intercoder_reliability(cod, seg, cb)
     sat = saturation(pc)
     sugg = suggestion_quality(suggest_codings(seg, cb), pc)
-    mk = "metodkonflikt" if "metodkonflikt" in cb.codes else None
+    mk = METHOD_CONFLICT_CODE if METHOD_CONFLICT_CODE in cb.codes else None
     overall = rel[rel["level"] == "overall"]
-    results = {
-        "groups": int(seg["group"].nunique()),
-        "participants": int(len(f["participants"])),
-        "turns": int((seg["speaker"] != "MOD").sum()),
-        "codings": int(len(cod)),
-        "double_coded_groups": sorted(
+    roots = [r for r in freq.itertuples() if r.depth == 0]
+    record = FocusResults(
+        groups=int(seg["group"].nunique()),
+        participants=int(len(f["participants"])),
+        turns=int((seg["speaker"] != "MOD").sum()),
+        codings=int(len(cod)),
+        double_coded_groups=sorted(
             cod.groupby("group")["coder"].nunique().loc[lambda s: s >= 2].index.tolist()
         ),
-        "reliability_overall": None
+        reliability_overall=None
         if overall.empty
         else {
             "krippendorff_alpha": float(overall["krippendorff_alpha"].iloc[0]),
             "cohen_kappa": float(overall["cohen_kappa"].iloc[0]),
             "n_units": int(overall["n_units"].iloc[0]),
         },
-        "reliability_by_code": {
+        reliability_by_code={
             r.code: {
                 "label": cb.codes[r.code].name(language),
                 "krippendorff_alpha": None
@@ -119,14 +128,31 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
             for r in rel.itertuples()
             if r.level != "overall"
         },
-        "theme_share_of_turns": {
-            r.code: float(r.share_of_turns) for r in freq.itertuples() if r.depth == 0
-        },
-    }
+        theme_share_of_turns={r.code: float(r.share_of_turns) for r in roots},
+        themes=[
+            Theme(
+                r.code,
+                cb.codes[r.code].name(language),
+                float(r.share_of_turns),
+                {lang: cb.codes[r.code].name(lang) for lang in LANGUAGES},
+            )
+            for r in roots
+        ],
+        roles=sorted(str(r) for r in f["participants"]["role"].unique()),
+    )
     if mk:
         mrow = by_role[by_role["code"] == mk]
-        results["method_conflict"] = {
-            "turns": int(freq.set_index("code").loc[mk, "segments"]),
-            "share_by_role": {r.role: float(r.share) for r in mrow.itertuples()},
-        }
-    return FocusAnalysis(cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, results)
+        record.method_conflict = MethodConflict(
+            turns=int(freq.set_index("code").loc[mk, "segments"]),
+            share_by_role={r.role: float(r.share) for r in mrow.itertuples()},
+            code=mk,
+            label=cb.codes[mk].name(language),
+            labels={lang: cb.codes[mk].name(lang) for lang in LANGUAGES},
+        )
+    else:
+        record.incomplete.append(
+            Incomplete("method_conflict", f"the codebook has no code {METHOD_CONFLICT_CODE!r}")
+        )
+    return FocusAnalysis(
+        cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, as_json(record), record
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..results import Incomplete, QualityResults
 from ..sources import missing_months
 
-__all__ = ["coverage", "warnings_table", "sessions_by_month", "crime_gaps"]
+__all__ = ["coverage", "warnings_table", "sessions_by_month", "crime_gaps", "quality_results"]
 
 
 def _calendar(c: pd.DataFrame) -> tuple:
@@ -109,3 +110,21 @@ def sessions_by_month(ds) -> pd.DataFrame:
 def crime_gaps(ds) -> pd.DataFrame:
     """Months missing inside each crime series (``area``, ``category``, ``month``)."""
     return missing_months(ds.crime["reported"])
+
+
+def quality_results(ds) -> QualityResults:
+    """The record of ``results/00_data_quality.json``: sources present, warnings, rows per source.
+
+    A source that is absent is listed in ``incomplete``.
+    """
+    cov = coverage(ds)
+    return QualityResults(
+        incomplete=[
+            Incomplete(f"sources.{r.source}", "source missing")
+            for r in cov.itertuples()
+            if not r.present
+        ],
+        sources=list(ds.sources),
+        warnings=len(ds.warnings),
+        rows={r.source: int(r.rows) for r in cov.itertuples()},
+    )

@@ -9,37 +9,122 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
+from ..results import (
+    Check,
+    CoIntervention,
+    CoPresence,
+    Incomplete,
+    RateRatioEstimate,
+    SiteResults,
+    as_json,
+)
 from ..sources import primary_sessions
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
 
-__all__ = ["SiteAnalysis", "analyse_site", "observer_agreement", "co_presence", "effect_entry"]
+__all__ = [
+    "SiteAnalysis",
+    "analyse_site",
+    "observer_agreement",
+    "co_presence",
+    "effect_entry",
+    "effect_record",
+    "model_checks",
+    "co_interventions",
+]
 
 
-def effect_entry(res: RateRatioResult | None, term: str, n: int, error: str | None = None) -> dict:
-    """The results-JSON entry of one rate ratio (contract of 01_site_observations.json)."""
+#: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed
+DISPERSION_THRESHOLD = 1.25
+#: fewest clusters for cluster-robust errors to be trusted (Cameron & Miller 2015)
+MIN_CLUSTERS = 20
+
+
+def model_checks(res: RateRatioResult) -> list[Check]:
+    """The named checks of a rate-ratio model, each passed or not.
+
+    - ``overdispersion``: the variance is allowed for: a negative binomial
+      family, cluster-robust errors, or a Poisson fit with Pearson
+      chi2/df <= 1.25;
+    - ``clusters`` (with cluster-robust errors only): at least 20 clusters,
+      below which such errors are too small (Cameron & Miller 2015).
+
+    References
+    ----------
+    Cameron AC, Miller DL. A practitioner's guide to cluster-robust
+    inference. J Hum Resour. 2015;50(2):317-372.
+    """
+    f = res.fit
+    disp = f.get("dispersion")
+    out = [
+        Check(
+            "overdispersion",
+            bool(
+                res.family == "negbin"
+                or f.get("cov_type") == "cluster-robust"
+                or (disp is not None and disp <= DISPERSION_THRESHOLD)
+            ),
+            None if disp is None else float(disp),
+            DISPERSION_THRESHOLD,
+        )
+    ]
+    if f.get("n_clusters"):
+        out.append(
+            Check(
+                "clusters",
+                int(f["n_clusters"]) >= MIN_CLUSTERS,
+                float(f["n_clusters"]),
+                float(MIN_CLUSTERS),
+            )
+        )
+    return out
+
+
+def effect_entry(
+    res: RateRatioResult | None,
+    term: str,
+    n: int,
+    error: str | None = None,
+    measure: str = "rate_ratio",
+) -> dict:
+    """The results-JSON entry of one rate ratio (contract of 01_site_observations.json).
+
+    An :class:`evaluation.results.RateRatioEstimate`: ``estimate``, ``ci_low``,
+    ``ci_high``, ``p_value``, ``family``, ``n_sessions`` (issue 5), with
+    ``measure``, ``scale`` (ratio), ``null_value`` (1), ``n``, ``checks``,
+    ``notes``, ``dispersion``, ``n_clusters`` and ``error`` (why it could not
+    be estimated, else ``None``).
+    """
+    return as_json(effect_record(res, term, n, error, measure))
+
+
+def effect_record(
+    res: RateRatioResult | None,
+    term: str,
+    n: int,
+    error: str | None = None,
+    measure: str = "rate_ratio",
+) -> RateRatioEstimate:
+    """The :class:`~evaluation.results.RateRatioEstimate` of one model term."""
     if res is None:
-        return {
-            "estimate": None,
-            "ci_low": None,
-            "ci_high": None,
-            "p_value": None,
-            "family": None,
-            "n_sessions": n,
-            "error": error,
-        }
+        return RateRatioEstimate(
+            measure, None, n=n, n_sessions=n, error=error, notes=[error] if error else []
+        )
     row = res.table.loc[term]
-    return {
-        "estimate": float(row.rate_ratio),
-        "ci_low": float(row.ci_low),
-        "ci_high": float(row.ci_high),
-        "p_value": float(row.p_value),
-        "family": res.family,
-        "n_sessions": n,
-        "dispersion": res.fit["dispersion"],
-        "n_clusters": res.fit["n_clusters"],
-    }
+    return RateRatioEstimate(
+        measure,
+        float(row.rate_ratio),
+        float(row.ci_low),
+        float(row.ci_high),
+        float(row.p_value),
+        family=res.family,
+        n=n,
+        checks=model_checks(res),
+        n_sessions=n,
+        dispersion=float(res.fit["dispersion"]),
+        n_clusters=res.fit["n_clusters"],
+    )
 
 
 def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
@@ -119,6 +204,17 @@ def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dic
     return pd.DataFrame(rows, columns=["measure", "n_pairs", "krippendorff_alpha", "mean_abs_diff"])
 
 
+def co_interventions(calendar: pd.DataFrame | None, kind: str = "policing") -> list[CoIntervention]:
+    """The calendar's co-interventions (rows of ``kind``, e.g. cameras, police operations)."""
+    if calendar is None:
+        return []
+    c = calendar[calendar["kind"] == kind]
+    return [
+        CoIntervention(str(r.name), str(r.kind), f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}")
+        for r in c.itertuples()
+    ]
+
+
 @dataclass
 class SiteAnalysis:
     """Everything 01_site_observations shows."""
@@ -136,6 +232,7 @@ class SiteAnalysis:
     co_presence_zone: pd.DataFrame
     agreement: pd.DataFrame
     results: dict = field(default_factory=dict)
+    record: SiteResults | None = None
 
 
 def analyse_site(
@@ -202,29 +299,28 @@ def analyse_site(
     cp_zone = co_presence(per, ["zone"])
     agreement = observer_agreement(o["sessions"], o["counts"], target)
     n = len(per)
-    results = {
-        "target": {"gender": target_gender, "age_band": target_age_band},
-        "compared": {"activated": list(activation_states), "reference": "none"},
-        "covariates": list(covariates),
-        "target_staying_rate_ratio": effect_entry(
-            models.get("target_staying"), "activated", n, errors.get("target_staying")
-        ),
-        "drug_sale_rate_ratio": effect_entry(
-            models.get("drug_sale"), "activated", n, errors.get("drug_sale")
-        ),
-        "outreach_contact_rate_ratio": effect_entry(
-            models.get("outreach_contact"), "activated", n, errors.get("outreach_contact")
-        ),
-        "co_presence": {
-            str(r.activation): {
-                "sessions": int(r.sessions),
-                "share_both": float(r.share_both),
-                "ci_low": float(r.ci_low),
-                "ci_high": float(r.ci_high),
-            }
+    keys = {
+        "target_staying": "target_staying_rate_ratio",
+        "drug_sale": "drug_sale_rate_ratio",
+        "outreach_contact": "outreach_contact_rate_ratio",
+    }
+    effects = {
+        key: effect_record(models.get(m), "activated", n, errors.get(m), key)
+        for m, key in keys.items()
+    }
+    record = SiteResults(
+        incomplete=[Incomplete(keys[m], why) for m, why in errors.items()],
+        target={"gender": target_gender, "age_band": target_age_band},
+        compared={"activated": list(activation_states), "reference": "none"},
+        covariates=list(covariates),
+        **effects,
+        co_presence={
+            str(r.activation): CoPresence(
+                int(r.sessions), float(r.share_both), float(r.ci_low), float(r.ci_high)
+            )
             for r in cp_act.itertuples()
         },
-        "observer_agreement": {
+        observer_agreement={
             str(r.measure): {
                 "n_pairs": int(r.n_pairs),
                 "krippendorff_alpha": None
@@ -233,9 +329,12 @@ def analyse_site(
             }
             for r in agreement.itertuples()
         },
-        "n_sessions": n,
-        "observed_hours": float(per["minutes"].sum() / 60),
-    }
+        n_sessions=n,
+        observed_hours=float(per["minutes"].sum() / 60),
+        period={"first": str(per["date"].min()), "last": str(per["date"].max())} if n else {},
+        co_interventions=co_interventions(ds.calendar),
+    )
+    results = as_json(record)
     return SiteAnalysis(
         per,
         target,
@@ -250,4 +349,5 @@ def analyse_site(
         cp_zone,
         agreement,
         results,
+        record,
     )

@@ -1,24 +1,67 @@
-"""04_synthesis: one evaluation across sources, with a stated rule for the strength of evidence."""
+"""04_synthesis: one evaluation across sources, from the results contract only.
+
+The synthesis reads the other notebooks' results (:mod:`evaluation.results`),
+turns each key estimate into a :class:`~evaluation.results.Finding` (its
+direction from :func:`evaluation.results.direction`, its strength from
+:func:`evaluation.analyses.findings.evidence_strength`, its sentence from the
+message catalogue), and renders the summary, the evidence table and the goals
+from exactly these findings. It never reads another module's prose, and names
+no crime category or codebook code: those come from the results.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..report import read_results
+from ..i18n import t
+from ..results import (
+    CrimeResults,
+    Finding,
+    FocusResults,
+    Goal,
+    SiteResults,
+    SynthesisResults,
+    direction,
+    parse,
+    read_results,
+    starts_within,
+)
+from .findings import (
+    and_list,
+    evidence_strength,
+    its_sentence,
+    label,
+    per_hectare_sentence,
+    rate_ratio_sentence,
+    strength_reason,
+    survey_sentence,
+)
 
 __all__ = [
     "collect_results",
+    "records",
+    "build_findings",
+    "summary_sentences",
+    "plain_summary",
+    "goals",
+    "synthesise",
     "evidence_table",
     "goals_table",
-    "plain_summary",
-    "strength",
+    "findings_check",
+    "provenance_table",
+    "limitations",
     "NOTEBOOKS",
+    "QUESTIONS",
     "SynthesisInputs",
 ]
 
 NOTEBOOKS = ("00_data_quality", "01_site_observations", "02_focus_groups", "03_crime_and_safety")
+#: The study's evaluation questions, in the order shown (texts: ``findings.question.<id>``).
+QUESTIONS = ("girls", "method_conflict", "professionals", "crime_safety")
+#: At most this many summary sentences.
+MAX_SUMMARY = 8
 
 
 @dataclass
@@ -30,377 +73,486 @@ class SynthesisInputs:
 def collect_results(
     results_dir: str | None, data_dir: str, codebook: str | None = None, params: dict | None = None
 ) -> SynthesisInputs:
-    """The other notebooks' key results: read from ``results_dir`` when given, else computed now.
+    """The other notebooks' results: read from ``results_dir`` when given, else computed now.
 
     Reading is what a run does (the synthesis runs after the others). With no
     run folder (a researcher's JupyterLab session, nbval), the same package
     functions compute them from ``data_dir`` with the default parameters.
-    A missing source gives ``None`` for its notebook.
+    A notebook whose source is missing gives ``None``.
     """
     if results_dir:
         found = {nb: read_results(results_dir, nb) for nb in NOTEBOOKS}
-        # a notebook whose source was absent writes {"missing": <source>}: treat it as absent
         return SynthesisInputs(
-            {nb: (None if r is None or "missing" in r else r) for nb, r in found.items()},
+            {nb: (None if r is None or r.get("missing") else r) for nb, r in found.items()},
             "run folder",
         )
     from ..errors import EvaluationError
+    from ..provenance import files_read
+    from ..results import envelope
     from ..sources import load_dataset
     from .crime import analyse_crime
     from .focus import analyse_focus_groups
+    from .quality import quality_results
     from .site import analyse_site
 
     p = params or {}
     ds = load_dataset(data_dir, codebook=codebook)
-    out: dict[str, dict | None] = {
-        "00_data_quality": {"sources": ds.sources, "warnings": len(ds.warnings)}
-    }
+    out: dict[str, dict | None] = {"00_data_quality": envelope(NOTEBOOKS[0], quality_results(ds))}
     for nb, fn, kw in (
         ("01_site_observations", analyse_site, p.get("site", {})),
         ("02_focus_groups", analyse_focus_groups, p.get("focus", {})),
         ("03_crime_and_safety", analyse_crime, p.get("crime", {})),
     ):
         try:
-            out[nb] = fn(ds, **kw).results
+            out[nb] = envelope(nb, fn(ds, **kw).results)
         except EvaluationError:
             out[nb] = None
-    from ..provenance import files_read
-
     for res in out.values():
         if res is not None:
             res["inputs"] = files_read()
     return SynthesisInputs(out, "computed")
 
 
-def _direction(est: float | None, lo: float | None, hi: float | None, null: float = 1.0) -> str:
-    if est is None:
-        return "missing"
-    if lo is not None and lo > null:
-        return "increase"
-    if hi is not None and hi < null:
-        return "decrease"
-    return "unclear"
+#: The notebooks whose results the synthesis reads as typed records.
+USES = ("01_site_observations", "02_focus_groups", "03_crime_and_safety")
 
 
-def strength(directions: list[str], checks_ok: bool = True) -> str:
-    """Strength of evidence by a stated rule.
-
-    - **strong**: at least two sources, every source with a clear direction
-      agrees, and the model checks passed;
-    - **moderate**: one source with a CI that excludes no effect (checks
-      passed), or several that agree where one is only descriptive;
-    - **weak**: CIs include no effect, sources disagree, or checks failed;
-    - **no evidence**: every source missing.
-
-    >>> strength(["increase", "increase"]), strength(["increase"]), strength(["increase", "decrease"])
-    ('strong', 'moderate', 'weak')
-    """
-    present = [d for d in directions if d != "missing"]
-    if not present:
-        return "no evidence"
-    clear = [d for d in present if d in ("increase", "decrease")]
-    if not clear or not checks_ok:
-        return "weak"
-    if len(set(clear)) > 1:
-        return "weak"
-    if len(clear) >= 2:
-        return "strong"
-    return "moderate"
+def records(results: dict[str, dict | None]) -> dict[str, object | None]:
+    """The typed record of each notebook's results that the synthesis uses (``None`` if missing)."""
+    return {nb: None if results.get(nb) is None else parse(results[nb], nb) for nb in USES}
 
 
-def _rr(entry: dict | None) -> tuple:
-    if not entry or entry.get("estimate") is None:
-        return None, None, None
-    return entry["estimate"], entry["ci_low"], entry["ci_high"]
+# ----------------------------------------------------------------- findings
+@dataclass
+class _Draft:
+    """A finding while it is being rated: what the strength rule needs besides the finding."""
+
+    finding: Finding
+    rated: bool = False  # an estimate that the evidence rule rates
+    safer: int = 0  # +1 / -1: what the direction means for safety (crime question)
+    checks: list = field(default_factory=list)
+    co: list = field(default_factory=list)  # co-interventions starting within the period
+    period: str = ""
+    summary: bool = True
 
 
-def _fmt(entry: dict | None, unit: str = "rate ratio") -> str:
-    e, lo, hi = _rr(entry)
-    if e is None:
-        return "not available" + (
-            f" ({entry.get('error')})" if entry and entry.get("error") else ""
-        )
-    return f"{unit} {e:.2f} (95% CI {lo:.2f}-{hi:.2f})"
-
-
-def evidence_table(results: dict[str, dict | None]) -> pd.DataFrame:
-    """Questions x sources: finding, direction and strength of evidence.
-
-    Returns
-    -------
-    DataFrame
-        ``question``, ``source``, ``finding``, ``direction`` (increase,
-        decrease, unclear, concern, context, missing), and ``strength`` per
-        question (the same on each of its rows).
-    """
-    site, focus, crime = (results.get(k) for k in NOTEBOOKS[1:])
-    rows = []
-
-    def add(q, src, finding, direction):
-        rows.append({"question": q, "source": src, "finding": finding, "direction": direction})
-
-    q1 = "Do girls 13-18 come and stay more during activation?"
-    if site:
-        e = site["target_staying_rate_ratio"]
-        add(
-            q1,
-            "site observations",
-            f"girls 13-18 staying per observed hour: {_fmt(e)}",
-            _direction(*_rr(e)),
-        )
-    else:
-        add(q1, "site observations", "source missing", "missing")
-    if focus:
-        share = focus.get("theme_share_of_turns", {}).get("flickor_narvaro")
-        add(
-            q1,
-            "focus groups",
-            f"girls' presence discussed in {share:.0f}% of professionals' turns"
-            if share is not None
-            else "not coded",
-            "context",
-        )
-    else:
-        add(q1, "focus groups", "source missing", "missing")
-
-    q2 = "Are girls more exposed to drug dealing (the method conflict)?"
-    if site:
-        e = site["drug_sale_rate_ratio"]
-        add(
-            q2, "site observations", f"observed drug sales per hour: {_fmt(e)}", _direction(*_rr(e))
-        )
-        cp = site.get("co_presence", {})
-        none = cp.get("none")
-        act = [v for k, v in cp.items() if k != "none"]
-        if none and act:
-            share = sum(v["share_both"] * v["sessions"] for v in act) / sum(
-                v["sessions"] for v in act
-            )
-            add(
-                q2,
-                "site observations",
-                f"sessions with girls 13-18 present while dealing was seen: {share:.0f}% activated vs {none['share_both']:.0f}% not activated",
-                "context",
-            )
-    else:
-        add(q2, "site observations", "source missing", "missing")
-    if focus and "method_conflict" in focus:
-        add(
-            q2,
-            "focus groups",
-            f"the method conflict raised in {focus['method_conflict']['turns']} turns, by every role",
-            "concern",
-        )
-    else:
-        add(q2, "focus groups", "source missing" if not focus else "not coded", "missing")
-
-    q3 = "How does activation affect the professionals' work?"
-    if focus:
-        share = focus.get("theme_share_of_turns", {}).get("professionellt_arbete")
-        add(
-            q3,
-            "focus groups",
-            f"own work (cooperation, outreach, workload) in {share:.0f}% of turns"
-            if share is not None
-            else "not coded",
-            "context",
-        )
-    else:
-        add(q3, "focus groups", "source missing", "missing")
-    if site and site.get("outreach_contact_rate_ratio"):
-        e = site["outreach_contact_rate_ratio"]
-        add(
-            q3,
-            "site observations",
-            f"outreach contacts seen per hour: {_fmt(e)}",
-            _direction(*_rr(e)),
-        )
-
-    q4 = "What happened to crime and perceived safety?"
-    if crime and "its" in crime:
-        v = crime["its"].get("violence", {})
-        lc = v.get("level_change")
-        add(
-            q4,
-            "crime statistics",
-            f"violent crime, level change at {crime['intervention']}: {_fmt(lc)}",
-            _direction(*_rr(lc)),
-        )
-        d = crime["its"].get("drug_offences", {})
-        lc = d.get("level_change")
-        if lc:
-            add(
-                q4,
-                "crime statistics",
-                f"reported drug offences, level change: {_fmt(lc)} (depends on police activity)",
-                "context",
-            )
-    else:
-        add(q4, "crime statistics", "source missing", "missing")
-    if crime and "survey_trend" in crime and crime["area"] in crime["survey_trend"]:
-        t = crime["survey_trend"][crime["area"]]
-        add(
-            q4,
-            "safety survey",
-            f"share feeling safe ({crime['survey_item']}), odds ratio per year {t['odds_ratio']:.2f} (95% CI {t['ci_low']:.2f}-{t['ci_high']:.2f})",
-            _direction(t["odds_ratio"], t["ci_low"], t["ci_high"]),
-        )
-    else:
-        add(q4, "safety survey", "source missing", "missing")
-
-    df = pd.DataFrame(rows, columns=["question", "source", "finding", "direction"])
-    # For crime, a decrease is the desired direction; strength looks at agreement
-    # of the signs that mean "safer": violent crime down, feeling safe up.
-    strengths = {}
-    for q, g in df.groupby("question", sort=False):
-        dirs = list(g["direction"])
-        if q == q4:
-            dirs = [
-                {"decrease": "safer", "increase": "less safe"}.get(d, d)
-                if "violent" in f
-                else {"increase": "safer", "decrease": "less safe"}.get(d, d)
-                if "safe" in f
-                else d
-                for d, f in zip(g["direction"], g["finding"], strict=True)
-            ]
-            dirs = [
-                "increase" if d == "safer" else "decrease" if d == "less safe" else d for d in dirs
-            ]
-        strengths[q] = strength([d for d in dirs if d not in ("context", "concern")] or ["unclear"])
-    df["strength"] = df["question"].map(strengths)
-    return df
-
-
-def goals_table(results: dict[str, dict | None]) -> pd.DataFrame:
-    """The city's four goals for the square against the evidence.
-
-    Returns
-    -------
-    DataFrame
-        ``goal``, ``evidence``, ``assessment``.
-    """
-    site, focus, crime = (results.get(k) for k in NOTEBOOKS[1:])
-    rows = [
-        {
-            "goal": "Whole and clean (helt och rent)",
-            "evidence": "Not measured by these sources (no litter, damage or maintenance data).",
-            "assessment": "not assessed",
-        }
-    ]
-    ev, ass = [], "not assessed"
-    if crime and "its" in crime and crime["its"].get("violence", {}).get("level_change"):
-        ev.append(f"violent crime level change {_fmt(crime['its']['violence']['level_change'])}")
-    if crime and crime.get("survey_trend", {}).get(crime.get("area")):
-        t = crime["survey_trend"][crime["area"]]
-        ev.append(f"feeling safe: odds ratio {t['odds_ratio']:.2f} per year")
-    if ev:
-        ass = "see question 4; co-interventions (cameras, police) coincide"
-    rows.append(
-        {"goal": "Safe (tryggt)", "evidence": "; ".join(ev) or "no data", "assessment": ass}
+def _missing(q: str, src: str, measure: str, language: str) -> Finding:
+    return Finding(
+        q,
+        src,
+        measure,
+        None,
+        None,
+        None,
+        "no_clear_change",
+        "not_assessed",
+        t("findings.source_missing", language, source=t(f"findings.source.{src}", language)),
     )
-    ev = []
-    if site:
-        ev.append(f"girls 13-18 staying: {_fmt(site['target_staying_rate_ratio'])}")
-    if focus:
-        ev.append(
-            f"positive talk of the activation in {focus['theme_share_of_turns'].get('konst_gestaltning', 0):.0f}% of turns (art and design theme)"
-        )
-    rows.append(
-        {
-            "goal": "Welcoming (välkomnande)",
-            "evidence": "; ".join(ev) or "no data",
-            "assessment": "more people stay, including the girls the professionals worry about"
-            if site
-            else "not assessed",
-        }
-    )
-    rows.append(
-        {
-            "goal": "Known as an open art and culture scene",
-            "evidence": "Focus groups describe the art and events; no visitor or media survey in these data."
-            if focus
-            else "no data",
-            "assessment": "partly assessed",
-        }
-    )
-    return pd.DataFrame(rows, columns=["goal", "evidence", "assessment"])
 
 
-def plain_summary(results: dict[str, dict | None], language: str = "en") -> list[str]:
-    """Five to eight plain sentences a non-statistician can repeat."""
-    site, focus, crime = (results.get(k) for k in NOTEBOOKS[1:])
-    sv = language == "sv"
+def _estimate_finding(q, src, est, text, co=(), period="", safer_sign=0) -> _Draft:
+    d = direction(est) if est is not None and est.available else None
+    f = Finding(
+        q,
+        src,
+        est.measure if est is not None else "",
+        est.estimate if est is not None else None,
+        est.ci_low if est is not None else None,
+        est.ci_high if est is not None else None,
+        d or "no_clear_change",
+        "not_assessed",
+        text,
+    )
+    sign = 0
+    if d in ("increase", "decrease") and safer_sign:
+        sign = safer_sign * (1 if d == "increase" else -1)
+    checks = list(est.checks) if est is not None else []
+    return _Draft(f, d is not None, sign, checks, list(co), period)
+
+
+def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
     out = []
-    if site and site["target_staying_rate_ratio"].get("estimate") is not None:
-        e, lo, hi = _rr(site["target_staying_rate_ratio"])
-        out.append(
-            f"När torget var aktiverat stannade ungefär {e:.1f} gånger så många flickor 13–18 år per observationstimme som annars (troligen mellan {lo:.1f} och {hi:.1f} gånger)."
-            if sv
-            else f"When the square was activated, about {e:.1f} times as many girls aged 13-18 stayed per observed hour as otherwise (plausibly between {lo:.1f} and {hi:.1f} times)."
-        )
-    if site and site["drug_sale_rate_ratio"].get("estimate") is not None:
-        e, lo, hi = _rr(site["drug_sale_rate_ratio"])
-        out.append(
-            f"Observerad narkotikaförsäljning per timme var {e:.1f} gånger så hög under aktivering (95 % KI {lo:.1f}–{hi:.1f}); den försvann inte."
-            if sv
-            else f"Observed drug sales per hour during activation were {e:.1f} times the level without it (95% CI {lo:.1f}-{hi:.1f}); dealing did not disappear."
-        )
-        act = [v for k, v in site.get("co_presence", {}).items() if k != "none"]
-        more_girls = (site["target_staying_rate_ratio"].get("ci_low") or 0) > 1
-        if more_girls and act and sum(v["share_both"] for v in act) > 0:
-            out.append(
-                "Därför står metodkonflikten kvar: fler flickor vistas på en plats där det fortfarande säljs narkotika."
-                if sv
-                else "So the method conflict remains: more girls spend time in a place where drugs are still sold."
+    if site is None:
+        for q, m in (
+            ("girls", "target_staying_rate_ratio"),
+            ("method_conflict", "drug_sale_rate_ratio"),
+        ):
+            out.append(_Draft(_missing(q, "observations", m, language), summary=False))
+        return out
+    co = starts_within(site.co_interventions, site.period.get("first"), site.period.get("last"))
+    period = t(
+        "fmt.year_range",
+        language,
+        start=site.period.get("first", "?"),
+        end=site.period.get("last", "?"),
+    )
+    for q, key, msg in (
+        ("girls", "target_staying_rate_ratio", "site.target_staying"),
+        ("method_conflict", "drug_sale_rate_ratio", "site.drug_sale"),
+        ("professionals", "outreach_contact_rate_ratio", "site.outreach_contact"),
+    ):
+        est = getattr(site, key)
+        text = rate_ratio_sentence(est, msg, language)
+        dr = _estimate_finding(q, "observations", est, text, co, period)
+        dr.finding.measure = key
+        dr.summary = q != "professionals"
+        out.append(dr)
+    act = {k: v for k, v in site.co_presence.items() if k != "none"}
+    none = site.co_presence.get("none")
+    if act and none is not None:
+        n_act = sum(v.sessions for v in act.values())
+        share = sum(v.share_both * v.sessions for v in act.values()) / n_act if n_act else None
+        if share is not None:
+            f = Finding(
+                "method_conflict",
+                "observations",
+                "co_presence",
+                share,
+                None,
+                None,
+                "context",
+                "not_assessed",
+                t("findings.site.co_presence", language, act=share, none=none.share_both),
             )
-    if focus and focus.get("method_conflict", {}).get("turns", 0) > 0:
+            out.append(_Draft(f, summary=False))
+    return out
+
+
+def _focus_findings(focus: FocusResults | None, language: str) -> list[_Draft]:
+    if focus is None:
+        return [
+            _Draft(
+                _missing("method_conflict", "focus_groups", "method_conflict", language),
+                summary=False,
+            ),
+            _Draft(_missing("professionals", "focus_groups", "themes", language), summary=False),
+        ]
+    out = []
+    mc = focus.method_conflict
+    if mc is not None:
+        name = mc.labels.get(language) or mc.label or mc.code or ""
+        raised = [r for r, s in mc.share_by_role.items() if s > 0]
+        roles = and_list([label(r, language) for r in raised], language)
+        if mc.turns == 0:
+            text, kind = t("findings.focus.method_conflict_none", language, label=name), "context"
+        elif focus.roles and set(raised) >= set(focus.roles):
+            text = t(
+                "findings.focus.method_conflict_all",
+                language,
+                label=name,
+                turns=mc.turns,
+                roles=roles,
+            )
+            kind = "concern"
+        else:
+            text = t(
+                "findings.focus.method_conflict_some",
+                language,
+                label=name,
+                turns=mc.turns,
+                roles=roles,
+            )
+            kind = "concern"
+        f = Finding(
+            "method_conflict", "focus_groups", "method_conflict.turns", float(mc.turns), None, None,
+            kind, "not_assessed", text,
+        )  # fmt: skip
+        out.append(_Draft(f, summary=mc.turns > 0))
+    else:
         out.append(
-            "De professionella (polis, Ungdomsjouren, fältassistenter, ordningsvakter) tar själva upp konflikten och beskriver både ett livligare torg och nya risker för flickorna."
-            if sv
-            else "The professionals (police, Ungdomsjouren, field assistants, guards) raise the conflict themselves and describe both a livelier square and new risks for the girls."
+            _Draft(
+                _missing("method_conflict", "focus_groups", "method_conflict", language),
+                summary=False,
+            )
         )
-    if focus and focus.get("reliability_overall"):
-        rel = focus["reliability_overall"]
+    if focus.themes:
+        items = [
+            t("findings.focus.theme_item", language, label=th.labels.get(language) or th.label, share=th.share_of_turns)
+            for th in focus.themes
+        ]  # fmt: skip
+        f = Finding(
+            "professionals", "focus_groups", "themes", None, None, None, "context", "not_assessed",
+            t("findings.focus.themes", language, themes="; ".join(items)),
+        )  # fmt: skip
+        out.append(_Draft(f, summary=False))
+    rel = focus.reliability_overall
+    if rel and rel.get("krippendorff_alpha") is not None:
+        alpha = rel["krippendorff_alpha"]
+        text = t(
+            "findings.focus." + ("reliable" if alpha >= 0.8 else "unreliable"),
+            language,
+            alpha=alpha,
+        )
         weak = [
             f"«{v.get('label', c)}»"
-            for c, v in focus.get("reliability_by_code", {}).items()
-            if v["flag"] == "unreliable"
+            for c, v in focus.reliability_by_code.items()
+            if v.get("flag") == "unreliable"
         ]
-        ok = rel["krippendorff_alpha"] >= 0.8
-        head = (
-            f"Kodningen av fokusgrupperna var {'på det hela taget tillförlitlig' if ok else 'inte tillräckligt tillförlitlig'} (Krippendorffs alfa {rel['krippendorff_alpha']:.2f})"
-            if sv
-            else f"The coding of the focus groups was {'reliable overall' if ok else 'not reliable enough'} (Krippendorff's alpha {rel['krippendorff_alpha']:.2f})"
+        if weak:
+            text += " " + t("findings.focus.weak_codes", language, codes=and_list(weak, language))
+        f = Finding(
+            "professionals", "focus_groups", "reliability_overall", alpha, None, None,
+            "context", "not_assessed", text,
+        )  # fmt: skip
+        out.append(_Draft(f, summary=False))
+    return out
+
+
+def _crime_findings(crime: CrimeResults | None, language: str) -> list[_Draft]:
+    if crime is None:
+        return [
+            _Draft(_missing("crime_safety", "crime", "its", language), summary=False),
+            _Draft(_missing("crime_safety", "survey", "survey_trend", language), summary=False),
+        ]
+    out = []
+    if not any(crime.its.get(cat) for cat in crime.categories):
+        out.append(_Draft(_missing("crime_safety", "crime", "its", language), summary=False))
+    for cat in crime.categories:
+        entry = crime.its.get(cat)
+        if entry is None:
+            continue
+        est = entry.level_change
+        co = starts_within(crime.interventions, entry.first_month, entry.last_month)
+        text = its_sentence(entry, crime.area, crime.intervention, language)
+        period = t(
+            "fmt.year_range", language, start=entry.first_month or "?", end=entry.last_month or "?"
         )
-        tail = (
-            (
-                f", men koderna {', '.join(weak)} bör läsas med försiktighet."
-                if sv
-                else f", but the codes {', '.join(weak)} should be read with caution."
-            )
-            if weak
-            else "."
+        dr = _estimate_finding("crime_safety", "crime", est, text, co, period, safer_sign=-1)
+        if est is None:
+            dr.finding.measure = f"its.{cat}.level_change"
+        out.append(dr)
+    for cat in crime.categories:
+        ph = crime.per_hectare.get(cat)
+        if ph is None or ph.change_per_hectare is None:
+            continue
+        f = Finding(
+            "crime_safety", "crime", f"per_hectare.{cat}.change_per_hectare", ph.change_per_hectare,
+            ph.ci_low, ph.ci_high, "context", "not_assessed",
+            per_hectare_sentence(ph, cat, language),
+        )  # fmt: skip
+        out.append(_Draft(f, summary=cat == crime.categories[0]))
+    trend = crime.survey_trend.get(crime.area)
+    if trend is not None:
+        years = (trend.years or "").replace("–", "-").split("-")
+        co = (
+            starts_within(crime.interventions, years[0] or None, years[-1] or None) if years else []
         )
-        out.append(head + tail)
-    if crime and "its" in crime and crime["its"].get("violence", {}).get("level_change"):
-        e, lo, hi = _rr(crime["its"]["violence"]["level_change"])
+        text = survey_sentence(trend, crime.area, crime.survey_item or "", language)
+        dr = _estimate_finding("crime_safety", "survey", trend, text, co, trend.years or "", +1)
+        out.append(dr)
+    else:
         out.append(
-            f"Anmälda våldsbrott vid Sergels torg låg efter {crime['intervention']} på ungefär {e:.2f} gånger den tidigare nivån (95 % KI {lo:.2f}–{hi:.2f}), men kamerabevakning och polisinsatser började samtidigt, så effekten kan inte tillskrivas konsten ensam."
-            if sv
-            else f"Reported violent crime at Sergels torg after {crime['intervention']} was about {e:.2f} times its earlier level (95% CI {lo:.2f}-{hi:.2f}), but camera surveillance and police operations started at the same time, so the change cannot be credited to the art alone."
+            _Draft(_missing("crime_safety", "survey", "survey_trend", language), summary=False)
         )
-    ph = (crime or {}).get("per_hectare", {}).get("violence")
-    if ph and ph.get("change_total") is not None:
-        out.append(
-            f"Att våldet per hektar ökade {ph['change_per_hectare']:.1f} gånger {ph['year']} medan antalet brott ändrades {ph['change_total']:.2f} gånger beror på att området som räknas krympte."
-            if sv
-            else f"Violence per hectare rose {ph['change_per_hectare']:.1f}-fold in {ph['year']} while the number of crimes changed by a factor {ph['change_total']:.2f}, because the area counted shrank."
-        )
+    return out
+
+
+def _rate(drafts: list[_Draft], language: str) -> None:
+    """Apply the evidence rule to every estimate, knowing what the other sources say.
+
+    Another source *corroborates* a finding when it answers the same question
+    with a clear direction that means the same (for crime and safety: crime
+    down and feeling safe up both mean safer), and *contradicts* it when it
+    means the opposite. The sentence of a finding rated below strong says why.
+    """
+    for dr in drafts:
+        f = dr.finding
+        if not dr.rated:
+            continue
+        others = [
+            o
+            for o in drafts
+            if o is not dr
+            and o.rated
+            and o.finding.question == f.question
+            and o.finding.source != f.source
+            and o.finding.direction in ("increase", "decrease")
+        ]
+        if f.question == "crime_safety":
+            same = any(o.safer == dr.safer for o in others)
+            other_way = any(o.safer == -dr.safer for o in others)
+        else:
+            same = any(o.finding.direction == f.direction for o in others)
+            other_way = any(o.finding.direction != f.direction for o in others)
+        dec = evidence_strength(f.direction, dr.checks, dr.co, same, other_way)
+        f.strength = dec.strength
+        why = strength_reason(dec, language, dr.period)
+        if why:
+            f.text = f"{f.text} {why}"
+
+
+def _drafts(results: dict[str, dict | None], language: str) -> list[_Draft]:
+    rec = records(results)
+    site = rec.get("01_site_observations")
+    focus = rec.get("02_focus_groups")
+    crime = rec.get("03_crime_and_safety")
+    drafts = (
+        _site_findings(site, language)
+        + _focus_findings(focus, language)
+        + _crime_findings(crime, language)
+    )
+    _rate(drafts, language)
+    order = {q: i for i, q in enumerate(QUESTIONS)}
+    drafts.sort(key=lambda d: order.get(d.finding.question, len(order)))
+    return drafts
+
+
+def build_findings(results: dict[str, dict | None], language: str = "sv") -> list[Finding]:
+    """Every finding of the synthesis, in the order of :data:`QUESTIONS`.
+
+    ``results`` maps notebook names to their results payloads (``None`` for a
+    missing one). A missing source gives a finding with no estimate,
+    direction ``no_clear_change`` and strength ``not_assessed``.
+    """
+    return [d.finding for d in _drafts(results, language)]
+
+
+def summary_sentences(results: dict[str, dict | None], language: str = "sv") -> list[str]:
+    """Five to eight plain sentences, each the text of one finding (or derived from findings).
+
+    The method-conflict sentence appears only when more girls stayed during
+    activation (an increase) and dealing was seen in activated sessions with
+    girls present.
+    """
+    drafts = _drafts(results, language)
+    out: list[str] = []
+    fs = [d.finding for d in drafts]
+    for d in drafts:
+        if d.summary:
+            out.append(d.finding.text)
+        if d.finding.measure == "drug_sale_rate_ratio" and _conflict_remains(fs):
+            out.append(t("findings.site.conflict_remains", language))
     if not out:
-        out.append(
-            "Inga resultat fanns att sammanfatta." if sv else "There were no results to summarise."
+        out.append(t("findings.none", language))
+    return out[:MAX_SUMMARY]
+
+
+def _conflict_remains(findings: list[Finding]) -> bool:
+    girls = next((f for f in findings if f.measure == "target_staying_rate_ratio"), None)
+    cp = next((f for f in findings if f.measure == "co_presence"), None)
+    return bool(girls and girls.direction == "increase" and cp and (cp.estimate or 0) > 0)
+
+
+def goals(findings: list[Finding], language: str = "sv") -> list[Goal]:
+    """The city's four goals for the square against the findings.
+
+    The assessment follows the findings' directions: for *safe*, crime down
+    and feeling safe up point to a safer square; for *welcoming*, the
+    direction of girls 13-18 staying.
+    """
+    g = lambda k, **v: t(f"findings.goal.{k}", language, **v)  # noqa: E731
+    out = [Goal(g("whole_clean"), g("not_measured"), g("not_assessed"))]
+    safety = [
+        f for f in findings if f.question == "crime_safety" and f.source in ("crime", "survey")
+    ]
+    clear = [
+        f
+        for f in safety
+        if f.direction in ("increase", "decrease") and f.strength != "not_assessed"
+    ]
+    signs = {
+        (-1 if f.source == "crime" else 1) * (1 if f.direction == "increase" else -1) for f in clear
+    }
+    best = _weakest([f.strength for f in clear])
+    if not [f for f in safety if f.estimate is not None]:
+        ass = g("not_assessed")
+    elif not clear:
+        ass = g("no_clear")
+    elif signs == {1}:
+        ass = g("safer", strength=t(f"findings.strength.{best}", language))
+    elif signs == {-1}:
+        ass = g("less_safe", strength=t(f"findings.strength.{best}", language))
+    else:
+        ass = g("mixed")
+    ev = " ".join(f.text for f in safety if f.estimate is not None and f.direction != "context")
+    out.append(Goal(g("safe"), ev or g("no_data"), ass))
+    girls = next((f for f in findings if f.measure == "target_staying_rate_ratio"), None)
+    if girls is None or girls.estimate is None:
+        out.append(Goal(g("welcoming"), g("no_data"), g("not_assessed")))
+    else:
+        s = t(f"findings.strength.{girls.strength}", language)
+        ass = {
+            "increase": g("welcoming_up", strength=s),
+            "decrease": g("welcoming_down", strength=s),
+        }.get(girls.direction, g("no_clear"))
+        out.append(Goal(g("welcoming"), girls.text, ass))
+    out.append(Goal(g("art_scene"), g("no_visitor_survey"), g("not_assessed")))
+    return out
+
+
+def _weakest(strengths: list[str]) -> str:
+    from .findings import STRENGTHS
+
+    return max(strengths, key=STRENGTHS.index) if strengths else "not_assessed"
+
+
+def synthesise(results: dict[str, dict | None], language: str = "sv") -> SynthesisResults:
+    """The whole synthesis as its contract record (``results/04_synthesis.json``)."""
+    from ..results import Incomplete
+
+    fs = build_findings(results, language)
+    return SynthesisResults(
+        incomplete=[Incomplete(nb, "no results") for nb in NOTEBOOKS if results.get(nb) is None],
+        language=language,
+        findings=fs,
+        summary=summary_sentences(results, language),
+        goals=goals(fs, language),
+    )
+
+
+# ------------------------------------------------------------------ display
+def evidence_table(
+    findings: list[Finding] | dict[str, dict | None], language: str = "sv", labels: bool = True
+) -> pd.DataFrame:
+    """The evidence table: one row per finding (``findings``, or the results to build them from).
+
+    Returns
+    -------
+    DataFrame
+        ``question``, ``source`` (labels in the language), ``finding`` (the
+        finding's text), ``direction`` and ``strength`` (labels, or the codes
+        of the contract when ``labels`` is false, e.g. for the triangulation).
+    """
+    if isinstance(findings, dict):
+        findings = build_findings(findings, language)
+    rows = []
+    for f in findings:
+        d = f.direction
+        if f.estimate is None and d == "no_clear_change":
+            d_label = t("findings.direction.not_available", language)
+        else:
+            d_label = t(f"findings.direction.{d}", language)
+        rows.append(
+            {
+                "question": t(f"findings.question.{f.question}", language),
+                "source": t(f"findings.source.{f.source}", language),
+                "finding": f.text,
+                "direction": d_label if labels else d,
+                "strength": t(f"findings.strength.{f.strength}", language)
+                if labels
+                else f.strength,
+            }
         )
-    return out[:8]
+    return pd.DataFrame(rows, columns=["question", "source", "finding", "direction", "strength"])
+
+
+def goals_table(goal_list: list[Goal], language: str = "sv") -> pd.DataFrame:
+    """The goals as a table with headings in the language."""
+    return pd.DataFrame(
+        [(g.goal, g.evidence, g.assessment) for g in goal_list],
+        columns=[t(f"findings.table.{k}", language) for k in ("goal", "evidence", "assessment")],
+    )
+
+
+def findings_check(findings: list[Finding]) -> str:
+    """Plain lines ``question / source / measure: direction, strength`` for nbval to compare.
+
+    >>> print(findings_check([Finding("q", "s", "m", 1.0, 0.5, 2.0, "no_clear_change", "weak", "...")]))
+    q / s / m: no_clear_change, weak
+    """
+    return "\n".join(
+        f"{f.question} / {f.source} / {f.measure}: {f.direction}, {f.strength}" for f in findings
+    )
 
 
 def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
@@ -432,3 +584,27 @@ def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
                 digest = provenance.sha256(p)[:16] + "…"
             rows.append({"notebook": nb, "file": p.name, "folder": p.parent.name, "sha256": digest})
     return pd.DataFrame(rows, columns=["notebook", "file", "folder", "sha256"])
+
+
+#: The summary under its earlier name (benchmarks/run.py calls it).
+plain_summary = summary_sentences
+
+
+def limitations(results: dict[str, dict | None], language: str = "sv") -> str:
+    """The limitations (markdown list), naming the co-interventions found in the calendar."""
+    rec = records(results)
+    events = []
+    for r in (rec.get("03_crime_and_safety"), rec.get("01_site_observations")):
+        for e in getattr(r, "interventions", None) or getattr(r, "co_interventions", None) or []:
+            if not isinstance(e, str) and e.name not in [x.name for x in events]:
+                events.append(e)
+    co = (
+        t(
+            "findings.notebook.co_interventions_some",
+            language,
+            names=and_list([e.name for e in events], language),
+        )
+        if events
+        else t("findings.notebook.co_interventions_none", language)
+    )
+    return t("findings.notebook.limitations_text", language, co_interventions=co)
