@@ -79,4 +79,4 @@ def test_report_when_sources_are_missing(tmp_path, removed):
     m = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert [n["status"] for n in m["notebooks"]] == ["ok"] * 5
     synth = (tmp_path / "out" / "04_synthesis.html").read_text()
-    assert "source missing" in synth
+    assert "källan saknas" in synth  # the report's default language is Swedish
