@@ -207,6 +207,15 @@ def rate_ratio_model(
     if cluster is not None:
         if cluster not in data:
             raise ModelError(f"no column {cluster!r} for the clusters")
+        missing = data[cluster].isna().to_numpy()
+        if missing.any():
+            rows = np.flatnonzero(missing)
+            raise ModelError(
+                f"cluster column {cluster!r} is missing in {len(rows)} row(s) "
+                f"(rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}, "
+                "counted from 0 in the model data): expected a cluster id (e.g. the date) "
+                "in every row; fill or drop those rows"
+            )
         groups = pd.factorize(data[cluster].astype(str))[0]
         n_clusters = int(groups.max() + 1)
         if n_clusters < 2:

@@ -206,8 +206,20 @@ def area_rates(
         interval of the ratio of the per-hectare rates, statsmodels
         ``confint_poisson_2indep``).
 
+    References
+    ----------
+    Gu K, Ng HKT, Tang ML, Schucany WR. Testing the ratio of two Poisson
+    rates. Biom J 2008;50:283-298.
+
     Notes
     -----
+    The change interval is the score interval of the ratio of two Poisson
+    rates (Gu et al. 2008; Wald statistic with the variance at the
+    constrained maximum likelihood estimates). When the current year
+    has no crimes the estimate is 0 and the interval is 0 to
+    ``z^2 t_prev / (x_prev t_now)`` (the score equation then has this closed
+    form); when the previous year has none the change is undefined (NaN).
+
     When the area shrinks, the count can fall while the rate per hectare
     rises: both are true, and they answer different questions (how many
     crimes, and how concentrated they are).
@@ -254,6 +266,10 @@ def area_rates(
             compare="ratio",
             alpha=1 - level,
         )
+        if out.loc[i, "count"] == 0:
+            # statsmodels' root search returns the upper limit twice when the current count
+            # is 0; the score interval's lower limit is then 0 (the ratio's boundary)
+            low = 0.0
         cl.append(float(low))
         ch.append(float(high))
     out["chg_ci_low"], out["chg_ci_high"] = cl, ch

@@ -150,3 +150,17 @@ def test_ci_coverage_simulation(theta, family):
 def test_poisson_on_overdispersed_data_undercovers():
     """The check this test suite relies on can fail: naive Poisson CIs on overdispersed data miss."""
     assert _coverage(1.0, "poisson", n_sim=100) < 0.90
+
+
+def test_missing_cluster_ids_are_named():
+    # issue 15 fix 3: missing ids used to reach statsmodels as group -1 (pandas 3 factorize)
+    rng = np.random.default_rng(17)
+    d = simulate(rng).astype({"day": object})
+    d.loc[[3, 8], "day"] = None
+    with pytest.raises(
+        ModelError, match=r"cluster column 'day' is missing in 2 row\(s\) \(rows 3, 8"
+    ):
+        rate_ratio_model(d, "y", "minutes", "activated", cluster="day")
+    d.loc[[3, 8], "day"] = np.nan
+    with pytest.raises(ModelError, match="missing in 2 row"):
+        rate_ratio_model(d, "y", "minutes", "activated", cluster="day")
