@@ -11,6 +11,7 @@ from scipy import stats
 
 from ..errors import ModelError
 from ._checks import cameron_trivedi, fit_nb2_alpha
+from ._inference import check_ci, describe_reference, reference_df, wald
 
 __all__ = ["interrupted_time_series", "ITSResult", "ITSWarning", "MIN_PERIODS"]
 
@@ -108,7 +109,8 @@ class ITSResult:
         eta = Xc @ beta + off
         V = np.asarray(self.result.cov_params())
         se = np.sqrt(np.einsum("ij,jk,ik->i", Xc, V, Xc))
-        z = stats.norm.ppf(0.5 + self.level / 2)
+        df_ci = self.checks.get("df_ci", float("inf"))
+        z = (stats.norm if not np.isfinite(df_ci) else stats.t(df_ci)).ppf(0.5 + self.level / 2)
         return pd.DataFrame(
             {
                 "period": d["_label"].to_numpy(),
@@ -139,11 +141,12 @@ class ITSResult:
                 if c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based"
                 else ""
             ),
-            f"standard errors: {c['cov_type']}",
+            f"standard errors: {c['cov_type']}; intervals and p-values from the {c.get('reference', 'normal')} distribution",
         ]
+        pct = f"{self.level * 100:g}%"
         for name, row in self.effects.iterrows():
             lines.append(
-                f"  {name}: rate ratio {row.rate_ratio:.4f} (95% CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}"
+                f"  {name}: rate ratio {row.rate_ratio:.4f} ({pct} CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}"
             )
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -247,6 +250,7 @@ def interrupted_time_series(
     control=None,
     group: str | None = None,
     level: float = 0.95,
+    ci: str = "t",
 ) -> ITSResult:
     """Segmented regression of a monthly count series around an intervention.
 
@@ -285,7 +289,15 @@ def interrupted_time_series(
         is the treated one. The effects are then the treated series' change
         relative to the comparison's (interaction terms).
     level : float
-        Confidence level (Wald, normal quantiles).
+        Confidence level (Wald intervals).
+    ci : {"t", "z"}
+        Reference distribution of the intervals and p-values. ``"t"``
+        (default): t(n - k) where a scale or a robust covariance is
+        estimated (quasi-Poisson as R's ``summary.glm``; HAC as Stata
+        ``newey``), the normal for Poisson and NB with model-based errors.
+        ``"z"``: the normal throughout, as the published tutorials (Lopez
+        Bernal 2017 reports 0.894 (0.839-0.953) for its quasi-Poisson model,
+        reproduced with ``ci="z"``).
 
     Returns
     -------
@@ -313,6 +325,24 @@ def interrupted_time_series(
     post and (t - t0) post; the level and slope changes are then the
     treated x post and treated x (t - t0) post terms.
 
+    Conventions, with the equivalent R and Stata calls:
+
+    - quasi-Poisson: scale = Pearson chi2 / (n - k), R ``glm(...,
+      family = quasipoisson)``; with ``ci="t"`` the interval is
+      b -/+ qt(0.975, n - k) se, as the t value R's ``summary.glm`` reports;
+      with ``ci="z"``, R's ``confint.default`` (and ``Epi::ci.lin``, used by
+      the tutorial).
+    - Newey-West (``hac_lags=L``): Bartlett weights, no prewhitening, no
+      small-sample factor: R ``sandwich::NeweyWest(fit, lag = L,
+      prewhite = FALSE, adjust = FALSE)``; intervals with t(n - k) under
+      ``ci="t"`` (Stata ``newey, lag(L)``), normal under ``ci="z"`` (R
+      ``lmtest::coeftest``'s default for a glm). For NB2 the bread is the
+      observed Hessian of the GLM at the ML alpha (statsmodels), while R's
+      ``sandwich`` on a ``glm.nb`` fit uses the expected information; the
+      log link is not NB2's canonical link, so the two differ slightly.
+    - The scale does not enter a robust covariance: quasi-Poisson and
+      Poisson share their HAC intervals.
+
     References
     ----------
     Lopez Bernal J, Cummins S, Gasparrini A. Interrupted time series
@@ -328,7 +358,7 @@ def interrupted_time_series(
     >>> d = pd.read_csv(resolve("tests/results/sicily.csv"))
     >>> d["month_id"] = d["year"].astype(str) + "-" + d["month"].map("{:02d}".format)
     >>> res = interrupted_time_series(d, "month_id", "aces", "2005-01", exposure="stdpop",
-    ...                               family="quasipoisson", slope_change=False)
+    ...                               family="quasipoisson", slope_change=False, ci="z")
     >>> res.effects.loc["level_change"].round(3).tolist()[:3]
     [0.894, 0.839, 0.953]
     """
@@ -338,6 +368,7 @@ def interrupted_time_series(
 
     if family not in ("poisson", "quasipoisson", "negbin", "auto"):
         raise ModelError(f"family {family!r}: expected poisson, quasipoisson, negbin or auto")
+    check_ci(ci)
     if seasonality not in (None, "month", "fourier"):
         raise ModelError(f"seasonality {seasonality!r}: expected None, 'month' or 'fourier'")
     for col in [time, outcome] + ([exposure] if exposure else []) + ([group] if group else []):
@@ -497,7 +528,14 @@ def interrupted_time_series(
     if group:
         names["control_level_change"] = "post"
         names["control_slope_change"] = "post_time"
-    ci = res.conf_int(alpha=1 - level)
+    df_ci = reference_df(
+        ci,
+        cov="hac" if hac_lags is not None else "model",
+        scale_estimated=chosen == "quasipoisson",
+        df_resid=float(res.df_resid),
+    )
+    lo_, hi_, p_ = wald(res.params, res.bse, df_ci, level)
+    lo_, hi_, p_ = (pd.Series(v, index=res.params.index) for v in (lo_, hi_, p_))
     rows = {}
     for label, col in names.items():
         if col not in res.params.index:
@@ -505,9 +543,9 @@ def interrupted_time_series(
         b = res.params[col]
         rows[label] = {
             "rate_ratio": np.exp(b),
-            "ci_low": np.exp(ci.loc[col, 0]),
-            "ci_high": np.exp(ci.loc[col, 1]),
-            "p_value": res.pvalues[col],
+            "ci_low": np.exp(lo_[col]),
+            "ci_high": np.exp(hi_[col]),
+            "p_value": p_[col],
         }
     if group:  # baseline trend of the treated series = time + treated_time
         g_ = np.zeros(len(res.params))
@@ -515,12 +553,12 @@ def interrupted_time_series(
         g_[list(res.params.index).index("treated_time")] = 1
         b = float(g_ @ res.params.to_numpy())
         se = float(np.sqrt(g_ @ np.asarray(res.cov_params()) @ g_))
-        z = stats.norm.ppf(0.5 + level / 2)
+        lo_b, hi_b, p_b = wald(b, se, df_ci, level)
         rows["baseline_trend"] = {
             "rate_ratio": np.exp(b),
-            "ci_low": np.exp(b - z * se),
-            "ci_high": np.exp(b + z * se),
-            "p_value": 2 * stats.norm.sf(abs(b / se)),
+            "ci_low": float(np.exp(lo_b)),
+            "ci_high": float(np.exp(hi_b)),
+            "p_value": float(p_b),
         }
     order = [
         k
@@ -561,6 +599,10 @@ def interrupted_time_series(
         "deviance": float(res.deviance),
         "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
         "time_kind": kind,
+        "ci": ci,
+        "reference": describe_reference(df_ci),
+        "df_ci": df_ci,
+        "df_resid": float(res.df_resid),
     }
     return ITSResult(
         effects,

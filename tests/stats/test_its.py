@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats
 
 from evaluation.errors import ModelError
 from evaluation.stats import interrupted_time_series
@@ -43,7 +44,7 @@ def fit_sicily(data, **kw):
     ],
 )
 def test_published_level_change(sicily, kw, expected, scale):
-    res = fit_sicily(sicily, **kw)
+    res = fit_sicily(sicily, ci="z", **kw)
     got = res.effects.loc["level_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy()
     np.testing.assert_allclose(got, expected, atol=0.0005)
     if scale is not None:
@@ -56,6 +57,7 @@ def test_published_slope_change_and_trend(sicily):
         sicily,
         family="quasipoisson",
         seasonality="fourier",
+        ci="z",
     )
     np.testing.assert_allclose(
         res.effects.loc["slope_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy(),
@@ -93,7 +95,7 @@ def test_agrees_with_statsmodels_formula_fit(sicily):
         d,
         family=sm.families.Poisson(),
         offset=np.log(d["stdpop"]),
-    ).fit(scale="X2")
+    ).fit(scale="X2", use_t=True)  # t(n - k) intervals and p-values, as R's summary.glm
     res = fit_sicily(
         sicily,
         family="quasipoisson",
@@ -264,3 +266,35 @@ def test_ci_coverage_simulation(theta, family):
         lo, hi = res.effects.loc["level_change", ["ci_low", "ci_high"]]
         hits += lo <= 0.8 <= hi
     assert 0.90 <= hits / 200 <= 0.99, hits
+
+
+def test_t_and_z_intervals_on_the_published_example(sicily):
+    # Small-sample rule (issue 15): quasi-Poisson with ci="t" uses qt(0.975, n - k), n - k = 59 - 3
+    # = 56 for the tutorial's step model; the z interval is the published 0.894 (0.839-0.953).
+    # R: b <- coef(fit)["smokban"]; se <- sqrt(vcov(fit)["smokban", "smokban"]);
+    #    exp(b + c(-1, 1) * qt(0.975, df.residual(fit)) * se), fit the tutorial's model2.
+    t = fit_sicily(sicily, family="quasipoisson", slope_change=False)
+    z = fit_sicily(sicily, family="quasipoisson", slope_change=False, ci="z")
+    assert t.checks["reference"] == "t(56)" and z.checks["reference"] == "normal"
+    b = np.log(z.effects.loc["level_change", "rate_ratio"])
+    se = (np.log(z.effects.loc["level_change", "ci_high"]) - b) / stats.norm.ppf(0.975)
+    q = stats.t.ppf(0.975, 56)
+    np.testing.assert_allclose(
+        t.effects.loc["level_change", ["ci_low", "ci_high"]].to_numpy(float),
+        np.exp([b - q * se, b + q * se]),
+        rtol=1e-9,
+    )
+    assert t.effects.loc["level_change", "p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(b / se), 56), rel=1e-9
+    )
+    # Poisson has no estimated scale: t and z agree (R summary.glm reports z for poisson)
+    pt = fit_sicily(sicily, family="poisson", slope_change=False)
+    pz = fit_sicily(sicily, family="poisson", slope_change=False, ci="z")
+    pd.testing.assert_frame_equal(pt.effects, pz.effects)
+    # HAC: t(n - k) under ci="t" (Stata newey), normal under ci="z" (lmtest::coeftest on a glm)
+    ht = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3)
+    hz = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3, ci="z")
+    assert ht.checks["reference"] == "t(56)" and hz.checks["reference"] == "normal"
+    assert ht.effects.loc["level_change", "ci_low"] < hz.effects.loc["level_change", "ci_low"]
+    with pytest.raises(ModelError, match="ci 'x'"):
+        fit_sicily(sicily, ci="x")
