@@ -10,8 +10,15 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ModelError
-from ._checks import cameron_trivedi, fit_nb2_alpha
-from ._inference import check_ci, describe_reference, reference_df, wald
+from ._checks import fit_nb2_alpha
+from ._inference import (
+    FamilyChoice,
+    check_ci,
+    choose_family,
+    describe_reference,
+    reference_df,
+    wald,
+)
 
 __all__ = ["interrupted_time_series", "ITSResult", "ITSWarning", "MIN_PERIODS"]
 
@@ -85,6 +92,7 @@ class ITSResult:
     warnings: list[str] = field(default_factory=list)
     level: float = 0.95
     _exog_names: list = field(default_factory=list, repr=False)
+    choice: FamilyChoice | None = field(default=None, repr=False)
 
     def counterfactual(self) -> pd.DataFrame:
         """Observed, fitted and counterfactual (no intervention) values per period.
@@ -269,11 +277,13 @@ def interrupted_time_series(
         Column used as offset log(exposure) (population, hectares, ...); > 0.
     family : {"poisson", "quasipoisson", "negbin", "auto"}
         ``quasipoisson``: Poisson with the scale estimated as Pearson chi2/df
-        (R's quasipoisson). ``auto``: Poisson when Pearson chi2/df <= 1.2;
-        otherwise negative binomial when the Cameron-Trivedi NB2 test rejects
-        (p < 0.05) and the fitted means span more than a factor 3 (where the
-        mean-variance form matters), else quasi-Poisson. The choice and reason
-        are in ``family_reason`` and :meth:`ITSResult.summary`.
+        (R's quasipoisson). ``auto``: the rule shared with the count model
+        (:func:`~evaluation.stats._inference.choose_family`): Poisson when
+        Pearson chi2/df <= 1.2; otherwise negative binomial when the
+        Cameron-Trivedi NB2 test rejects (p < 0.05) and the fitted means span
+        more than a factor 3 (where the mean-variance form matters), else
+        quasi-Poisson. The choice and the numbers that decided it are in
+        ``family_reason``, ``choice`` and :meth:`ITSResult.summary`.
     seasonality : {None, "month", "fourier"}
         Month-of-year dummies or ``harmonics`` sine/cosine pairs of period 12.
     slope_change : bool
@@ -472,29 +482,8 @@ def interrupted_time_series(
             "the design is singular (e.g. an intervention at the very edge, or constant seasonal terms)"
         )
     pois = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit()
-    dispersion = float(pois.pearson_chi2 / pois.df_resid)
-    ct = cameron_trivedi(yv, pois.fittedvalues)
-    chosen, reason = (
-        family,
-        f"family={family} requested; Pearson chi2/df of the Poisson fit = {dispersion:.2f}",
-    )
-    if family == "auto":
-        spread = float(pois.fittedvalues.max() / max(pois.fittedvalues.min(), 1e-9))
-        if dispersion <= 1.2:
-            chosen, reason = (
-                "poisson",
-                f"Pearson chi2/df = {dispersion:.2f} <= 1.2: no material overdispersion, Poisson",
-            )
-        elif ct["p_value"] < 0.05 and spread > 3:
-            chosen, reason = (
-                "negbin",
-                f"Pearson chi2/df = {dispersion:.2f} > 1.2, the Cameron-Trivedi NB2 test rejects (p = {ct['p_value']:.2g}) and the means span a factor {spread:.1f}: negative binomial",
-            )
-        else:
-            chosen, reason = (
-                "quasipoisson",
-                f"Pearson chi2/df = {dispersion:.2f} > 1.2: overdispersed; variance taken as proportional to the mean (quasi-Poisson)",
-            )
+    choice = choose_family(yv, pois.fittedvalues, pois.pearson_chi2, pois.df_resid, family)
+    chosen, reason, dispersion = choice.family, choice.reason, choice.dispersion
 
     alpha = np.nan
     fit_kw: dict = {}
@@ -582,7 +571,10 @@ def interrupted_time_series(
         "dispersion": dispersion,
         "scale": scale,
         "alpha": alpha,
-        "ct_p_value": ct["p_value"],
+        "ct_p_value": choice.ct_p_value,
+        "ct_alpha": choice.ct_alpha,
+        "mean_spread": choice.mean_spread,
+        "dispersion_threshold": choice.threshold,
         "durbin_watson": float(durbin_watson(resid)),
         "ljung_box_lags": lags,
         "ljung_box_p": float(lb["lb_pvalue"].iloc[0]),
@@ -616,4 +608,5 @@ def interrupted_time_series(
         msgs,
         level,
         cols,
+        choice,
     )
