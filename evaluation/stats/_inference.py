@@ -177,7 +177,7 @@ def reference_df(
     Parameters
     ----------
     ci : {"t", "z"}
-    cov : {"model", "cluster", "hac", "driscoll-kraay"}
+    cov : {"model", "cluster", "hac"}
         How the covariance was estimated.
     scale_estimated : bool
         Whether the model estimates a scale (quasi-Poisson, quasi-binomial).
@@ -197,7 +197,9 @@ def reference_df(
     - cluster-robust: t(G - 1), as Stata ``regress, vce(cluster)``; R:
       ``lmtest::coeftest(fit, vcov = sandwich::vcovCL(fit, cluster = ~g,
       type = "HC1"), df = G - 1)``;
-    - HAC (Newey-West) and Driscoll-Kraay: t(n - k), as Stata ``newey``; R: ``coeftest(fit, vcov = NeweyWest(fit, lag = L,
+    - Driscoll-Kraay: passed as ``cov="cluster"`` with G the number of
+      periods, so t(T - 1), as clustering by period;
+    - HAC (Newey-West): t(n - k), as Stata ``newey``; R: ``coeftest(fit, vcov = NeweyWest(fit, lag = L,
       prewhite = FALSE, adjust = FALSE), df = df.residual(fit))``.
     """
     check_ci(ci)
@@ -205,7 +207,7 @@ def reference_df(
         return float("inf")
     if cov == "cluster":
         return float(max(n_clusters - 1, 1))
-    if cov in ("hac", "driscoll-kraay"):
+    if cov == "hac":
         return float(max(df_resid, 1))
     if scale_estimated:
         return float(max(df_resid, 1))

@@ -292,7 +292,8 @@ def interrupted_time_series(
     transition : int
         Periods from the intervention on left out of the fit (phase-in).
     hac_lags : int, optional
-        Newey-West (HAC) standard errors with this many lags.
+        Newey-West (HAC) standard errors with this many lags; in a
+        comparative ITS, Driscoll-Kraay errors with this many lags.
     control, group : optional
         Comparative ITS: ``group`` names the column identifying the series
         and ``control`` the value of the comparison series; the other series
@@ -350,8 +351,20 @@ def interrupted_time_series(
       observed Hessian of the GLM at the ML alpha (statsmodels), while R's
       ``sandwich`` on a ``glm.nb`` fit uses the expected information; the
       log link is not NB2's canonical link, so the two differ slightly.
+    - Comparative ITS: the two series form a panel, and months share
+      shocks. Without ``hac_lags`` the errors are cluster-robust by period
+      (each month's two observations one cluster, CR1 = G/(G-1)
+      (n-1)/(n-k); R ``sandwich::vcovCL(fit, cluster = ~month, type =
+      "HC1")``); with ``hac_lags=L``, Driscoll-Kraay: the scores are summed
+      over the series within each month and Newey-West weighted over months,
+      without small-sample factor (Stata ``xtscc, lag(L)``; R
+      ``sandwich::vcovPL(fit, cluster = ~series, order.by = ~month, lag = L,
+      adjust = FALSE)``). Both use t(T - 1) under ``ci="t"``, T the months
+      in the fit. (Before, Newey-West ran over the two series stacked end to
+      end, ignoring the same-month correlation and pairing the last month
+      of one series with the first of the other.)
     - The scale does not enter a robust covariance: quasi-Poisson and
-      Poisson share their HAC intervals.
+      Poisson share their robust intervals.
 
     References
     ----------
@@ -487,7 +500,20 @@ def interrupted_time_series(
 
     alpha = np.nan
     fit_kw: dict = {}
-    if hac_lags is not None:
+    cov_kind, n_time = "model", int(fit_d["_per"].nunique())
+    if group is not None:  # a panel of two series: same-month scores summed before anything else
+        tper = (fit_d["_per"] - fit_d["_per"].min()).to_numpy()
+        if hac_lags is not None:
+            cov_kind = "driscoll-kraay"
+            fit_kw = {
+                "cov_type": "hac-groupsum",
+                "cov_kwds": {"time": tper, "maxlags": int(hac_lags), "use_correction": False},
+            }
+        else:
+            cov_kind = "cluster"
+            fit_kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(tper)[0]}}
+    elif hac_lags is not None:
+        cov_kind = "hac"
         fit_kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": int(hac_lags)}}
     if chosen == "negbin":
         alpha, converged = fit_nb2_alpha(
@@ -506,7 +532,7 @@ def interrupted_time_series(
     else:
         res = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit(**fit_kw)
         scale = 1.0
-    if hac_lags is not None and chosen == "quasipoisson":
+    if cov_kind != "model" and chosen == "quasipoisson":
         scale = dispersion
 
     names = {
@@ -519,9 +545,10 @@ def interrupted_time_series(
         names["control_slope_change"] = "post_time"
     df_ci = reference_df(
         ci,
-        cov="hac" if hac_lags is not None else "model",
+        cov="cluster" if cov_kind == "driscoll-kraay" else cov_kind,
         scale_estimated=chosen == "quasipoisson",
         df_resid=float(res.df_resid),
+        n_clusters=n_time,
     )
     lo_, hi_, p_ = wald(res.params, res.bse, df_ci, level)
     lo_, hi_, p_ = (pd.Series(v, index=res.params.index) for v in (lo_, hi_, p_))
@@ -587,7 +614,12 @@ def interrupted_time_series(
         ),
         "transition_excluded": int(transition),
         "missing_periods": msgs,
-        "cov_type": f"Newey-West HAC ({hac_lags} lags)" if hac_lags is not None else "model-based",
+        "cov_type": {
+            "model": "model-based",
+            "hac": f"Newey-West HAC ({hac_lags} lags)",
+            "cluster": f"cluster-robust by period (CR1, {n_time} periods)",
+            "driscoll-kraay": f"Driscoll-Kraay ({hac_lags} lags, {n_time} periods)",
+        }[cov_kind],
         "deviance": float(res.deviance),
         "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
         "time_kind": kind,

@@ -298,3 +298,69 @@ def test_t_and_z_intervals_on_the_published_example(sicily):
     assert ht.effects.loc["level_change", "ci_low"] < hz.effects.loc["level_change", "ci_low"]
     with pytest.raises(ModelError, match="ci 'x'"):
         fit_sicily(sicily, ci="x")
+
+
+def _panel_by_hand(d, L=None):
+    """Independent panel covariance of a comparative Poisson ITS in numpy: Poisson MLE by
+    Newton, scores s_i = x_i (y_i - mu_i) summed within each month (S_t), bread
+    B = (X' diag(mu) X)^-1. Cluster by month: G/(G-1) (n-1)/(n-k) B (sum S_t S_t') B.
+    Driscoll-Kraay (Driscoll & Kraay 1998; Hoechle 2007): B (G_0 + sum_l w_l (G_l + G_l')) B,
+    G_l = sum_t S_t S_{t-l}', w_l = 1 - l/(L+1), no small-sample factor."""
+    tr = (d["area"] == "scene").to_numpy(float)
+    t = d["t"].to_numpy(float)
+    post = (t >= 48).astype(float)
+    pt = np.clip(t - 48, 0, None) * post
+    X = np.column_stack([np.ones_like(t), t, post, pt, tr, tr * t, tr * post, tr * pt])
+    y = d["y"].to_numpy(float)
+    b = np.zeros(X.shape[1])
+    b[0] = np.log(y.mean())
+    for _ in range(100):
+        mu = np.exp(X @ b)
+        b = b + np.linalg.solve(X.T @ (X * mu[:, None]), X.T @ (y - mu))
+    mu = np.exp(X @ b)
+    B = np.linalg.inv(X.T @ (X * mu[:, None]))
+    months = np.unique(t)
+    S = np.array([X[t == m].T @ (y - mu)[t == m] for m in months])
+    n, k = X.shape
+    G = len(months)
+    if L is None:
+        meat = G / (G - 1) * (n - 1) / (n - k) * S.T @ S
+    else:
+        meat = S.T @ S
+        for lag in range(1, L + 1):
+            g = S[lag:].T @ S[:-lag]
+            meat += (1 - lag / (L + 1)) * (g + g.T)
+    V = B @ meat @ B
+    return b, np.sqrt(np.diag(V)), G
+
+
+@pytest.mark.parametrize("hac_lags", [None, 3])
+def test_comparative_panel_errors_by_hand(hac_lags):
+    # Issue 15 item 4: the comparative ITS's errors respect the panel (same-month correlation)
+    rng = np.random.default_rng(4)
+    a, start = _series(rng, level=0.7, theta=15)
+    b, _ = _series(rng, level=1.0, mu0=50, theta=15)
+    shock = rng.gamma(20, 1 / 20, len(a))  # a common monthly shock: the series move together
+    a["y"] = rng.poisson(a["y"] * shock)
+    b["y"] = rng.poisson(b["y"] * shock)
+    d = pd.concat([a.assign(area="scene"), b.assign(area="comp")]).reset_index(drop=True)
+    d["t"] = (
+        pd.PeriodIndex(d["month"], freq="M").map(lambda p: p.ordinal)
+        - pd.Period("2015-01", "M").ordinal
+    )
+    beta, se, G = _panel_by_hand(d, hac_lags)
+    res = interrupted_time_series(
+        d, "month", "y", start, family="poisson", group="area", control="comp", hac_lags=hac_lags
+    )
+    q = stats.t.ppf(0.975, G - 1)
+    assert res.checks["reference"] == f"t({G - 1})"
+    assert ("Driscoll-Kraay" if hac_lags else "cluster-robust by period") in res.checks["cov_type"]
+    for label, j in (("level_change", 6), ("slope_change", 7), ("control_level_change", 2)):
+        row = res.effects.loc[label]
+        assert row.rate_ratio == pytest.approx(np.exp(beta[j]), rel=1e-7)
+        assert row.ci_low == pytest.approx(np.exp(beta[j] - q * se[j]), rel=1e-6)
+        assert row.ci_high == pytest.approx(np.exp(beta[j] + q * se[j]), rel=1e-6)
+    # the treated series' own trend (time + treated_time) uses the same covariance
+    assert res.effects.loc["baseline_trend", "rate_ratio"] == pytest.approx(
+        np.exp(beta[1] + beta[5]), rel=1e-7
+    )
