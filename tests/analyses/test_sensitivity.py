@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pytest
 
-from evaluation.analyses.site import analyse_site
 from evaluation.analyses.sensitivity import (
     crime_sensitivity,
     robustness_table,
@@ -13,6 +12,7 @@ from evaluation.analyses.sensitivity import (
     site_sensitivity,
     survey_sensitivity,
 )
+from evaluation.analyses.site import analyse_site
 from evaluation.stats.sensitivity import SENSITIVITY_COLUMNS
 
 
