@@ -146,7 +146,8 @@ class ITSResult:
             f"autocorrelation of residuals: Durbin-Watson = {c['durbin_watson']:.2f}, Ljung-Box p = {c['ljung_box_p']:.3g} at {c['ljung_box_lags']} lags"
             + (
                 " - autocorrelated: consider hac_lags"
-                if c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based"
+                if c["ljung_box_p"] < 0.05
+                and not c["cov_type"].startswith(("Newey-West", "Driscoll-Kraay"))
                 else ""
             ),
             f"standard errors: {c['cov_type']}; intervals and p-values from the {c.get('reference', 'normal')} distribution",
