@@ -363,7 +363,11 @@ def interrupted_time_series(
       adjust = FALSE)``). Both use t(T - 1) under ``ci="t"``, T the months
       in the fit. (Before, Newey-West ran over the two series stacked end to
       end, ignoring the same-month correlation and pairing the last month
-      of one series with the first of the other.)
+      of one series with the first of the other.) In a simulation (2 x 96
+      months, AR(1) shocks common to both series, 200 runs) the 95% interval
+      of the level change covered 92.5% clustered by period and 88.5% with
+      Driscoll-Kraay (3 lags): Driscoll-Kraay estimates autocovariances
+      from few periods and is optimistic in series this short.
     - The scale does not enter a robust covariance: quasi-Poisson and
       Poisson share their robust intervals.
 
