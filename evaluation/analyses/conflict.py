@@ -195,10 +195,13 @@ def method_conflict_rate_ratio(
 
     The count model of :func:`~evaluation.stats.rate_ratio_model` on the
     sessions: outcome ``co_presence_sales``, exposure the minutes observed,
-    ``activated`` plus ``covariates`` (categorical), clustered by ``cluster``.
+    ``activated`` plus ``covariates`` (text columns as categories, as in
+    :func:`~evaluation.analyses.site.analyse_site`), clustered by ``cluster``.
     """
     per = conflict_per_session(_per_session(site, **site_kw), target)
-    terms = ["activated", *[f"C({c})" for c in covariates]]
+    from .sensitivity import _term  # categorical columns as C(...), as analyse_site does
+
+    terms = ["activated", *[_term(per, c) for c in covariates]]
     return rate_ratio_model(
         per,
         "co_presence_sales",
