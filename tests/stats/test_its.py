@@ -364,3 +364,52 @@ def test_comparative_panel_errors_by_hand(hac_lags):
     assert res.effects.loc["baseline_trend", "rate_ratio"] == pytest.approx(
         np.exp(beta[1] + beta[5]), rel=1e-7
     )
+
+
+def _bartlett_meat(S, L):
+    M = S.T @ S
+    for lag in range(1, L + 1):
+        g = S[lag:].T @ S[:-lag]
+        M += (1 - lag / (L + 1)) * (g + g.T)
+    return M
+
+
+def test_negbin_hac_convention_observed_hessian():
+    # Convention (issue 15 item 7), documented in the Notes: NB2 + Newey-West uses the observed
+    # Hessian as bread, B = (sum x x' mu (1 + a y) / (1 + a mu)^2)^-1; R's sandwich on glm.nb uses
+    # the expected information (sum x x' mu / (1 + a mu))^-1. By hand, scores
+    # s_t = x_t (y_t - mu_t) / (1 + a mu_t), Bartlett weights, no small-sample factor.
+    rng = np.random.default_rng(5)
+    d, start = _series(rng, theta=8)
+    res = interrupted_time_series(d, "month", "y", start, family="negbin", hac_lags=3, ci="z")
+    X, y = res.result.model.exog, res.result.model.endog
+    a = res.checks["alpha"]
+    mu = np.exp(X @ res.result.params.to_numpy())
+    S = X * ((y - mu) / (1 + a * mu))[:, None]
+    meat = _bartlett_meat(S, 3)
+    observed = np.linalg.inv((X * (mu * (1 + a * y) / (1 + a * mu) ** 2)[:, None]).T @ X)
+    expected = np.linalg.inv((X * (mu / (1 + a * mu))[:, None]).T @ X)
+    se_obs = np.sqrt(np.diag(observed @ meat @ observed))
+    se_exp = np.sqrt(np.diag(expected @ meat @ expected))
+    np.testing.assert_allclose(res.result.bse.to_numpy(), se_obs, rtol=1e-6)
+    assert not np.allclose(se_obs, se_exp, rtol=1e-3)  # the two conventions do differ
+
+
+def test_poisson_hac_convention_by_hand(sicily):
+    # Convention: Newey-West with Bartlett weights 1 - l/(L+1), no prewhitening, no small-sample
+    # factor, R: sandwich::NeweyWest(fit, lag = 3, prewhite = FALSE, adjust = FALSE); with
+    # ci="t" the interval uses qt(0.975, n - k) (Stata newey). By hand in numpy.
+    res = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3)
+    X, y = res.result.model.exog, res.result.model.endog
+    mu = np.exp(X @ res.result.params.to_numpy() + res.result.model.offset)
+    B = np.linalg.inv((X * mu[:, None]).T @ X)
+    se = np.sqrt(np.diag(B @ _bartlett_meat(X * (y - mu)[:, None], 3) @ B))
+    j = list(res.result.params.index).index("post")
+    b = res.result.params["post"]
+    q = stats.t.ppf(0.975, len(y) - X.shape[1])
+    assert res.effects.loc["level_change", "ci_low"] == pytest.approx(
+        np.exp(b - q * se[j]), rel=1e-6
+    )
+    assert res.effects.loc["level_change", "ci_high"] == pytest.approx(
+        np.exp(b + q * se[j]), rel=1e-6
+    )
