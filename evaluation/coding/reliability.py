@@ -17,7 +17,10 @@ THRESHOLDS = (0.667, 0.8)
 def cohen_kappa(a: Sequence, b: Sequence) -> float:
     """Cohen's kappa of two coders' labels for the same units.
 
-    Pairs where either label is missing are dropped.
+    Pairs where either label is missing are dropped. Numeric labels are
+    compared by value, whatever their type (``1``, ``1.0`` and ``np.int64(1)``
+    are one category, so a list with ``None`` agrees with a float array with
+    ``nan``); text labels are compared as written.
 
     Notes
     -----
@@ -43,20 +46,32 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float:
         raise ValueError(
             f"a and b must have the same length ({a_arr.shape[0]} and {b_arr.shape[0]})"
         )
-    numeric = np.issubdtype(a_arr.dtype, np.number) and np.issubdtype(b_arr.dtype, np.number)
-    if not numeric:  # labels of any kind: compare as text
-        a_arr, b_arr = a_arr.astype(object), b_arr.astype(object)
+    a_arr, b_arr = a_arr.astype(object), b_arr.astype(object)
     ok = ~(pd.isna(a_arr) | pd.isna(b_arr))
     a_arr, b_arr = a_arr[ok], b_arr[ok]
     if len(a_arr) == 0:
         return float("nan")
-    both = np.concatenate([a_arr, b_arr])
-    cats, inv = np.unique(both if numeric else both.astype(str), return_inverse=True)
+    both = np.array([_label_key(v) for v in np.concatenate([a_arr, b_arr])], dtype=object)
+    cats, inv = np.unique(both.astype(str), return_inverse=True)
     if len(cats) == 1:
         return float("nan")  # no variation: kappa undefined
     k = len(cats)
     table = np.bincount(inv[: len(a_arr)] * k + inv[len(a_arr) :], minlength=k * k).reshape(k, k)
     return float(cohens_kappa(table, return_results=False))
+
+
+def _label_key(value) -> str:
+    """One text key per label, so that 1, 1.0 and np.int64(1) are the same category.
+
+    Numbers (not text) are compared by value: an integer-valued float is
+    written as an integer. Text is compared as written ("1" and "1.0" differ).
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return f"b:{bool(value)}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        return f"n:{int(x)}" if x.is_integer() else f"n:{x!r}"
+    return f"s:{value}"
 
 
 def _binary_kappa(x: np.ndarray, y: np.ndarray) -> float:

@@ -9,7 +9,16 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ModelError
-from ._checks import cameron_trivedi, check_outcome, check_separation, fit_nb2_alpha
+from ._checks import check_outcome, check_separation, fit_nb2_alpha
+from ._inference import (
+    FEW_CLUSTERS,
+    FamilyChoice,
+    check_ci,
+    choose_family,
+    describe_reference,
+    reference_df,
+    wald,
+)
 
 __all__ = ["rate_ratio_model", "RateRatioResult"]
 
@@ -26,15 +35,20 @@ class RateRatioResult:
         Indexed by the model's term names (``Intercept`` excluded) with
         columns ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``.
     family : str
-        ``"poisson"`` or ``"negbin"`` (NB2).
+        ``"poisson"``, ``"quasipoisson"`` or ``"negbin"`` (NB2).
     family_reason : str
-        Why that family (the overdispersion check).
+        Why that family, with the numbers that decided it
+        (:func:`~evaluation.stats._inference.choose_family`).
     fit : dict
         ``n``, ``df_resid``, ``deviance``, ``pearson_chi2``, ``dispersion``
-        (Pearson chi2 / df of the Poisson fit), ``aic``, ``llf``, ``alpha``
-        (NB2 dispersion, NaN for Poisson), ``ct_alpha``, ``ct_p_value``
-        (Cameron-Trivedi test), ``n_clusters``, ``cov_type``.
+        (Pearson chi2 / df of the Poisson fit), ``scale`` (used), ``aic``,
+        ``llf``, ``alpha`` (NB2 dispersion, NaN otherwise), ``ct_alpha``,
+        ``ct_p_value`` (Cameron-Trivedi test), ``mean_spread``,
+        ``n_clusters``, ``cov_type``, ``ci`` (``"t"`` or ``"z"``),
+        ``reference`` (``"normal"`` or ``"t(df)"``), ``df_ci``.
     result : statsmodels GLMResults
+    warnings : list of str
+        E.g. few clusters; also in :meth:`summary`.
     """
 
     table: pd.DataFrame
@@ -46,20 +60,25 @@ class RateRatioResult:
     data: pd.DataFrame = field(default=None, repr=False)
     exposure: str = ""
     level: float = 0.95
+    warnings: list[str] = field(default_factory=list)
+    choice: FamilyChoice | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         f = self.fit
+        pct = f"{self.level * 100:g}%"
         lines = [
             f"{self.formula}  (family: {self.family}; offset log({self.exposure}))",
             f"why this family: {self.family_reason}",
-            f"n = {f['n']}, residual df = {f['df_resid']}, deviance = {f['deviance']:.1f}, Pearson chi2/df = {f['dispersion']:.2f}, AIC = {f['aic']:.1f}",
+            f"n = {f['n']}, residual df = {f['df_resid']:g}, deviance = {f['deviance']:.1f}, Pearson chi2/df = {f['dispersion']:.2f}, scale used = {f['scale']:.3f}, AIC = {f['aic']:.1f}",
             f"standard errors: {f['cov_type']}"
-            + (f" ({f['n_clusters']} clusters)" if f["n_clusters"] else ""),
+            + (f" ({f['n_clusters']} clusters)" if f["n_clusters"] else "")
+            + f"; intervals and p-values from the {f['reference']} distribution",
         ]
         for term, row in self.table.iterrows():
             lines.append(
-                f"  {term}: rate ratio {row.rate_ratio:.3f} (95% CI {row.ci_low:.3f}-{row.ci_high:.3f}), p = {row.p_value:.3g}"
+                f"  {term}: rate ratio {row.rate_ratio:.3f} ({pct} CI {row.ci_low:.3f}-{row.ci_high:.3f}), p = {row.p_value:.3g}"
             )
+        lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
     def marginal_rates(self, variable: str, levels=None, per: float = 60.0) -> pd.DataFrame:
@@ -68,7 +87,8 @@ class RateRatioResult:
         Every row of the data is predicted with ``variable`` set to each
         level, at exposure ``per`` (60: per hour when exposure is minutes);
         the mean is reported with a delta-method CI on the log scale, using
-        the model's (e.g. cluster-robust) covariance.
+        the model's (e.g. cluster-robust) covariance and the same reference
+        distribution as the rate ratios (``fit["reference"]``).
 
         Returns
         -------
@@ -88,7 +108,8 @@ class RateRatioResult:
         )
         V = np.asarray(res.cov_params())
         beta = np.asarray(res.params)
-        z = stats.norm.ppf(0.5 + self.level / 2)
+        df_ci = self.fit.get("df_ci", float("inf"))
+        z = (stats.norm if not np.isfinite(df_ci) else stats.t(df_ci)).ppf(0.5 + self.level / 2)
         rows = []
         for lv in levels:
             d = data.copy()
@@ -118,7 +139,7 @@ def rate_ratio_model(
     family: str = "auto",
     cluster: str | None = None,
     level: float = 0.95,
-    dispersion_threshold: float = 1.25,
+    ci: str = "t",
 ) -> RateRatioResult:
     """Rate ratios from a count GLM with offset log(exposure).
 
@@ -131,16 +152,23 @@ def rate_ratio_model(
         Column names; exposure > 0 (e.g. observed minutes).
     formula_rhs : str
         patsy right-hand side, e.g. ``"activated + C(zone)"``.
-    family : {"auto", "poisson", "negbin"}
-        ``"auto"`` fits Poisson, and switches to negative binomial (NB2) when
-        the Pearson chi2/df exceeds ``dispersion_threshold`` and the
-        Cameron-Trivedi test rejects equidispersion (p < 0.05); the reason is
-        in ``family_reason``.
+    family : {"auto", "poisson", "quasipoisson", "negbin"}
+        ``"auto"`` applies the rule shared with the interrupted time series
+        (:func:`~evaluation.stats._inference.choose_family`): Poisson when
+        Pearson chi2/df <= 1.2; negative binomial (NB2) when it is higher,
+        the Cameron-Trivedi test rejects equidispersion (p < 0.05) and the
+        fitted means span more than a factor 3; quasi-Poisson otherwise. The
+        reason, with its numbers, is in ``family_reason``.
     cluster : str, optional
         Column of cluster ids (e.g. the date: sessions on one day are not
-        independent) for cluster-robust standard errors.
+        independent) for cluster-robust standard errors. Every row needs one.
     level : float
         Confidence level.
+    ci : {"t", "z"}
+        Reference distribution of the Wald intervals and p-values. ``"t"``
+        (default): t(G - 1) with clusters, t(n - k) for quasi-Poisson, the
+        normal for Poisson and NB with model-based errors (as R's
+        ``summary.glm``). ``"z"``: the normal throughout.
 
     Returns
     -------
@@ -159,9 +187,30 @@ def rate_ratio_model(
     log E[y] = log(exposure) + X b; exp(b) is the rate ratio. NB2 has
     Var(y) = mu + alpha mu^2; alpha is estimated by maximum likelihood
     (statsmodels ``NegativeBinomial``) and the GLM is then fitted with that
-    alpha. Wald CIs use the normal distribution; with clusters, statsmodels'
-    small-sample correction applies. Few clusters (< 30) make cluster-robust
-    CIs too narrow.
+    alpha, as R's ``MASS::glm.nb`` (whose ``theta`` is 1 / alpha).
+    Quasi-Poisson: the Poisson estimates, the variance scaled by Pearson
+    chi2 / (n - k) (R ``glm(..., family = quasipoisson)``).
+
+    Conventions, with the equivalent R and Stata calls:
+
+    - Cluster-robust covariance (CR1): (X'WX)^-1 (sum_g s_g s_g') (X'WX)^-1
+      times G/(G-1) (n-1)/(n-k), s_g the summed score of cluster g. This
+      is Stata ``regress, vce(cluster g)`` and R ``sandwich::vcovCL(fit,
+      cluster = ~g, type = "HC1")``; Stata ``poisson, vce(cluster g)`` uses
+      G/(G-1) only, so its intervals are narrower by sqrt((n-1)/(n-k)).
+      The scale does not enter it, so quasi-Poisson and Poisson share it.
+    - Intervals: with clusters and ``ci="t"``, t(G - 1) quantiles (Stata
+      ``regress, vce(cluster)``; R ``lmtest::coeftest(fit, vcov =
+      vcovCL(fit, cluster = ~g, type = "HC1"), df = G - 1)`` and
+      ``coefci`` likewise). In a simulation with 10 clusters and a
+      cluster-level activation (tests/stats/test_counts.py) the normal
+      interval covered 89-90% and t(G - 1) 94-95%; a CR2 (Bell-McCaffrey)
+      correction added under one point and is not offered. With fewer than
+      30 clusters the result carries a warning.
+    - Without clusters: quasi-Poisson uses t(n - k) as R's ``summary.glm``
+      and ``confint.default`` with ``qt``; Poisson and NB use the normal
+      (R ``confint.default(fit)``; profile intervals from R's
+      ``confint(fit)`` differ slightly).
 
     References
     ----------
@@ -184,8 +233,9 @@ def rate_ratio_model(
     import statsmodels.formula.api as smf
     from patsy import PatsyError, dmatrices
 
-    if family not in ("auto", "poisson", "negbin"):
-        raise ModelError(f"family {family!r}: expected auto, poisson or negbin")
+    if family not in ("auto", "poisson", "quasipoisson", "negbin"):
+        raise ModelError(f"family {family!r}: expected auto, poisson, quasipoisson or negbin")
+    check_ci(ci)
     check_outcome(df, outcome, exposure)
     data = df.reset_index(drop=True).copy()
     data[outcome] = pd.to_numeric(data[outcome])
@@ -207,6 +257,15 @@ def rate_ratio_model(
     if cluster is not None:
         if cluster not in data:
             raise ModelError(f"no column {cluster!r} for the clusters")
+        missing = data[cluster].isna().to_numpy()
+        if missing.any():
+            rows = np.flatnonzero(missing)
+            raise ModelError(
+                f"cluster column {cluster!r} is missing in {len(rows)} row(s) "
+                f"(rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}, "
+                "counted from 0 in the model data): expected a cluster id (e.g. the date) "
+                "in every row; fill or drop those rows"
+            )
         groups = pd.factorize(data[cluster].astype(str))[0]
         n_clusters = int(groups.max() + 1)
         if n_clusters < 2:
@@ -214,20 +273,12 @@ def rate_ratio_model(
         cov_type, cov_kwds = "cluster", {"groups": groups}
 
     pois = smf.glm(formula, data, family=sm.families.Poisson(), offset=offset).fit()
-    dispersion = float(pois.pearson_chi2 / pois.df_resid) if pois.df_resid > 0 else np.nan
-    ct = cameron_trivedi(pois.model.endog, pois.fittedvalues)
-    chosen = family
-    if family == "auto":
-        if dispersion > dispersion_threshold and ct["p_value"] < 0.05:
-            chosen = "negbin"
-            reason = f"Pearson chi2/df = {dispersion:.2f} > {dispersion_threshold} and the Cameron-Trivedi test rejects equidispersion (p = {ct['p_value']:.2g}): overdispersed, so negative binomial"
-        else:
-            chosen = "poisson"
-            reason = f"Pearson chi2/df = {dispersion:.2f} (Cameron-Trivedi p = {ct['p_value']:.2g}): no material overdispersion, so Poisson"
-    else:
-        reason = f"family={family} requested; Pearson chi2/df of the Poisson fit = {dispersion:.2f}"
-        if family == "poisson" and dispersion > dispersion_threshold and cov_type == "nonrobust":
-            reason += " (overdispersed: Poisson CIs are too narrow; use negbin or clusters)"
+    choice = choose_family(
+        pois.model.endog, pois.fittedvalues, pois.pearson_chi2, pois.df_resid, family
+    )
+    chosen, reason, dispersion = choice.family, choice.reason, choice.dispersion
+    if chosen == "poisson" and dispersion > choice.threshold and cov_type != "nonrobust":
+        reason += " (the cluster-robust errors do not rely on the Poisson variance)"
 
     alpha = np.nan
     if chosen == "negbin":
@@ -241,16 +292,26 @@ def rate_ratio_model(
     else:
         fam = sm.families.Poisson()
     res = smf.glm(formula, data, family=fam, offset=offset).fit(
-        cov_type=cov_type, cov_kwds=cov_kwds or None
+        scale="X2" if chosen == "quasipoisson" else None,
+        cov_type=cov_type,
+        cov_kwds=cov_kwds or None,
     )
-    ci = res.conf_int(alpha=1 - level)
+    df_ci = reference_df(
+        ci,
+        cov="cluster" if cov_type == "cluster" else "model",
+        scale_estimated=chosen == "quasipoisson",
+        df_resid=float(res.df_resid),
+        n_clusters=n_clusters,
+    )
+    lo, hi, p = wald(res.params, res.bse, df_ci, level)
     table = pd.DataFrame(
         {
             "rate_ratio": np.exp(res.params),
-            "ci_low": np.exp(ci[0]),
-            "ci_high": np.exp(ci[1]),
-            "p_value": res.pvalues,
-        }
+            "ci_low": np.exp(lo),
+            "ci_high": np.exp(hi),
+            "p_value": p,
+        },
+        index=res.params.index,
     ).drop(index="Intercept", errors="ignore")[TABLE_COLUMNS]
     if not np.isfinite(table.to_numpy()).all():
         raise ModelError(
@@ -264,12 +325,30 @@ def rate_ratio_model(
         "pearson_chi2": float(res.pearson_chi2),
         "dispersion": dispersion,
         "dispersion_final": float(res.pearson_chi2 / res.df_resid) if res.df_resid > 0 else np.nan,
-        "aic": float(res.aic),
-        "llf": float(res.llf),
+        "scale": float(res.scale),
+        "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
+        "llf": float(res.llf) if np.isfinite(res.llf) else float("nan"),
         "alpha": alpha,
-        "ct_alpha": ct["alpha"],
-        "ct_p_value": ct["p_value"],
+        "ct_alpha": choice.ct_alpha,
+        "ct_p_value": choice.ct_p_value,
+        "mean_spread": choice.mean_spread,
         "n_clusters": n_clusters,
-        "cov_type": "cluster-robust" if cov_type == "cluster" else "model-based",
+        "cov_type": "cluster-robust (CR1)" if cov_type == "cluster" else "model-based",
+        "ci": ci,
+        "reference": describe_reference(df_ci),
+        "df_ci": df_ci,
     }
-    return RateRatioResult(table, chosen, reason, fit, res, formula, data, exposure, level)
+    notes = []
+    if cov_type == "cluster" and n_clusters < FEW_CLUSTERS:
+        notes.append(
+            f"only {n_clusters} clusters in {cluster!r}: cluster-robust intervals are "
+            f"approximate with fewer than {FEW_CLUSTERS}"
+            + (
+                f" (the t({n_clusters - 1}) reference widens them for that)"
+                if ci == "t"
+                else "; with ci='z' they are too narrow, use ci='t'"
+            )
+        )
+    return RateRatioResult(
+        table, chosen, reason, fit, res, formula, data, exposure, level, notes, choice
+    )

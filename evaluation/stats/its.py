@@ -10,7 +10,15 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ModelError
-from ._checks import cameron_trivedi, fit_nb2_alpha
+from ._checks import fit_nb2_alpha
+from ._inference import (
+    FamilyChoice,
+    check_ci,
+    choose_family,
+    describe_reference,
+    reference_df,
+    wald,
+)
 
 __all__ = ["interrupted_time_series", "ITSResult", "ITSWarning", "MIN_PERIODS"]
 
@@ -84,6 +92,7 @@ class ITSResult:
     warnings: list[str] = field(default_factory=list)
     level: float = 0.95
     _exog_names: list = field(default_factory=list, repr=False)
+    choice: FamilyChoice | None = field(default=None, repr=False)
 
     def counterfactual(self) -> pd.DataFrame:
         """Observed, fitted and counterfactual (no intervention) values per period.
@@ -108,7 +117,8 @@ class ITSResult:
         eta = Xc @ beta + off
         V = np.asarray(self.result.cov_params())
         se = np.sqrt(np.einsum("ij,jk,ik->i", Xc, V, Xc))
-        z = stats.norm.ppf(0.5 + self.level / 2)
+        df_ci = self.checks.get("df_ci", float("inf"))
+        z = (stats.norm if not np.isfinite(df_ci) else stats.t(df_ci)).ppf(0.5 + self.level / 2)
         return pd.DataFrame(
             {
                 "period": d["_label"].to_numpy(),
@@ -136,14 +146,16 @@ class ITSResult:
             f"autocorrelation of residuals: Durbin-Watson = {c['durbin_watson']:.2f}, Ljung-Box p = {c['ljung_box_p']:.3g} at {c['ljung_box_lags']} lags"
             + (
                 " - autocorrelated: consider hac_lags"
-                if c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based"
+                if c["ljung_box_p"] < 0.05
+                and not c["cov_type"].startswith(("Newey-West", "Driscoll-Kraay"))
                 else ""
             ),
-            f"standard errors: {c['cov_type']}",
+            f"standard errors: {c['cov_type']}; intervals and p-values from the {c.get('reference', 'normal')} distribution",
         ]
+        pct = f"{self.level * 100:g}%"
         for name, row in self.effects.iterrows():
             lines.append(
-                f"  {name}: rate ratio {row.rate_ratio:.4f} (95% CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}"
+                f"  {name}: rate ratio {row.rate_ratio:.4f} ({pct} CI {row.ci_low:.4f}-{row.ci_high:.4f}), p = {row.p_value:.3g}"
             )
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -247,6 +259,7 @@ def interrupted_time_series(
     control=None,
     group: str | None = None,
     level: float = 0.95,
+    ci: str = "t",
 ) -> ITSResult:
     """Segmented regression of a monthly count series around an intervention.
 
@@ -265,11 +278,13 @@ def interrupted_time_series(
         Column used as offset log(exposure) (population, hectares, ...); > 0.
     family : {"poisson", "quasipoisson", "negbin", "auto"}
         ``quasipoisson``: Poisson with the scale estimated as Pearson chi2/df
-        (R's quasipoisson). ``auto``: Poisson when Pearson chi2/df <= 1.2;
-        otherwise negative binomial when the Cameron-Trivedi NB2 test rejects
-        (p < 0.05) and the fitted means span more than a factor 3 (where the
-        mean-variance form matters), else quasi-Poisson. The choice and reason
-        are in ``family_reason`` and :meth:`ITSResult.summary`.
+        (R's quasipoisson). ``auto``: the rule shared with the count model
+        (:func:`~evaluation.stats._inference.choose_family`): Poisson when
+        Pearson chi2/df <= 1.2; otherwise negative binomial when the
+        Cameron-Trivedi NB2 test rejects (p < 0.05) and the fitted means span
+        more than a factor 3 (where the mean-variance form matters), else
+        quasi-Poisson. The choice and the numbers that decided it are in
+        ``family_reason``, ``choice`` and :meth:`ITSResult.summary`.
     seasonality : {None, "month", "fourier"}
         Month-of-year dummies or ``harmonics`` sine/cosine pairs of period 12.
     slope_change : bool
@@ -278,14 +293,23 @@ def interrupted_time_series(
     transition : int
         Periods from the intervention on left out of the fit (phase-in).
     hac_lags : int, optional
-        Newey-West (HAC) standard errors with this many lags.
+        Newey-West (HAC) standard errors with this many lags; in a
+        comparative ITS, Driscoll-Kraay errors with this many lags.
     control, group : optional
         Comparative ITS: ``group`` names the column identifying the series
         and ``control`` the value of the comparison series; the other series
         is the treated one. The effects are then the treated series' change
         relative to the comparison's (interaction terms).
     level : float
-        Confidence level (Wald, normal quantiles).
+        Confidence level (Wald intervals).
+    ci : {"t", "z"}
+        Reference distribution of the intervals and p-values. ``"t"``
+        (default): t(n - k) where a scale or a robust covariance is
+        estimated (quasi-Poisson as R's ``summary.glm``; HAC as Stata
+        ``newey``), the normal for Poisson and NB with model-based errors.
+        ``"z"``: the normal throughout, as the published tutorials (Lopez
+        Bernal 2017 reports 0.894 (0.839-0.953) for its quasi-Poisson model,
+        reproduced with ``ci="z"``).
 
     Returns
     -------
@@ -313,6 +337,40 @@ def interrupted_time_series(
     post and (t - t0) post; the level and slope changes are then the
     treated x post and treated x (t - t0) post terms.
 
+    Conventions, with the equivalent R and Stata calls:
+
+    - quasi-Poisson: scale = Pearson chi2 / (n - k), R ``glm(...,
+      family = quasipoisson)``; with ``ci="t"`` the interval is
+      b -/+ qt(0.975, n - k) se, as the t value R's ``summary.glm`` reports;
+      with ``ci="z"``, R's ``confint.default`` (and ``Epi::ci.lin``, used by
+      the tutorial).
+    - Newey-West (``hac_lags=L``): Bartlett weights, no prewhitening, no
+      small-sample factor: R ``sandwich::NeweyWest(fit, lag = L,
+      prewhite = FALSE, adjust = FALSE)``; intervals with t(n - k) under
+      ``ci="t"`` (Stata ``newey, lag(L)``), normal under ``ci="z"`` (R
+      ``lmtest::coeftest``'s default for a glm). For NB2 the bread is the
+      observed Hessian of the GLM at the ML alpha (statsmodels), while R's
+      ``sandwich`` on a ``glm.nb`` fit uses the expected information; the
+      log link is not NB2's canonical link, so the two differ slightly.
+    - Comparative ITS: the two series form a panel, and months share
+      shocks. Without ``hac_lags`` the errors are cluster-robust by period
+      (each month's two observations one cluster, CR1 = G/(G-1)
+      (n-1)/(n-k); R ``sandwich::vcovCL(fit, cluster = ~month, type =
+      "HC1")``); with ``hac_lags=L``, Driscoll-Kraay: the scores are summed
+      over the series within each month and Newey-West weighted over months,
+      without small-sample factor (Stata ``xtscc, lag(L)``; R
+      ``sandwich::vcovPL(fit, cluster = ~series, order.by = ~month, lag = L,
+      adjust = FALSE)``). Both use t(T - 1) under ``ci="t"``, T the months
+      in the fit. (Before, Newey-West ran over the two series stacked end to
+      end, ignoring the same-month correlation and pairing the last month
+      of one series with the first of the other.) In a simulation (2 x 96
+      months, AR(1) shocks common to both series, 200 runs) the 95% interval
+      of the level change covered 92.5% clustered by period and 88.5% with
+      Driscoll-Kraay (3 lags): Driscoll-Kraay estimates autocovariances
+      from few periods and is optimistic in series this short.
+    - The scale does not enter a robust covariance: quasi-Poisson and
+      Poisson share their robust intervals.
+
     References
     ----------
     Lopez Bernal J, Cummins S, Gasparrini A. Interrupted time series
@@ -328,7 +386,7 @@ def interrupted_time_series(
     >>> d = pd.read_csv(resolve("tests/results/sicily.csv"))
     >>> d["month_id"] = d["year"].astype(str) + "-" + d["month"].map("{:02d}".format)
     >>> res = interrupted_time_series(d, "month_id", "aces", "2005-01", exposure="stdpop",
-    ...                               family="quasipoisson", slope_change=False)
+    ...                               family="quasipoisson", slope_change=False, ci="z")
     >>> res.effects.loc["level_change"].round(3).tolist()[:3]
     [0.894, 0.839, 0.953]
     """
@@ -338,6 +396,7 @@ def interrupted_time_series(
 
     if family not in ("poisson", "quasipoisson", "negbin", "auto"):
         raise ModelError(f"family {family!r}: expected poisson, quasipoisson, negbin or auto")
+    check_ci(ci)
     if seasonality not in (None, "month", "fourier"):
         raise ModelError(f"seasonality {seasonality!r}: expected None, 'month' or 'fourier'")
     for col in [time, outcome] + ([exposure] if exposure else []) + ([group] if group else []):
@@ -441,33 +500,25 @@ def interrupted_time_series(
             "the design is singular (e.g. an intervention at the very edge, or constant seasonal terms)"
         )
     pois = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit()
-    dispersion = float(pois.pearson_chi2 / pois.df_resid)
-    ct = cameron_trivedi(yv, pois.fittedvalues)
-    chosen, reason = (
-        family,
-        f"family={family} requested; Pearson chi2/df of the Poisson fit = {dispersion:.2f}",
-    )
-    if family == "auto":
-        spread = float(pois.fittedvalues.max() / max(pois.fittedvalues.min(), 1e-9))
-        if dispersion <= 1.2:
-            chosen, reason = (
-                "poisson",
-                f"Pearson chi2/df = {dispersion:.2f} <= 1.2: no material overdispersion, Poisson",
-            )
-        elif ct["p_value"] < 0.05 and spread > 3:
-            chosen, reason = (
-                "negbin",
-                f"Pearson chi2/df = {dispersion:.2f} > 1.2, the Cameron-Trivedi NB2 test rejects (p = {ct['p_value']:.2g}) and the means span a factor {spread:.1f}: negative binomial",
-            )
-        else:
-            chosen, reason = (
-                "quasipoisson",
-                f"Pearson chi2/df = {dispersion:.2f} > 1.2: overdispersed; variance taken as proportional to the mean (quasi-Poisson)",
-            )
+    choice = choose_family(yv, pois.fittedvalues, pois.pearson_chi2, pois.df_resid, family)
+    chosen, reason, dispersion = choice.family, choice.reason, choice.dispersion
 
     alpha = np.nan
     fit_kw: dict = {}
-    if hac_lags is not None:
+    cov_kind, n_time = "model", int(fit_d["_per"].nunique())
+    if group is not None:  # a panel of two series: same-month scores summed before anything else
+        tper = (fit_d["_per"] - fit_d["_per"].min()).to_numpy()
+        if hac_lags is not None:
+            cov_kind = "driscoll-kraay"
+            fit_kw = {
+                "cov_type": "hac-groupsum",
+                "cov_kwds": {"time": tper, "maxlags": int(hac_lags), "use_correction": False},
+            }
+        else:
+            cov_kind = "cluster"
+            fit_kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(tper)[0]}}
+    elif hac_lags is not None:
+        cov_kind = "hac"
         fit_kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": int(hac_lags)}}
     if chosen == "negbin":
         alpha, converged = fit_nb2_alpha(
@@ -486,7 +537,7 @@ def interrupted_time_series(
     else:
         res = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit(**fit_kw)
         scale = 1.0
-    if hac_lags is not None and chosen == "quasipoisson":
+    if cov_kind != "model" and chosen == "quasipoisson":
         scale = dispersion
 
     names = {
@@ -497,7 +548,15 @@ def interrupted_time_series(
     if group:
         names["control_level_change"] = "post"
         names["control_slope_change"] = "post_time"
-    ci = res.conf_int(alpha=1 - level)
+    df_ci = reference_df(
+        ci,
+        cov="cluster" if cov_kind == "driscoll-kraay" else cov_kind,
+        scale_estimated=chosen == "quasipoisson",
+        df_resid=float(res.df_resid),
+        n_clusters=n_time,
+    )
+    lo_, hi_, p_ = wald(res.params, res.bse, df_ci, level)
+    lo_, hi_, p_ = (pd.Series(v, index=res.params.index) for v in (lo_, hi_, p_))
     rows = {}
     for label, col in names.items():
         if col not in res.params.index:
@@ -505,9 +564,9 @@ def interrupted_time_series(
         b = res.params[col]
         rows[label] = {
             "rate_ratio": np.exp(b),
-            "ci_low": np.exp(ci.loc[col, 0]),
-            "ci_high": np.exp(ci.loc[col, 1]),
-            "p_value": res.pvalues[col],
+            "ci_low": np.exp(lo_[col]),
+            "ci_high": np.exp(hi_[col]),
+            "p_value": p_[col],
         }
     if group:  # baseline trend of the treated series = time + treated_time
         g_ = np.zeros(len(res.params))
@@ -515,12 +574,12 @@ def interrupted_time_series(
         g_[list(res.params.index).index("treated_time")] = 1
         b = float(g_ @ res.params.to_numpy())
         se = float(np.sqrt(g_ @ np.asarray(res.cov_params()) @ g_))
-        z = stats.norm.ppf(0.5 + level / 2)
+        lo_b, hi_b, p_b = wald(b, se, df_ci, level)
         rows["baseline_trend"] = {
             "rate_ratio": np.exp(b),
-            "ci_low": np.exp(b - z * se),
-            "ci_high": np.exp(b + z * se),
-            "p_value": 2 * stats.norm.sf(abs(b / se)),
+            "ci_low": float(np.exp(lo_b)),
+            "ci_high": float(np.exp(hi_b)),
+            "p_value": float(p_b),
         }
     order = [
         k
@@ -544,7 +603,10 @@ def interrupted_time_series(
         "dispersion": dispersion,
         "scale": scale,
         "alpha": alpha,
-        "ct_p_value": ct["p_value"],
+        "ct_p_value": choice.ct_p_value,
+        "ct_alpha": choice.ct_alpha,
+        "mean_spread": choice.mean_spread,
+        "dispersion_threshold": choice.threshold,
         "durbin_watson": float(durbin_watson(resid)),
         "ljung_box_lags": lags,
         "ljung_box_p": float(lb["lb_pvalue"].iloc[0]),
@@ -557,10 +619,19 @@ def interrupted_time_series(
         ),
         "transition_excluded": int(transition),
         "missing_periods": msgs,
-        "cov_type": f"Newey-West HAC ({hac_lags} lags)" if hac_lags is not None else "model-based",
+        "cov_type": {
+            "model": "model-based",
+            "hac": f"Newey-West HAC ({hac_lags} lags)",
+            "cluster": f"cluster-robust by period (CR1, {n_time} periods)",
+            "driscoll-kraay": f"Driscoll-Kraay ({hac_lags} lags, {n_time} periods)",
+        }[cov_kind],
         "deviance": float(res.deviance),
         "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
         "time_kind": kind,
+        "ci": ci,
+        "reference": describe_reference(df_ci),
+        "df_ci": df_ci,
+        "df_resid": float(res.df_resid),
     }
     return ITSResult(
         effects,
@@ -574,4 +645,5 @@ def interrupted_time_series(
         msgs,
         level,
         cols,
+        choice,
     )

@@ -8,7 +8,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["poisson_ci", "wilson_ci", "rate_table", "share_table", "area_rates"]
+__all__ = [
+    "poisson_ci",
+    "wilson_ci",
+    "rate_table",
+    "share_table",
+    "area_rates",
+    "clustered_rate_table",
+]
+
+#: Fewer events than this in a group and its interval is the exact Poisson one.
+MIN_EVENTS_ROBUST = 5
 
 
 def poisson_ci(count, exposure=1.0, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -206,8 +216,20 @@ def area_rates(
         interval of the ratio of the per-hectare rates, statsmodels
         ``confint_poisson_2indep``).
 
+    References
+    ----------
+    Gu K, Ng HKT, Tang ML, Schucany WR. Testing the ratio of two Poisson
+    rates. Biom J 2008;50:283-298.
+
     Notes
     -----
+    The change interval is the score interval of the ratio of two Poisson
+    rates (Gu et al. 2008; Wald statistic with the variance at the
+    constrained maximum likelihood estimates). When the current year
+    has no crimes the estimate is 0 and the interval is 0 to
+    ``z^2 t_prev / (x_prev t_now)`` (the score equation then has this closed
+    form); when the previous year has none the change is undefined (NaN).
+
     When the area shrinks, the count can fall while the rate per hectare
     rises: both are true, and they answer different questions (how many
     crimes, and how concentrated they are).
@@ -254,6 +276,10 @@ def area_rates(
             compare="ratio",
             alpha=1 - level,
         )
+        if out.loc[i, "count"] == 0:
+            # statsmodels' root search returns the upper limit twice when the current count
+            # is 0; the score interval's lower limit is then 0 (the ratio's boundary)
+            low = 0.0
         cl.append(float(low))
         ch.append(float(high))
     out["chg_ci_low"], out["chg_ci_high"] = cl, ch
@@ -274,3 +300,121 @@ def area_rates(
             "chg_ci_high",
         ]
     ]
+
+
+def clustered_rate_table(
+    df: pd.DataFrame,
+    count: str,
+    exposure: str,
+    by: Sequence[str] = (),
+    cluster: str | None = None,
+    per: float = 60.0,
+    level: float = 0.95,
+    ci: str = "t",
+) -> pd.DataFrame:
+    """Event rates per unit of exposure by group, with intervals that allow for clustering.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per unit (e.g. session) with the event ``count``, the
+        ``exposure`` (e.g. minutes observed), the ``by`` columns and the
+        ``cluster`` column.
+    count, exposure : str
+    by : sequence of str
+        Grouping columns (``()``: one row for everything).
+    cluster : str, optional
+        Cluster ids (e.g. the date): units of one cluster are not
+        independent. ``None``: every row its own cluster.
+    per : float
+        Rate unit in exposure units (60: per hour when exposure is minutes).
+    level : float
+    ci : {"t", "z"}
+        t(G - 1) or normal quantiles for the cluster-robust interval.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``units``, ``clusters``, ``exposure`` (summed,
+        in ``per`` units: hours), ``events``, ``rate``, ``ci_low``,
+        ``ci_high``, ``ci_method``.
+
+    Notes
+    -----
+    The rate is the ratio estimator R = sum(y) / sum(e). Its variance is the
+    cluster-robust (linearisation) one, V = G/(G-1) sum_g (y_g - R e_g)^2 /
+    (sum e)^2 with y_g, e_g the cluster totals: the CR1 sandwich of an
+    intercept-only Poisson GLM with offset log(e), R ``sandwich::vcovCL(
+    glm(y ~ 1, offset = log(e), family = poisson), cluster = ~g, type =
+    "HC1")`` (with one parameter (n-1)/(n-k) is 1). The interval is
+    R exp(-/+ q se / R) on the log scale, q from t(G - 1) (``ci="t"``) or
+    the normal. With fewer than 5 events, or fewer than 2 clusters, a Wald
+    interval is unreliable and the exact Poisson (Garwood) interval is used
+    instead, which ignores the clustering (``ci_method`` says which).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [0, 2, 1, 3, 0, 4], "minutes": [30, 60, 30, 60, 45, 60],
+    ...                   "day": [1, 1, 2, 2, 3, 3]})
+    >>> print(clustered_rate_table(d, "y", "minutes", cluster="day").round(3).to_string())
+       units  clusters  exposure  events   rate  ci_low  ci_high            ci_method
+    0      6         3      4.75      10  2.105   0.972    4.559  cluster-robust t(2)
+    """
+    from ._inference import check_ci
+
+    check_ci(ci)
+    for col in [count, exposure, *by] + ([cluster] if cluster else []):
+        if col not in df:
+            raise KeyError(f"no column {col!r}")
+    d = df.copy()
+    d["_y"] = pd.to_numeric(d[count]).astype(float)
+    d["_e"] = pd.to_numeric(d[exposure]).astype(float) / per
+    d["_g"] = d[cluster].astype(str) if cluster else np.arange(len(d)).astype(str)
+    if cluster and d[cluster].isna().any():
+        raise KeyError(f"cluster column {cluster!r} has missing values")
+    groups = d.groupby(list(by), observed=True, dropna=False) if by else [((), d)]
+    rows = []
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        y, e = g["_y"].sum(), g["_e"].sum()
+        tot = g.groupby("_g").agg(y=("_y", "sum"), e=("_e", "sum"))
+        G = len(tot)
+        rate = y / e if e > 0 else np.nan
+        if y >= MIN_EVENTS_ROBUST and G >= 2:
+            resid = tot["y"] - rate * tot["e"]
+            se_log = float(np.sqrt(G / (G - 1) * (resid**2).sum()) / e / rate)
+            dist = stats.norm if ci == "z" else stats.t(G - 1)
+            q = dist.ppf(0.5 + level / 2)
+            lo, hi = rate * np.exp(-q * se_log), rate * np.exp(q * se_log)
+            method = "cluster-robust " + ("normal" if ci == "z" else f"t({G - 1})")
+        else:
+            lo, hi = poisson_ci(y, e, level)
+            lo, hi = float(lo), float(hi)
+            method = "exact Poisson (few events or clusters)"
+        rows.append(
+            {
+                **dict(zip(by, key, strict=False)),
+                "units": int(len(g)),
+                "clusters": int(G),
+                "exposure": float(e),
+                "events": int(y) if float(y).is_integer() else float(y),
+                "rate": rate,
+                "ci_low": lo,
+                "ci_high": hi,
+                "ci_method": method,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *by,
+            "units",
+            "clusters",
+            "exposure",
+            "events",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "ci_method",
+        ],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._inference import check_ci, describe_reference, reference_df, wald
 from .rates import wilson_ci
 
 __all__ = ["survey_proportions", "survey_trend", "difference_from_reference"]
@@ -35,24 +36,45 @@ def survey_proportions(survey: pd.DataFrame, level: float = 0.95) -> pd.DataFram
     return out.sort_values(["item", "area", "year"]).reset_index(drop=True)
 
 
-def survey_trend(survey: pd.DataFrame, item: str, level: float = 0.95) -> pd.DataFrame:
+def survey_trend(
+    survey: pd.DataFrame, item: str, level: float = 0.95, ci: str = "t"
+) -> pd.DataFrame:
     """Trend over years per area: binomial GLM of n_yes/n on year.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        ``year``, ``area``, ``item``, ``n``, ``n_yes``.
+    item : str
+    level : float
+    ci : {"t", "z"}
+        ``"t"`` (default): when the scale is estimated (quasi-binomial), the
+        interval and p-value use t(years - 2), as R's ``summary.glm``;
+        ``"z"``: normal quantiles.
 
     Returns
     -------
     DataFrame
         ``area``, ``item``, ``years``, ``odds_ratio`` (per year), ``ci_low``,
         ``ci_high``, ``p_value``, ``dispersion`` (Pearson chi2/df),
-        ``scale_used``.
+        ``scale_used``, ``reference`` (``"normal"`` or ``"t(df)"``).
 
     Notes
     -----
     logit P(yes) = a + b year. Yearly samples vary more than binomial
     sampling alone (different respondents, different years): when Pearson
-    chi2/df > 1 the CI is widened by that scale (quasi-binomial).
+    chi2/df > 1 the CI is widened by that scale (quasi-binomial, R
+    ``glm(cbind(n_yes, n - n_yes) ~ year, family = quasibinomial)``), and
+    with ``ci="t"`` the quantile is ``qt(0.975, df.residual(fit))``: with 3
+    to 8 years there are 1 to 6 residual df, and normal quantiles would
+    claim far more certainty than the data give. When chi2/df <= 1 the
+    binomial fit is used as is (scale 1, normal quantiles, as R's
+    ``summary.glm`` for ``binomial``). Areas with fewer than 3 years are
+    left out.
     """
     import statsmodels.api as sm
 
+    check_ci(ci)
     rows = []
     for area, g in survey[survey["item"] == item].groupby("area"):
         g = g.sort_values("year")
@@ -65,18 +87,22 @@ def survey_trend(survey: pd.DataFrame, item: str, level: float = 0.95) -> pd.Dat
         base = model.fit()
         disp = float(base.pearson_chi2 / base.df_resid) if base.df_resid > 0 else np.nan
         res = model.fit(scale="X2") if disp > 1 else base
-        ci = np.asarray(res.conf_int(alpha=1 - level))
+        df_ci = reference_df(
+            ci, cov="model", scale_estimated=disp > 1, df_resid=float(res.df_resid)
+        )
+        lo, hi, p = wald(res.params[1], res.bse[1], df_ci, level)
         rows.append(
             {
                 "area": area,
                 "item": item,
                 "years": f"{int(g['year'].min())}-{int(g['year'].max())}",
                 "odds_ratio": float(np.exp(res.params[1])),
-                "ci_low": float(np.exp(ci[1, 0])),
-                "ci_high": float(np.exp(ci[1, 1])),
-                "p_value": float(res.pvalues[1]),
+                "ci_low": float(np.exp(lo)),
+                "ci_high": float(np.exp(hi)),
+                "p_value": float(p),
                 "dispersion": disp,
                 "scale_used": float(res.scale),
+                "reference": describe_reference(df_ci),
             }
         )
     return pd.DataFrame(
@@ -91,6 +117,7 @@ def survey_trend(survey: pd.DataFrame, item: str, level: float = 0.95) -> pd.Dat
             "p_value",
             "dispersion",
             "scale_used",
+            "reference",
         ],
     )
 

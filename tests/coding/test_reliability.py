@@ -160,3 +160,19 @@ def test_planted_disagreement_is_visible(example_ds):
         "krippendorff_alpha",
         "flag",
     ]
+
+
+def test_kappa_numeric_labels_of_different_types_agree():
+    # issue 15 fix 2. By hand (Cohen 1960): after dropping the pair with a missing label,
+    # a = 1,2,1,2,3,1 and b = 1,2,1,2,3,2; p_o = 5/6, marginals a (3,2,1), b (2,3,1) of 6,
+    # p_e = (3*2 + 2*3 + 1*1)/36 = 13/36, kappa = (30 - 13)/(36 - 13) = 17/23 = 0.7391.
+    # Same as R: irr::kappa2(cbind(c(1,2,NA,1,2,3,1), c(1,2,NA,1,2,3,2)))$value.
+    a = [1, 2, None, 1, 2, 3, 1]
+    b = np.array([1.0, 2.0, np.nan, 1.0, 2.0, 3.0, 2.0])
+    assert cohen_kappa(a, b) == pytest.approx(17 / 23, abs=1e-12)
+    assert cohen_kappa(b, a) == pytest.approx(17 / 23, abs=1e-12)
+    assert cohen_kappa(np.array(a[:2] + a[3:], dtype=np.int64), b[[0, 1, 3, 4, 5, 6]]) == (
+        pytest.approx(17 / 23, abs=1e-12)
+    )
+    # text stays text: "1" and 1 are different labels, as in R (factor levels "1" and "1.0" differ)
+    assert cohen_kappa(["1", "2", "1"], ["1.0", "2", "1"]) < 1

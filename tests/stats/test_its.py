@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats
 
 from evaluation.errors import ModelError
 from evaluation.stats import interrupted_time_series
@@ -43,7 +44,7 @@ def fit_sicily(data, **kw):
     ],
 )
 def test_published_level_change(sicily, kw, expected, scale):
-    res = fit_sicily(sicily, **kw)
+    res = fit_sicily(sicily, ci="z", **kw)
     got = res.effects.loc["level_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy()
     np.testing.assert_allclose(got, expected, atol=0.0005)
     if scale is not None:
@@ -56,6 +57,7 @@ def test_published_slope_change_and_trend(sicily):
         sicily,
         family="quasipoisson",
         seasonality="fourier",
+        ci="z",
     )
     np.testing.assert_allclose(
         res.effects.loc["slope_change", ["rate_ratio", "ci_low", "ci_high"]].to_numpy(),
@@ -93,7 +95,7 @@ def test_agrees_with_statsmodels_formula_fit(sicily):
         d,
         family=sm.families.Poisson(),
         offset=np.log(d["stdpop"]),
-    ).fit(scale="X2")
+    ).fit(scale="X2", use_t=True)  # t(n - k) intervals and p-values, as R's summary.glm
     res = fit_sicily(
         sicily,
         family="quasipoisson",
@@ -264,3 +266,150 @@ def test_ci_coverage_simulation(theta, family):
         lo, hi = res.effects.loc["level_change", ["ci_low", "ci_high"]]
         hits += lo <= 0.8 <= hi
     assert 0.90 <= hits / 200 <= 0.99, hits
+
+
+def test_t_and_z_intervals_on_the_published_example(sicily):
+    # Small-sample rule (issue 15): quasi-Poisson with ci="t" uses qt(0.975, n - k), n - k = 59 - 3
+    # = 56 for the tutorial's step model; the z interval is the published 0.894 (0.839-0.953).
+    # R: b <- coef(fit)["smokban"]; se <- sqrt(vcov(fit)["smokban", "smokban"]);
+    #    exp(b + c(-1, 1) * qt(0.975, df.residual(fit)) * se), fit the tutorial's model2.
+    t = fit_sicily(sicily, family="quasipoisson", slope_change=False)
+    z = fit_sicily(sicily, family="quasipoisson", slope_change=False, ci="z")
+    assert t.checks["reference"] == "t(56)" and z.checks["reference"] == "normal"
+    b = np.log(z.effects.loc["level_change", "rate_ratio"])
+    se = (np.log(z.effects.loc["level_change", "ci_high"]) - b) / stats.norm.ppf(0.975)
+    q = stats.t.ppf(0.975, 56)
+    np.testing.assert_allclose(
+        t.effects.loc["level_change", ["ci_low", "ci_high"]].to_numpy(float),
+        np.exp([b - q * se, b + q * se]),
+        rtol=1e-9,
+    )
+    assert t.effects.loc["level_change", "p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(b / se), 56), rel=1e-9
+    )
+    # Poisson has no estimated scale: t and z agree (R summary.glm reports z for poisson)
+    pt = fit_sicily(sicily, family="poisson", slope_change=False)
+    pz = fit_sicily(sicily, family="poisson", slope_change=False, ci="z")
+    pd.testing.assert_frame_equal(pt.effects, pz.effects)
+    # HAC: t(n - k) under ci="t" (Stata newey), normal under ci="z" (lmtest::coeftest on a glm)
+    ht = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3)
+    hz = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3, ci="z")
+    assert ht.checks["reference"] == "t(56)" and hz.checks["reference"] == "normal"
+    assert ht.effects.loc["level_change", "ci_low"] < hz.effects.loc["level_change", "ci_low"]
+    with pytest.raises(ModelError, match="ci 'x'"):
+        fit_sicily(sicily, ci="x")
+
+
+def _panel_by_hand(d, L=None):
+    """Independent panel covariance of a comparative Poisson ITS in numpy: Poisson MLE by
+    Newton, scores s_i = x_i (y_i - mu_i) summed within each month (S_t), bread
+    B = (X' diag(mu) X)^-1. Cluster by month: G/(G-1) (n-1)/(n-k) B (sum S_t S_t') B.
+    Driscoll-Kraay (Driscoll & Kraay 1998; Hoechle 2007): B (G_0 + sum_l w_l (G_l + G_l')) B,
+    G_l = sum_t S_t S_{t-l}', w_l = 1 - l/(L+1), no small-sample factor."""
+    tr = (d["area"] == "scene").to_numpy(float)
+    t = d["t"].to_numpy(float)
+    post = (t >= 48).astype(float)
+    pt = np.clip(t - 48, 0, None) * post
+    X = np.column_stack([np.ones_like(t), t, post, pt, tr, tr * t, tr * post, tr * pt])
+    y = d["y"].to_numpy(float)
+    b = np.zeros(X.shape[1])
+    b[0] = np.log(y.mean())
+    for _ in range(100):
+        mu = np.exp(X @ b)
+        b = b + np.linalg.solve(X.T @ (X * mu[:, None]), X.T @ (y - mu))
+    mu = np.exp(X @ b)
+    B = np.linalg.inv(X.T @ (X * mu[:, None]))
+    months = np.unique(t)
+    S = np.array([X[t == m].T @ (y - mu)[t == m] for m in months])
+    n, k = X.shape
+    G = len(months)
+    if L is None:
+        meat = G / (G - 1) * (n - 1) / (n - k) * S.T @ S
+    else:
+        meat = S.T @ S
+        for lag in range(1, L + 1):
+            g = S[lag:].T @ S[:-lag]
+            meat += (1 - lag / (L + 1)) * (g + g.T)
+    V = B @ meat @ B
+    return b, np.sqrt(np.diag(V)), G
+
+
+@pytest.mark.parametrize("hac_lags", [None, 3])
+def test_comparative_panel_errors_by_hand(hac_lags):
+    # Issue 15 item 4: the comparative ITS's errors respect the panel (same-month correlation)
+    rng = np.random.default_rng(4)
+    a, start = _series(rng, level=0.7, theta=15)
+    b, _ = _series(rng, level=1.0, mu0=50, theta=15)
+    shock = rng.gamma(20, 1 / 20, len(a))  # a common monthly shock: the series move together
+    a["y"] = rng.poisson(a["y"] * shock)
+    b["y"] = rng.poisson(b["y"] * shock)
+    d = pd.concat([a.assign(area="scene"), b.assign(area="comp")]).reset_index(drop=True)
+    d["t"] = (
+        pd.PeriodIndex(d["month"], freq="M").map(lambda p: p.ordinal)
+        - pd.Period("2015-01", "M").ordinal
+    )
+    beta, se, G = _panel_by_hand(d, hac_lags)
+    res = interrupted_time_series(
+        d, "month", "y", start, family="poisson", group="area", control="comp", hac_lags=hac_lags
+    )
+    q = stats.t.ppf(0.975, G - 1)
+    assert res.checks["reference"] == f"t({G - 1})"
+    assert ("Driscoll-Kraay" if hac_lags else "cluster-robust by period") in res.checks["cov_type"]
+    for label, j in (("level_change", 6), ("slope_change", 7), ("control_level_change", 2)):
+        row = res.effects.loc[label]
+        assert row.rate_ratio == pytest.approx(np.exp(beta[j]), rel=1e-7)
+        assert row.ci_low == pytest.approx(np.exp(beta[j] - q * se[j]), rel=1e-6)
+        assert row.ci_high == pytest.approx(np.exp(beta[j] + q * se[j]), rel=1e-6)
+    # the treated series' own trend (time + treated_time) uses the same covariance
+    assert res.effects.loc["baseline_trend", "rate_ratio"] == pytest.approx(
+        np.exp(beta[1] + beta[5]), rel=1e-7
+    )
+
+
+def _bartlett_meat(S, L):
+    M = S.T @ S
+    for lag in range(1, L + 1):
+        g = S[lag:].T @ S[:-lag]
+        M += (1 - lag / (L + 1)) * (g + g.T)
+    return M
+
+
+def test_negbin_hac_convention_observed_hessian():
+    # Convention (issue 15 item 7), documented in the Notes: NB2 + Newey-West uses the observed
+    # Hessian as bread, B = (sum x x' mu (1 + a y) / (1 + a mu)^2)^-1; R's sandwich on glm.nb uses
+    # the expected information (sum x x' mu / (1 + a mu))^-1. By hand, scores
+    # s_t = x_t (y_t - mu_t) / (1 + a mu_t), Bartlett weights, no small-sample factor.
+    rng = np.random.default_rng(5)
+    d, start = _series(rng, theta=8)
+    res = interrupted_time_series(d, "month", "y", start, family="negbin", hac_lags=3, ci="z")
+    X, y = res.result.model.exog, res.result.model.endog
+    a = res.checks["alpha"]
+    mu = np.exp(X @ res.result.params.to_numpy())
+    S = X * ((y - mu) / (1 + a * mu))[:, None]
+    meat = _bartlett_meat(S, 3)
+    observed = np.linalg.inv((X * (mu * (1 + a * y) / (1 + a * mu) ** 2)[:, None]).T @ X)
+    expected = np.linalg.inv((X * (mu / (1 + a * mu))[:, None]).T @ X)
+    se_obs = np.sqrt(np.diag(observed @ meat @ observed))
+    se_exp = np.sqrt(np.diag(expected @ meat @ expected))
+    np.testing.assert_allclose(res.result.bse.to_numpy(), se_obs, rtol=1e-6)
+    assert not np.allclose(se_obs, se_exp, rtol=1e-3)  # the two conventions do differ
+
+
+def test_poisson_hac_convention_by_hand(sicily):
+    # Convention: Newey-West with Bartlett weights 1 - l/(L+1), no prewhitening, no small-sample
+    # factor, R: sandwich::NeweyWest(fit, lag = 3, prewhite = FALSE, adjust = FALSE); with
+    # ci="t" the interval uses qt(0.975, n - k) (Stata newey). By hand in numpy.
+    res = fit_sicily(sicily, family="poisson", slope_change=False, hac_lags=3)
+    X, y = res.result.model.exog, res.result.model.endog
+    mu = np.exp(X @ res.result.params.to_numpy() + res.result.model.offset)
+    B = np.linalg.inv((X * mu[:, None]).T @ X)
+    se = np.sqrt(np.diag(B @ _bartlett_meat(X * (y - mu)[:, None], 3) @ B))
+    j = list(res.result.params.index).index("post")
+    b = res.result.params["post"]
+    q = stats.t.ppf(0.975, len(y) - X.shape[1])
+    assert res.effects.loc["level_change", "ci_low"] == pytest.approx(
+        np.exp(b - q * se[j]), rel=1e-6
+    )
+    assert res.effects.loc["level_change", "ci_high"] == pytest.approx(
+        np.exp(b + q * se[j]), rel=1e-6
+    )

@@ -91,3 +91,32 @@ def test_per_hectare_story_on_example(example_ds):
     assert t.loc[2023, "per_hectare"] == pytest.approx(
         t.loc[2023, "count"] / t.loc[2023, "hectares"]
     )
+
+
+def test_area_change_with_zero_crimes_this_year():
+    # issue 15 fix 1. Score interval of a Poisson rate ratio R = (x1/t1)/(x0/t0) (Gu et al.
+    # 2008): z(R) = (x1/t1 - R x0/t0) / sqrt(l1/t1 + R^2 l0/t0) with the constrained MLEs
+    # l0 = (x1 + x0)/(R t1 + t0), l1 = R l0. With x1 = 0 this is z(R)^2 = R x0 t1 / t0, so the
+    # 95% interval is [0, q^2 t0 / (x0 t1)], q = 1.959964: 32 crimes, then none, on 2 ha
+    # then 2 ha: [0, 3.841459/32] = [0, 0.120046] (the audit's R value 0-0.1200).
+    reported = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2020-03-01", "2021-05-01"]),
+            "area": "x",
+            "category": "violence",
+            "count": [32, 0],
+        }
+    )
+    areas = pd.DataFrame({"area": "x", "year": [2020, 2021], "hectares": 2.0, "population": 10})
+    t = area_rates(reported, areas, "x").set_index("year")
+    q2 = stats.norm.ppf(0.975) ** 2
+    assert t.loc[2021, "change_per_hectare"] == 0
+    assert t.loc[2021, "chg_ci_low"] == 0
+    assert t.loc[2021, "chg_ci_high"] == pytest.approx(q2 / 32, abs=1e-6)
+    # unequal areas: the bound scales by t0 / t1
+    areas.loc[1, "hectares"] = 1.0
+    t = area_rates(reported, areas, "x").set_index("year")
+    assert t.loc[2021, "chg_ci_high"] == pytest.approx(q2 * 2.0 / (32 * 1.0), abs=1e-6)
+    # no crimes in the previous year: the change is undefined, not an interval
+    t = area_rates(reported.assign(count=[0, 5]), areas, "x").set_index("year")
+    assert np.isnan(t.loc[2021, "chg_ci_low"]) and np.isnan(t.loc[2021, "chg_ci_high"])

@@ -1,0 +1,370 @@
+"""Sensitivity tables for the key estimates of 01_site_observations and 03_crime_and_safety.
+
+Dataset-level wrappers of :mod:`evaluation.stats.sensitivity`: they rebuild
+each key estimate's data exactly as the analysis does and refit it under the
+alternative specifications. Every function returns the tidy columns
+``estimate, variant, value, ci_low, ci_high``
+(:data:`~evaluation.stats.sensitivity.SENSITIVITY_COLUMNS`), whose rows are
+what the results JSON's ``"sensitivity"`` list holds (:func:`sensitivity_records`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from ..stats.sensitivity import (
+    SENSITIVITY_COLUMNS,
+    _frame,
+    direction_robust,
+    its_sensitivity,
+    rate_ratio_sensitivity,
+)
+from ..stats.survey import survey_trend
+
+__all__ = [
+    "site_sensitivity",
+    "crime_sensitivity",
+    "survey_sensitivity",
+    "sensitivity_records",
+    "robustness_table",
+    "SITE_OUTCOMES",
+]
+
+#: Outcomes of 01's count models and their results-JSON keys.
+SITE_OUTCOMES = {
+    "target_staying": "target_staying_rate_ratio",
+    "drug_sale": "drug_sale_rate_ratio",
+    "outreach_contact": "outreach_contact_rate_ratio",
+}
+
+
+def _term(per: pd.DataFrame, col: str) -> str:
+    d = per[col]
+    return (
+        f"C({col})"
+        if d.dtype == object or str(d.dtype) in ("category", "str", "string", "bool")
+        else col
+    )
+
+
+def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dict[str, str]:
+    """The main covariates, none, and the main ones plus each plausible confounder in turn."""
+    main = [c for c in covariates if c in per]
+    sets = {"+".join(main) or "none": " + ".join(_term(per, c) for c in main)}
+    if main:
+        sets["none"] = ""
+    extra = [
+        c
+        for c in ("daypart", "weekend", "weather", "observer")
+        if c in per and c not in main and per[c].nunique(dropna=True) > 1
+    ]
+    for c in extra:
+        sets["+".join([*main, c])] = " + ".join(_term(per, x) for x in [*main, c])
+    if len(extra) > 1:
+        sets["+".join([*main, *extra])] = " + ".join(_term(per, x) for x in [*main, *extra])
+    return sets
+
+
+def site_sensitivity(
+    site,
+    *,
+    target_gender: str = "female",
+    target_age_band: str = "13-18",
+    activation_states: Sequence[str] = ("art", "event", "park"),
+    covariates: Sequence[str] = ("zone",),
+    family: str = "auto",
+    cluster: str | None = "date",
+    covariate_sets: Mapping[str, str] | None = None,
+    outcomes: Sequence[str] = tuple(SITE_OUTCOMES),
+    level: float = 0.95,
+    ci: str = "t",
+) -> pd.DataFrame:
+    """Sensitivity of 01's rate ratios (activated vs not) to covariates, family, clustering, kind.
+
+    Parameters
+    ----------
+    site : SiteAnalysis or Dataset
+        The result of :func:`~evaluation.analyses.analyse_site` (its
+        ``per_session`` table is reused), or a dataset, which is then
+        analysed with the parameters below first.
+    target_gender, target_age_band, activation_states, covariates, family, cluster
+        The main specification: the same parameters as ``analyse_site``.
+    covariate_sets : mapping, optional
+        Name -> patsy terms added after ``activated``; the first is the
+        main. Default: the main covariates; none; the main ones plus each of
+        daypart, weekend, weather and observer in turn; plus all of them.
+    outcomes : sequence of str
+        Among ``target_staying``, ``drug_sale``, ``outreach_contact``.
+    level, ci
+        As :func:`~evaluation.stats.rate_ratio_model`.
+
+    Returns
+    -------
+    DataFrame
+        ``estimate`` (``target_staying_rate_ratio``, ...: the results-JSON
+        keys), ``variant``, ``value``, ``ci_low``, ``ci_high``. Variants:
+        ``main``, ``covariates=<names>``, ``family=<f>``, ``clusters=none``
+        and ``activation=<kind>`` (each kind of activation against no
+        activation, the other kinds left out). ``attrs["errors"]`` names the
+        variants that could not be fitted and why.
+    """
+    if hasattr(site, "per_session"):
+        per = site.per_session
+    else:
+        from .site import analyse_site
+
+        per = analyse_site(
+            site,
+            target_gender=target_gender,
+            target_age_band=target_age_band,
+            activation_states=activation_states,
+            covariates=covariates,
+            family=family,
+            cluster=cluster,
+        ).per_session
+    sets = (
+        dict(covariate_sets)
+        if covariate_sets is not None
+        else _default_covariate_sets(per, covariates)
+    )
+    parts, errors = [], {}
+    for outcome in outcomes:
+        if outcome not in SITE_OUTCOMES:
+            raise ModelError(f"outcome {outcome!r}: expected one of {', '.join(SITE_OUTCOMES)}")
+        t = rate_ratio_sensitivity(
+            per,
+            outcome,
+            "minutes",
+            "activated",
+            covariate_sets=sets,
+            estimate=SITE_OUTCOMES[outcome],
+            family=family,
+            cluster=cluster,
+            kind_column="activation",
+            reference="none",
+            kinds=[k for k in activation_states if k in set(per["activation"])],
+            level=level,
+            ci=ci,
+        )
+        parts.append(t)
+        errors.update({f"{SITE_OUTCOMES[outcome]}: {k}": v for k, v in t.attrs["errors"].items()})
+    return _concat(parts, errors)
+
+
+def _concat(parts: list[pd.DataFrame], errors: dict) -> pd.DataFrame:
+    out = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+    )
+    out.attrs["errors"] = errors
+    return out
+
+
+def _shift(month: str, months: int) -> str:
+    return str(pd.Period(month, freq="M") + months)
+
+
+def crime_sensitivity(
+    ds,
+    *,
+    area: str = "sergels_torg",
+    categories: Sequence[str] = ("violence", "drug_offences"),
+    comparison_areas: Sequence[str] = ("odenplan", "stockholm"),
+    intervention: str = "2019-06",
+    transition: int = 0,
+    its_end: str | None = "2022-12",
+    seasonality: str | None = "fourier",
+    family: str = "auto",
+    hac_lags: int | None = None,
+    alternative_ends: Sequence | None = None,
+    transitions: Sequence[int] = (3, 6),
+    placebos: int | Sequence = 3,
+    effects: Sequence[str] = ("level_change", "slope_change"),
+    level: float = 0.95,
+    ci: str = "t",
+) -> pd.DataFrame:
+    """Sensitivity of 03's interrupted time series (single and comparative) to their specification.
+
+    Parameters
+    ----------
+    ds : Dataset
+    area, categories, comparison_areas, intervention, transition, its_end, seasonality, family, hac_lags
+        The main specification: the same parameters as
+        :func:`~evaluation.analyses.analyse_crime`.
+    alternative_ends : sequence, optional
+        Other ends of the series; default: a year before ``its_end`` and the
+        whole series (``None``, which crosses a redrawn boundary if there is
+        one: read that variant with care).
+    transitions : sequence of int
+        Phase-in periods to leave out.
+    placebos : int or sequence
+        In-time placebo dates over the pre-period (count or dates); each is
+        fitted on the pre-period only.
+    effects : sequence of str
+        ITS effects to report.
+
+    Returns
+    -------
+    DataFrame
+        ``estimate`` (``<category>.<effect>`` or
+        ``<category>_vs_<comparison>.<effect>``, the results-JSON ``its``
+        keys), ``variant``, ``value``, ``ci_low``, ``ci_high``; variants as
+        :func:`~evaluation.stats.sensitivity.its_sensitivity`.
+    """
+    from .crime import monthly_series
+
+    if ds.crime is None:
+        raise ModelError("this data folder has no crime/ data")
+    if alternative_ends is None:
+        alternative_ends = [_shift(its_end, -12), None] if its_end else []
+    rep = ds.crime["reported"]
+    common = {
+        "family": family,
+        "seasonality": seasonality,
+        "transition": transition,
+        "its_end": its_end,
+        "alternative_ends": alternative_ends,
+        "transitions": transitions,
+        "placebos": placebos,
+        "hac_lags": hac_lags,
+        "effects": effects,
+        "level": level,
+        "ci": ci,
+    }
+    parts, errors = [], {}
+    for cat in categories:
+        series = monthly_series(rep, area, cat)
+        runs = [(cat, series, {})]
+        for comp in comparison_areas:
+            both = pd.concat([series, monthly_series(rep, comp, cat)], ignore_index=True)
+            runs.append((f"{cat}_vs_{comp}", both, {"group": "area", "control": comp}))
+        for name, data, extra in runs:
+            try:
+                t = its_sensitivity(
+                    data, "month", "count", intervention, estimate=name, **common, **extra
+                )
+            except ModelError as exc:  # e.g. no data for this category
+                errors[name] = str(exc)
+                continue
+            parts.append(t)
+            errors.update({f"{name}: {k}": v for k, v in t.attrs["errors"].items()})
+    return _concat(parts, errors)
+
+
+def survey_sensitivity(
+    ds, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
+) -> pd.DataFrame:
+    """Sensitivity of 03's survey trends (odds ratio per year) to the interval and to each year.
+
+    Variants: ``main`` (:func:`~evaluation.stats.survey_trend`, t
+    intervals), ``ci=z`` (normal quantiles) and ``without=<year>`` (each
+    year left out in turn; areas with fewer than 4 years get none).
+
+    Returns
+    -------
+    DataFrame
+        ``estimate`` (``survey_trend.<area>``), ``variant``, ``value``,
+        ``ci_low``, ``ci_high``.
+    """
+    if ds.survey is None:
+        raise ModelError("this data folder has no survey/ data")
+    s = ds.survey[ds.survey["item"] == item]
+    if areas is not None:
+        s = s[s["area"].isin(list(areas))]
+    rows: list[dict] = []
+
+    def add(t: pd.DataFrame, variant: str, only: str | None = None) -> None:
+        for r in t.itertuples():
+            if only is not None and r.area != only:
+                continue
+            rows.append(
+                {
+                    "estimate": f"survey_trend.{r.area}",
+                    "variant": variant,
+                    "value": float(r.odds_ratio),
+                    "ci_low": float(r.ci_low),
+                    "ci_high": float(r.ci_high),
+                }
+            )
+
+    add(survey_trend(s, item, level), "main")
+    add(survey_trend(s, item, level, ci="z"), "ci=z")
+    for area, g in s.groupby("area"):
+        years = sorted(g["year"].unique())
+        if len(years) < 4:
+            continue
+        for y in years:
+            add(survey_trend(g[g["year"] != y], item, level), f"without={int(y)}", area)
+    out = _frame(rows, {})
+    return out.sort_values("estimate", kind="stable").reset_index(drop=True)
+
+
+def sensitivity_records(table: pd.DataFrame) -> list[dict]:
+    """The results-JSON ``"sensitivity"`` list: one ``{estimate, variant, value, ci_low, ci_high}``
+    per row, NaN as ``None``."""
+
+    def num(x):
+        return None if x is None or not np.isfinite(x) else float(x)
+
+    return [
+        {
+            "estimate": str(r.estimate),
+            "variant": str(r.variant),
+            "value": num(r.value),
+            "ci_low": num(r.ci_low),
+            "ci_high": num(r.ci_high),
+        }
+        for r in table.itertuples()
+    ]
+
+
+def robustness_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per estimate: the main value, the range over variants, and whether its direction holds.
+
+    Returns
+    -------
+    DataFrame
+        ``estimate``, ``main``, ``ci_low``, ``ci_high`` (main), ``variants``
+        (fitted, placebos excluded), ``min``, ``max`` (over those variants),
+        ``placebos_excluding_1`` (placebo intervals that exclude 1, out of
+        ``placebos``), ``direction_robust`` (True / False / None, the rule
+        of :func:`~evaluation.stats.sensitivity.direction_robust`).
+    """
+    rows = []
+    for est, t in table.groupby("estimate", sort=False):
+        main = t[t["variant"] == "main"]
+        other = t[(t["variant"] != "main") & ~t["variant"].str.startswith("placebo=")]
+        plac = t[t["variant"].str.startswith("placebo=")].dropna(subset=["value"])
+        vals = other["value"].dropna()
+        rows.append(
+            {
+                "estimate": est,
+                "main": main["value"].iloc[0] if len(main) else np.nan,
+                "ci_low": main["ci_low"].iloc[0] if len(main) else np.nan,
+                "ci_high": main["ci_high"].iloc[0] if len(main) else np.nan,
+                "variants": int(len(vals)),
+                "min": vals.min() if len(vals) else np.nan,
+                "max": vals.max() if len(vals) else np.nan,
+                "placebos_excluding_1": int(((plac["ci_low"] > 1) | (plac["ci_high"] < 1)).sum()),
+                "placebos": int(len(plac)),
+                "direction_robust": direction_robust(t),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "estimate",
+            "main",
+            "ci_low",
+            "ci_high",
+            "variants",
+            "min",
+            "max",
+            "placebos_excluding_1",
+            "placebos",
+            "direction_robust",
+        ],
+    )
