@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "set_theme", "LABELS", "label"]
+from collections.abc import Mapping
+
+__all__ = [
+    "PALETTE",
+    "set_theme",
+    "LABELS",
+    "label",
+    "rate_plot",
+    "heatmap",
+    "timeline",
+    "triangulation",
+    "calendar_heatmap",
+    "survey_plot",
+    "its_figure",
+]
 
 #: Paul Tol's "bright" qualitative palette, safe for colour-blind readers.
 PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
@@ -26,84 +40,48 @@ def set_theme(context: str = "notebook") -> None:
     )
 
 
-#: Human labels of codes, in Swedish (sv) and English (en).
-LABELS = {
-    "sv": {
-        "none": "ingen aktivering",
-        "art": "konst",
-        "event": "evenemang",
-        "park": "tillfällig park",
-        "activated": "aktivering",
-        "female": "flickor",
-        "male": "pojkar",
-        "unknown": "okänt",
-        "staying": "vistas",
-        "passing": "passerar",
-        "morning": "förmiddag",
-        "afternoon": "eftermiddag",
-        "evening": "kväll",
-        "polis": "polis",
-        "ungdomsjour": "Ungdomsjouren",
-        "faltassistent": "fältassistent",
-        "ordningsvakt": "ordningsvakt",
-        "other": "annan",
-        "violence": "våldsbrott",
-        "robbery": "rån",
-        "drug_offences": "narkotikabrott",
-        "theft": "stöld",
-        "sergels_torg": "Sergels torg",
-        "norrmalm": "Norrmalm",
-        "stockholm": "Stockholm",
-        "odenplan": "Odenplan",
-        "klara": "Klara",
-        "safe_evening": "trygg på kvällen",
-        "safe_daytime": "trygg dagtid",
-        "drug_sale": "narkotikaförsäljning",
-        "drug_use": "narkotikabruk",
-    },
-    "en": {
-        "none": "no activation",
-        "art": "art",
-        "event": "event",
-        "park": "temporary park",
-        "activated": "activation",
-        "female": "girls",
-        "male": "boys",
-        "unknown": "unknown",
-        "staying": "staying",
-        "passing": "passing",
-        "morning": "morning",
-        "afternoon": "afternoon",
-        "evening": "evening",
-        "polis": "police",
-        "ungdomsjour": "Ungdomsjouren",
-        "faltassistent": "field assistant",
-        "ordningsvakt": "security guard",
-        "other": "other",
-        "violence": "violent crime",
-        "robbery": "robbery",
-        "drug_offences": "drug offences",
-        "theft": "theft",
-        "sergels_torg": "Sergels torg",
-        "norrmalm": "Norrmalm",
-        "stockholm": "Stockholm",
-        "odenplan": "Odenplan",
-        "klara": "Klara",
-        "safe_evening": "safe in the evening",
-        "safe_daytime": "safe in daytime",
-        "drug_sale": "drug sales",
-        "drug_use": "drug use",
-    },
-}
+class _Labels(Mapping):
+    """``LABELS[language][code]``: a read-only view of the catalogues' ``label.*`` messages."""
+
+    def __getitem__(self, language: str) -> dict[str, str]:
+        from . import i18n
+
+        return {
+            k[len("label.") :]: v
+            for k, v in i18n.catalogue(language).items()
+            if k.startswith("label.")
+        }
+
+    def __iter__(self):
+        from . import i18n
+
+        return iter(i18n.LANGUAGES)
+
+    def __len__(self) -> int:
+        from . import i18n
+
+        return len(i18n.LANGUAGES)
+
+
+#: Human labels of codes per language, from ``evaluation/messages/<lang>/labels.yaml``.
+LABELS = _Labels()
 
 
 def label(code, language: str = "sv") -> str:
     """Human label of a code in ``language`` (the code itself when unknown).
 
-    >>> label("faltassistent", "en")
-    'field assistant'
+    >>> label("faltassistent", "en"), label("faltassistent", "sv")
+    ('field assistant', 'fältassistent')
     """
-    return LABELS.get(language, LABELS["en"]).get(str(code), str(code))
+    from . import i18n
+
+    return i18n.label(code, language)
+
+
+def _t(key: str, language: str, **values) -> str:
+    from . import i18n
+
+    return i18n.t(key, language, **values)
 
 
 def _ax(ax, figsize=(9, 4.5)):
@@ -118,12 +96,16 @@ def rate_plot(
     table,
     x: str,
     hue: str | None = None,
-    ylabel: str = "per hour",
+    ylabel: str | None = None,
     title: str | None = None,
     language: str = "sv",
     ax=None,
 ):
-    """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``)."""
+    """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``).
+
+    ``ylabel`` defaults to "per hour" in ``language``; ``x`` and ``hue`` values are
+    codes shown by their labels.
+    """
     import numpy as np
 
     ax = _ax(ax)
@@ -146,7 +128,8 @@ def rate_plot(
             else (label("activated", language) if h else label("none", language)),
         )
     ax.set_xticks(range(len(xs)), [label(v, language) for v in xs])
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel if ylabel is not None else _t("plot.per_hour", language))
+    ax.set_xlabel("")
     ax.set_ylim(bottom=0)
     if title:
         ax.set_title(title)
@@ -202,24 +185,8 @@ def timeline(calendar, sessions=None, title: str | None = None, language: str = 
                 color=PALETTE[i % len(PALETTE)],
                 alpha=0.8,
             )
-    labels = {
-        "sv": {
-            "pilot": "pilot",
-            "art": "konst",
-            "park": "park",
-            "event": "evenemang",
-            "policing": "polis/kamera",
-            "sessions": "observationer",
-        },
-        "en": {
-            "pilot": "pilot",
-            "art": "art",
-            "park": "park",
-            "event": "events",
-            "policing": "policing/cameras",
-            "sessions": "observations",
-        },
-    }[language if language in ("sv", "en") else "en"]
+    labels = {k: label(k, language) for k in kinds}
+    labels["sessions"] = label("sessions", language)
     ticks = [labels[k] for k in kinds]
     if sessions is not None and len(sessions):
         ax.scatter(
@@ -241,17 +208,21 @@ DIRECTION_COLOURS = {
     "increase": "#EE6677",
     "decrease": "#4477AA",
     "unclear": "#DDDDDD",
+    "no_clear_change": "#DDDDDD",
     "concern": "#CCBB44",
     "context": "#EEEEEE",
     "missing": "#FFFFFF",
 }
 
 
-def triangulation(evidence, title: str | None = None, ax=None):
+def triangulation(evidence, title: str | None = None, ax=None, language: str = "sv"):
     """Questions x sources, each cell coloured and labelled by the source's direction.
 
-    ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`.
-    A cell with several findings shows them all (e.g. ``decrease / context``).
+    ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`
+    (``question``, ``source``, ``direction``; questions and sources already in
+    the report's language, directions as codes shown by their labels in
+    ``language``). A cell with several findings shows them all (e.g.
+    ``decrease / context``).
     """
     import textwrap
 
@@ -283,14 +254,14 @@ def triangulation(evidence, title: str | None = None, ax=None):
             ax.text(
                 j + 0.5,
                 i + 0.5,
-                " / ".join(dirs) if dirs != ["missing"] else "no data",
+                " / ".join(label(d, language) for d in dirs),
                 ha="center",
                 va="center",
                 fontsize=9,
             )
     ax.set_xlim(0, len(sources))
     ax.set_ylim(len(questions), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(sources))], sources)
+    ax.set_xticks([j + 0.5 for j in range(len(sources))], [label(s, language) for s in sources])
     ax.set_yticks(
         [i + 0.5 for i in range(len(questions))],
         ["\n".join(textwrap.wrap(q, 42)) for q in questions],
@@ -318,10 +289,9 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
     days = d.value_counts().sort_index()
     years = sorted(days.index.year.unique())
     fig, axes = plt.subplots(1, len(years), figsize=(5 * len(years), 4), squeeze=False)
-    names = {
-        "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
-        "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    }.get(language, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    from .i18n import weekday_names
+
+    names = weekday_names(language)
     vmax = int(days.max()) if len(days) else 1
     for ax, year in zip(axes[0], years, strict=True):
         y = days[days.index.year == year]
@@ -344,10 +314,10 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
             cbar=ax is axes[0][-1],
             linewidths=0.5,
             linecolor="white",
-            cbar_kws={"label": "sessions" if language == "en" else "observationer"},
+            cbar_kws={"label": label("sessions", language)},
         )
         ax.set_yticks([i + 0.5 for i in range(7)], names, rotation=0)
-        ax.set_xlabel("week" if language == "en" else "vecka")
+        ax.set_xlabel(_t("plot.week", language))
         ax.set_ylabel("")
         ax.set_title(str(year))
     if title:
@@ -373,9 +343,92 @@ def survey_plot(proportions, item: str, language: str = "sv", ax=None):
             color=PALETTE[k % len(PALETTE)],
             label=label(area, language),
         )
-    ax.set_ylabel("% feeling safe" if language == "en" else "% som känner sig trygga")
+    ax.set_ylabel(_t("plot.pct_safe", language))
     ax.set_xlabel("")
     ax.set_title(label(item, language))
     ax.legend(frameon=False)
     ax.set_ylim(0, 100)
+    return ax
+
+
+def its_figure(
+    result,
+    ax=None,
+    events=None,
+    title: str | None = None,
+    language: str = "sv",
+    ylabel: str | None = None,
+):
+    """The interrupted-time-series figure of an :class:`evaluation.stats.its.ITSResult`, labelled in ``language``.
+
+    Observed points, fitted line, the dashed counterfactual (no intervention)
+    with its 95% band, a line at the intervention and the co-interventions
+    (``events``: ``start``, ``end``) as shaded spans. The same figure as
+    ``ITSResult.plot``, with every text from the catalogue (``plot.its.*``).
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.5))
+    cf = result.counterfactual()
+    x_all = (
+        pd.PeriodIndex(cf["period"], freq="M").to_timestamp()
+        if result.checks.get("time_kind") == "month"
+        else cf["period"]
+    )
+    cf = cf.assign(x=list(x_all))
+    for series, g in cf.groupby("series", sort=False):
+        col = PALETTE[0] if series == "treated" else PALETTE[2]
+        which = label(f"its_{series}", language)
+        ax.scatter(
+            g["x"],
+            g["observed"],
+            s=12,
+            color=col,
+            alpha=0.6,
+            label=_t("plot.its.observed_series", language, series=which)
+            if result.comparative
+            else _t("plot.its.observed", language),
+        )
+        ax.plot(
+            g["x"],
+            g["fitted"],
+            color=col,
+            lw=2,
+            label=_t("plot.its.fitted_series", language, series=which)
+            if result.comparative
+            else _t("plot.its.fitted", language),
+        )
+        post = g[g["post"]]
+        if series == "treated":
+            ax.plot(
+                post["x"],
+                post["counterfactual"],
+                color=col,
+                lw=1.5,
+                ls="--",
+                label=_t("plot.its.counterfactual", language),
+            )
+            ax.fill_between(
+                post["x"], post["cf_ci_low"], post["cf_ci_high"], color=col, alpha=0.12, lw=0
+            )
+    start = cf.loc[cf["post"], "x"].min()
+    ax.axvline(start, color="black", lw=1)
+    ax.text(start, ax.get_ylim()[1], f" {result.intervention}", va="top", fontsize=9)
+    if events is not None:
+        for i, ev in enumerate(events.itertuples()):
+            ax.axvspan(
+                ev.start,
+                ev.end,
+                color=PALETTE[4],
+                alpha=0.10,
+                lw=0,
+                label=_t("plot.its.co_intervention", language) if i == 0 else None,
+            )
+    ax.set_ylabel(ylabel if ylabel is not None else _t("plot.its.count_per_month", language))
+    ax.set_xlabel(_t("plot.its.month", language))
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=8, frameon=False)
     return ax
