@@ -20,6 +20,9 @@ A block is from the other language when
   every sentence needs and the other language does not have) and no more of
   the page's own, or one of them and none of its own in a block of three or
   more words; or
+* it holds two or more words that only the other language's catalogue
+  uses (e.g. *activation, periods* in "18 activation periods") and no word
+  or function word of the page's own language; or
 * it is, word for word, a message of the other language's catalogue that
   differs from every message of the page's language (a heading, a label or a
   legend entry: short texts with no function word in them).
@@ -34,6 +37,7 @@ A block is from the other language when
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -133,7 +137,8 @@ class _Blocks(HTMLParser):
         self._in_head_row = False
 
     def _flush(self):
-        text = " ".join("".join(self._buf).split())
+        # collapse ASCII white space only: a no-break space (a thousands separator) stays visible
+        text = re.sub(r"[ \t\n\r\f\v]+", " ", "".join(self._buf)).strip()
         if text:
             head = ""
             if self._tag == "td" and 0 <= self._col < len(self._headers):
@@ -210,10 +215,15 @@ def _strip_names(text: str) -> str:
     return text
 
 
+_IDENTIFIER = re.compile(r"\S*_\S*")
+
+
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(_strip_names(text))]
+    """The words of a text, proper names and snake_case identifiers (data codes) left out."""
+    return [w.lower() for w in _WORD.findall(_IDENTIFIER.sub(" ", _strip_names(text)))]
 
 
+@functools.cache
 def _catalogue_only(other: str, language: str) -> set[str]:
     """Texts of ``other``'s catalogue (without fields) that no message of ``language`` has."""
     from . import i18n
@@ -229,6 +239,24 @@ def _catalogue_only(other: str, language: str) -> set[str]:
     return out
 
 
+@functools.cache
+def _vocabulary(language: str) -> frozenset[str]:
+    """Every word (3 letters or more) of the messages of ``language``."""
+    from . import i18n
+
+    return frozenset(
+        w
+        for v in i18n.catalogue(language).values()
+        for w in _words(v.replace("{", " ").replace("}", " "))
+        if len(w) >= 3
+    )
+
+
+def _only(other: str, language: str) -> frozenset[str]:
+    """Words of ``other``'s catalogue that ``language``'s catalogue never uses."""
+    return _vocabulary(other) - _vocabulary(language)
+
+
 def foreign_blocks(blocks, language: str) -> list[str]:
     """The text blocks that are written in the other language (see the module's notes)."""
     from . import i18n
@@ -240,10 +268,16 @@ def foreign_blocks(blocks, language: str) -> list[str]:
         own = sum(w in STOPWORDS[language] for w in words)
         for other in others:
             foreign = sum(w in STOPWORDS[other] for w in words)
-            exact = text.strip().lower() in _catalogue_only(other, language)
+            # a whole block, or one side of a bilingual "Innehåll / Contents", is a message
+            parts = {text.strip().lower()} | {p.strip().lower() for p in text.split(" / ")}
+            exact = bool(parts & _catalogue_only(other, language))
+            # words only the other catalogue uses ("activation", "periods"), none of our own
+            vocab = sum(w in _only(other, language) for w in words)
+            own_vocab = sum(w in _only(language, other) for w in words)
             if (
                 (foreign >= 2 and foreign >= own)
                 or (foreign >= 1 and own == 0 and len(words) >= 3)
+                or (vocab >= 2 and own_vocab == 0 and own == 0)
                 or exact
             ):
                 found.append(f"{_LANGUAGE_NAMES[other]} text: {text}")
