@@ -298,7 +298,7 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
         grid = pd.DataFrame(
             {
                 "week": y.index.isocalendar().week.to_numpy(),
-                "weekday": y.index.weekday,
+                "weekday": y.index.day_of_week,
                 "n": y.to_numpy(),
             }
         )
