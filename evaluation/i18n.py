@@ -47,6 +47,7 @@ __all__ = [
     "show",
     "weekday_names",
     "reverse",
+    "decimal_mark",
 ]
 
 #: The languages a report can be written in.
@@ -309,3 +310,12 @@ def weekday_names(language: str, width: str = "abbreviated") -> list[str]:
 
     names = get_day_names(width, context="format", locale=_babel_locale(language))
     return [str(names[i]).rstrip(".") for i in range(7)]
+
+
+def decimal_mark(language: str) -> str:
+    """The language's decimal mark (CLDR).
+
+    >>> decimal_mark("sv"), decimal_mark("en")
+    (',', '.')
+    """
+    return _babel_locale(language).number_symbols["latn"]["decimal"]

@@ -16,6 +16,7 @@ __all__ = [
     "calendar_heatmap",
     "survey_plot",
     "its_figure",
+    "localise",
 ]
 
 #: Paul Tol's "bright" qualitative palette, safe for colour-blind readers.
@@ -84,6 +85,51 @@ def _t(key: str, language: str, **values) -> str:
     return i18n.t(key, language, **values)
 
 
+def localise(obj, language: str = "sv"):
+    """Numbers on a figure in the language's style: a decimal comma on axes, colour bars and cell labels.
+
+    ``obj``: a figure, an axes or a seaborn grid. Plain numeric axes keep
+    matplotlib's choice of ticks and decimals with the decimal mark swapped;
+    date, log and category axes are left alone. Returns ``obj``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 0.5], [0, 1.5]); _ = localise(ax, "sv")
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_yticklabels()][:3]
+    ['−0,2', '0,0', '0,2']
+    >>> plt.close("all")
+    """
+    import re
+
+    from matplotlib.ticker import ScalarFormatter
+
+    from .i18n import decimal_mark
+
+    mark = decimal_mark(language)
+    if mark == ".":
+        return obj
+
+    class _Formatter(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            return super().__call__(x, pos).replace(".", mark)
+
+        def get_offset(self):
+            return super().get_offset().replace(".", mark)
+
+    from matplotlib.figure import Figure
+
+    fig = obj if isinstance(obj, Figure) else (obj.fig if hasattr(obj, "fig") else obj.figure)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(_Formatter())
+        for text in ax.texts:
+            s = text.get_text()
+            if re.fullmatch(r"[-−]?\d+\.\d+", s):
+                text.set_text(s.replace(".", mark))
+    return obj
+
+
 def _ax(ax, figsize=(9, 4.5)):
     import matplotlib.pyplot as plt
 
@@ -135,7 +181,7 @@ def rate_plot(
         ax.set_title(title)
     if hue is not None:
         ax.legend(frameon=False)
-    return ax
+    return localise(ax, language)
 
 
 def heatmap(
@@ -146,8 +192,9 @@ def heatmap(
     cbar_label: str = "",
     ax=None,
     figsize=(9, 6),
+    language: str = "sv",
 ):
-    """A labelled heatmap of a DataFrame (rows x columns)."""
+    """A labelled heatmap of a DataFrame (rows x columns); numbers in ``language``'s style."""
     import seaborn as sns
 
     ax = _ax(ax, figsize)
@@ -164,7 +211,7 @@ def heatmap(
         ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    return ax
+    return localise(ax, language)
 
 
 def timeline(calendar, sessions=None, title: str | None = None, language: str = "sv", ax=None):
@@ -323,7 +370,7 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return localise(fig, language)
 
 
 def survey_plot(proportions, item: str, language: str = "sv", ax=None):
@@ -348,7 +395,7 @@ def survey_plot(proportions, item: str, language: str = "sv", ax=None):
     ax.set_title(label(item, language))
     ax.legend(frameon=False)
     ax.set_ylim(0, 100)
-    return ax
+    return localise(ax, language)
 
 
 def its_figure(
@@ -431,4 +478,4 @@ def its_figure(
     if title:
         ax.set_title(title)
     ax.legend(loc="best", fontsize=8, frameon=False)
-    return ax
+    return localise(ax, language)

@@ -266,8 +266,9 @@ def write_index(
         if status == "failed":
             err = nb.get("error", {})
             extra = (
-                f'<br><span class="status-failed">{e(err.get("ename", ""))}: '
-                f"{e(err.get('evalue', '')[:200])}</span><br>"
+                # the error is Python's own message: shown as technical text, not translated
+                f'<br><span class="status-failed"><code>{e(err.get("ename", ""))}: '
+                f"{e(err.get('evalue', '')[:200])}</code></span><br>"
                 f"{m('partial_notebook')} <code>{e(nb.get('notebook', ''))}</code>"
             )
         seconds = i18n.number(float(nb.get("seconds", 0) or 0), lang, 1)

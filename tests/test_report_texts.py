@@ -227,3 +227,17 @@ def test_catalogue_markdown_headings_match_between_languages():
         en = i18n.t(key, "en", **{f: 1 for _, f, _, _ in string.Formatter().parse(sv) if f})
         levels = lambda text: [ln.split(" ")[0] for ln in text.splitlines() if ln.startswith("#")]  # noqa: E731
         assert levels(sv) == levels(en), key
+
+
+def test_numbers_on_swedish_figures_have_a_decimal_comma():
+    import matplotlib.pyplot as plt
+
+    m = pd.DataFrame([[0.25, 0.5], [0.125, 1.0]], index=["a", "b"], columns=["c", "d"])
+    ax = plots.heatmap(m, fmt=".2f", language="sv")
+    ax.figure.canvas.draw()
+    assert sorted(t.get_text() for t in ax.texts) == ["0,12", "0,25", "0,50", "1,00"]
+    cbar = ax.figure.axes[-1]
+    assert any("," in t.get_text() for t in cbar.get_yticklabels())
+    ax_en = plots.heatmap(m, fmt=".2f", language="en")
+    assert "0.25" in [t.get_text() for t in ax_en.texts]
+    plt.close("all")
