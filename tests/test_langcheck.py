@@ -49,7 +49,10 @@ def test_quotes_code_and_proper_names_are_not_counted():
         "<td>Sergels torg</td><td>Stockholm</td>"
     )
     assert langcheck.problems(page(body), "sv") == []
-    assert langcheck.problems(page("<p>Girls at Sergels torg, said Ungdomsjouren.</p>", "en"), "en") == []
+    assert (
+        langcheck.problems(page("<p>Girls at Sergels torg, said Ungdomsjouren.</p>", "en"), "en")
+        == []
+    )
 
 
 def test_a_page_in_its_language_passes():
@@ -67,10 +70,17 @@ def test_grouped_years_and_wrong_decimal_marks():
         "year with a separator: 2,016"
     ]
     # a year column of a table: the plain number cell is checked too
-    found = langcheck.problems(page("<table><tr><th>År</th></tr><tr><td>2 016</td></tr></table>"), "sv")
+    found = langcheck.problems(
+        page("<table><tr><th>År</th></tr><tr><td>2 016</td></tr></table>"), "sv"
+    )
     assert found == ["year with a separator: 2 016"]
     # a count cell of 2 016 people under another heading is a grouped number, not a year
-    assert langcheck.problems(page("<table><tr><th>Rader</th></tr><tr><td>2 016</td></tr></table>"), "sv") == []
+    assert (
+        langcheck.problems(
+            page("<table><tr><th>Rader</th></tr><tr><td>2 016</td></tr></table>"), "sv"
+        )
+        == []
+    )
     assert langcheck.problems(page("<p>Kvoten var 1.25.</p>"), "sv") == [
         "decimal point in Swedish: Kvoten var 1.25."
     ]
@@ -82,11 +92,16 @@ def test_grouped_years_and_wrong_decimal_marks():
 
 
 def test_the_html_lang_attribute_must_be_the_language():
-    assert langcheck.problems(page("<p>Kvoten.</p>", "en"), "sv") == ["<html lang> is 'en', not 'sv'"]
+    assert langcheck.problems(page("<p>Kvoten.</p>", "en"), "sv") == [
+        "<html lang> is 'en', not 'sv'"
+    ]
 
 
 def test_fragments_without_function_words_are_found_by_vocabulary():
     # the notes column of 00 before the catalogue: no function word, but catalogue vocabulary
     found = langcheck.problems(page("<td>18 activation periods, 2 co-interventions</td>"), "sv")
     assert found and found[0].startswith("English text"), found
-    assert langcheck.problems(page("<td>18 aktiveringsperioder, 2 samtidiga insatser</td>"), "sv") == []
+    assert (
+        langcheck.problems(page("<td>18 aktiveringsperioder, 2 samtidiga insatser</td>"), "sv")
+        == []
+    )
