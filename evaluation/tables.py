@@ -52,10 +52,10 @@ def fmt_p(p, language: str = "en") -> str:
 
 
 def term_label(term: str, language: str = "sv") -> str:
-    """A model term in words: ``C(zone)[T.plattan]`` -> ``zone: plattan``.
+    """A model term in words: ``C(zone)[T.plattan]`` -> ``zon: plattan`` in Swedish.
 
     >>> term_label("C(zone)[T.plattan]"), term_label("activated", "en")
-    ('zone: plattan', 'activation')
+    ('zon: plattan', 'activation')
     """
     import re
 
@@ -192,6 +192,14 @@ def _standard_errors(cov_type: str, n_clusters: int, language: str) -> str:
     return i18n.t("model.se_model", language)
 
 
+def _p_clause(p, language: str) -> str:
+    """``p = 0,012`` or ``p < 0,001``."""
+    from . import i18n
+
+    text = i18n.p_value(p, language)
+    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
 def model_note(result, language: str = "sv") -> str:
     """A fitted model's family, size and checks as one Markdown paragraph in ``language``.
 
@@ -204,7 +212,7 @@ def model_note(result, language: str = "sv") -> str:
     >>> from types import SimpleNamespace as NS
     >>> fit = {"n": 300, "dispersion": 1.42, "ct_p_value": 0.00015, "n_clusters": 87, "cov_type": "cluster-robust"}
     >>> print(model_note(NS(family="negbin", fit=fit), "sv"))
-    **Modell:** negativ binomial, 300 observationer. Poisson-anpassningens Pearson χ²/fg är 1,42 och Cameron–Trivedi-testet ger p = <0,001: antalen varierar mer än en Poisson-modell tillåter, därför negativ binomial. Standardfel: klusterrobusta (87 kluster).
+    **Modell:** negativ binomial, 300 observationer. Poisson-anpassningens Pearson χ²/fg är 1,42 och Cameron–Trivedi-testet ger p < 0,001: antalen varierar mer än en Poisson-modell tillåter, därför negativ binomial. Standardfel: klusterrobusta (87 kluster).
     """
     from . import i18n
 
@@ -218,7 +226,7 @@ def model_note(result, language: str = "sv") -> str:
             family=family,
             n=int(f["n"]),
             dispersion=float(f["dispersion"]),
-            ct_p=i18n.p_value(f.get("ct_p_value"), language),
+            ct_p=_p_clause(f.get("ct_p_value"), language),
             why=i18n.t(f"model.{why}", language, family=family),
             se=_standard_errors(f.get("cov_type", ""), f.get("n_clusters", 0), language),
         )
@@ -235,7 +243,7 @@ def model_note(result, language: str = "sv") -> str:
         dispersion=float(c["dispersion"]),
         scale=float(c["scale"]),
         dw=float(c["durbin_watson"]),
-        lb=i18n.p_value(c["ljung_box_p"], language),
+        lb=_p_clause(c["ljung_box_p"], language),
         lags=int(c["ljung_box_lags"]),
         ac=i18n.t("model.autocorrelated", language) if autocorrelated else "",
         se=_standard_errors(c["cov_type"], 0, language),
