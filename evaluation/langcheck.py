@@ -11,8 +11,9 @@ How text from the other language is recognised
 The page's visible text is cut into blocks (paragraphs, list items, table
 cells, headings, captions, lines of printed output). Text in
 ``<blockquote>`` (quoted transcripts), ``<code>`` (file names, parameter
-values, technical messages), ``<script>``, ``<style>`` and images is not
-read, and known proper names (:data:`PROPER_NAMES`) are removed first.
+values, technical messages), elements marked ``translate="no"`` (names from
+the data, such as the calendar's event names), ``<script>``, ``<style>``
+and images is not read, and known proper names (:data:`PROPER_NAMES`) are removed first.
 A block is from the other language when
 
 * it holds at least two of that language's function words
@@ -135,6 +136,7 @@ class _Blocks(HTMLParser):
         self._headers: list[str] = []
         self._col = -1
         self._in_head_row = False
+        self._skipped: list[str] = []  # open elements whose text is not read
 
     def _flush(self):
         # collapse ASCII white space only: a no-break space (a thousands separator) stays visible
@@ -151,8 +153,9 @@ class _Blocks(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "html":
             self.lang = dict(attrs).get("lang")
-        if tag in _SKIP:
-            if tag not in _VOID:
+        if self._skip or tag in _SKIP or dict(attrs).get("translate") == "no":
+            if tag not in _VOID:  # everything inside a skipped element is skipped too
+                self._skipped.append(tag)
                 self._skip += 1
             return
         if tag in _BLOCK and not self._skip:
@@ -170,8 +173,11 @@ class _Blocks(HTMLParser):
                 self._in_head_row = False
 
     def handle_endtag(self, tag):
-        if tag in _SKIP and tag not in _VOID:
-            self._skip = max(0, self._skip - 1)
+        if self._skip:
+            if tag in self._skipped:  # close up to the matching element (tolerates unclosed tags)
+                while self._skipped and self._skipped.pop() != tag:
+                    pass
+                self._skip = len(self._skipped)
             return
         if tag in _BLOCK and not self._skip:
             self._flush()

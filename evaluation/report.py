@@ -379,18 +379,22 @@ def key_numbers(entries: dict[str, dict | None], digits: int = 3) -> str:
 def event_list(events, language: str = "sv") -> str:
     """Calendar periods (``name``, ``start``, ``end``) as a Markdown list, dates in ``language``.
 
+    Names come from the data: they are HTML-escaped and marked
+    ``translate="no"`` (a name, in whatever language the data are written).
+
     >>> import pandas as pd
     >>> ev = pd.DataFrame({"name": ["Kamerabevakning"], "start": pd.to_datetime(["2019-03-01"]),
     ...                    "end": pd.to_datetime(["2025-12-31"])})
     >>> print(event_list(ev, "sv")); print(event_list(ev, "en"))
-    - Kamerabevakning: 1 mars 2019 – 31 december 2025
-    - Kamerabevakning: 1 March 2019 – 31 December 2025
+    - <span translate="no">Kamerabevakning</span>: 1 mars 2019 – 31 december 2025
+    - <span translate="no">Kamerabevakning</span>: 1 March 2019 – 31 December 2025
     """
     return "\n".join(
         t(
             "report.event",
             language,
-            name=str(r.name),
+            # a name from the data: escaped, and marked as a name (not text of the report language)
+            name=f'<span translate="no">{html.escape(str(r.name))}</span>',
             start=i18n.date(r.start, language),
             end=i18n.date(r.end, language),
         )

@@ -105,3 +105,9 @@ def test_fragments_without_function_words_are_found_by_vocabulary():
         langcheck.problems(page("<td>18 aktiveringsperioder, 2 samtidiga insatser</td>"), "sv")
         == []
     )
+
+
+def test_names_marked_translate_no_are_not_read():
+    body = '<li><span translate="no">Tillfällig park vid Sergels torg och Plattan</span>: 1 June 2023</li>'
+    assert langcheck.problems(page(body, "en"), "en") == []
+    assert langcheck.problems(page("<li>Tillfällig park och bänkar på torget</li>", "en"), "en")
