@@ -48,6 +48,7 @@ __all__ = [
     "weekday_names",
     "reverse",
     "decimal_mark",
+    "timestamp",
 ]
 
 #: The languages a report can be written in.
@@ -319,3 +320,23 @@ def decimal_mark(language: str) -> str:
     (',', '.')
     """
     return _babel_locale(language).number_symbols["latn"]["decimal"]
+
+
+def timestamp(value: str, language: str) -> str:
+    """An ISO date and time (a run's start) in the language's style; other text as it is.
+
+    >>> timestamp("2026-11-26T08:24:01+00:00", "sv"), timestamp("2026-11-26T08:24:01", "en")
+    ('26 nov. 2026 08:24:01', '26 Nov 2026, 08:24:01')
+    >>> timestamp("yesterday", "sv")
+    'yesterday'
+    """
+    import datetime as _dt
+
+    from babel.dates import format_datetime
+
+    try:
+        when = _dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    # the time as written (the run's own clock), in the locale's medium pattern (CLDR)
+    return format_datetime(when.replace(tzinfo=None), "medium", locale=_babel_locale(language))

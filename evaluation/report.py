@@ -319,7 +319,7 @@ def write_index(
         "report.run",
         lang,
         run_id=f"<code>{e(manifest.get('run_id', ''))}</code>",
-        started=e(manifest.get("started", "")),
+        started=e(i18n.timestamp(manifest.get("started", ""), lang)),
     )
     page = f"""<!DOCTYPE html>
 <html lang="{e(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
