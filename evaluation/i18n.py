@@ -42,6 +42,13 @@ __all__ = [
     "ci",
     "p_value",
     "date",
+    "label",
+    "markdown",
+    "show",
+    "weekday_names",
+    "reverse",
+    "decimal_mark",
+    "timestamp",
 ]
 
 #: The languages a report can be written in.
@@ -243,3 +250,93 @@ def t(key: str, language: str, /, **values: Any) -> str:
         return _Formatter(language).format(text, **values)
     except KeyError as e:
         raise MessageError(f"message {key!r} ({language}) needs the value {e.args[0]!r}") from None
+
+
+def label(code: Any, language: str) -> str:
+    """The human label of a data code (``label.<code>`` in the catalogue), else the code.
+
+    Codes come from the data (zones, roles, areas, categories ...): a code
+    the catalogue does not know is shown as it is, so a new area in real data
+    still renders, under its own name.
+
+    >>> label("faltassistent", "sv"), label("faltassistent", "en"), label("kungstradgarden", "en")
+    ('fältassistent', 'field assistant', 'kungstradgarden')
+    >>> label(True, "sv"), label(False, "en")
+    ('ja', 'no')
+    """
+    if isinstance(code, bool) or type(code).__name__ == "bool_":
+        code = "yes" if code else "no"
+    key = f"label.{code}"
+    messages = catalogue(_check_language(language))
+    return messages.get(key, str(code))
+
+
+@cache
+def reverse(language: str, prefix: str) -> dict[str, str]:
+    """Text -> key for the messages under ``prefix`` (e.g. English headings to their keys).
+
+    >>> reverse("en", "table")["Rate ratio"]
+    'table.rate_ratio'
+    """
+    start = prefix + "."
+    return {v: k for k, v in catalogue(language).items() if k.startswith(start)}
+
+
+def markdown(key: str, language: str, /, **values: Any):
+    """The message ``key`` as an IPython ``Markdown`` object (for notebook prose and headings)."""
+    from IPython.display import Markdown
+
+    return Markdown(t(key, language, **values))
+
+
+def show(key: str, language: str, /, **values: Any) -> None:
+    """Display the message ``key`` as Markdown in a notebook.
+
+    A notebook's headings and prose are cells calling ``show("nb01.intro",
+    language)``: the text comes from the catalogue of the report's language,
+    and its headings still make the report's table of contents.
+    """
+    from IPython.display import display
+
+    display(markdown(key, language, **values))
+
+
+def weekday_names(language: str, width: str = "abbreviated") -> list[str]:
+    """Monday..Sunday in the language (Babel/CLDR).
+
+    >>> weekday_names("sv")[0], weekday_names("en")[6]
+    ('mån', 'Sun')
+    """
+    from babel.dates import get_day_names
+
+    names = get_day_names(width, context="format", locale=_babel_locale(language))
+    return [str(names[i]).rstrip(".") for i in range(7)]
+
+
+def decimal_mark(language: str) -> str:
+    """The language's decimal mark (CLDR).
+
+    >>> decimal_mark("sv"), decimal_mark("en")
+    (',', '.')
+    """
+    return _babel_locale(language).number_symbols["latn"]["decimal"]
+
+
+def timestamp(value: str, language: str) -> str:
+    """An ISO date and time (a run's start) in the language's style; other text as it is.
+
+    >>> timestamp("2026-11-26T08:24:01+00:00", "sv"), timestamp("2026-11-26T08:24:01", "en")
+    ('26 nov. 2026 08:24:01', '26 Nov 2026, 08:24:01')
+    >>> timestamp("yesterday", "sv")
+    'yesterday'
+    """
+    import datetime as _dt
+
+    from babel.dates import format_datetime
+
+    try:
+        when = _dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    # the time as written (the run's own clock), in the locale's medium pattern (CLDR)
+    return format_datetime(when.replace(tzinfo=None), "medium", locale=_babel_locale(language))

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "set_theme", "LABELS", "label"]
+from collections.abc import Mapping
+
+__all__ = [
+    "PALETTE",
+    "set_theme",
+    "LABELS",
+    "label",
+    "rate_plot",
+    "heatmap",
+    "timeline",
+    "triangulation",
+    "calendar_heatmap",
+    "survey_plot",
+    "its_figure",
+    "localise",
+]
 
 #: Paul Tol's "bright" qualitative palette, safe for colour-blind readers.
 PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
@@ -26,84 +41,93 @@ def set_theme(context: str = "notebook") -> None:
     )
 
 
-#: Human labels of codes, in Swedish (sv) and English (en).
-LABELS = {
-    "sv": {
-        "none": "ingen aktivering",
-        "art": "konst",
-        "event": "evenemang",
-        "park": "tillfällig park",
-        "activated": "aktivering",
-        "female": "flickor",
-        "male": "pojkar",
-        "unknown": "okänt",
-        "staying": "vistas",
-        "passing": "passerar",
-        "morning": "förmiddag",
-        "afternoon": "eftermiddag",
-        "evening": "kväll",
-        "polis": "polis",
-        "ungdomsjour": "Ungdomsjouren",
-        "faltassistent": "fältassistent",
-        "ordningsvakt": "ordningsvakt",
-        "other": "annan",
-        "violence": "våldsbrott",
-        "robbery": "rån",
-        "drug_offences": "narkotikabrott",
-        "theft": "stöld",
-        "sergels_torg": "Sergels torg",
-        "norrmalm": "Norrmalm",
-        "stockholm": "Stockholm",
-        "odenplan": "Odenplan",
-        "klara": "Klara",
-        "safe_evening": "trygg på kvällen",
-        "safe_daytime": "trygg dagtid",
-        "drug_sale": "narkotikaförsäljning",
-        "drug_use": "narkotikabruk",
-    },
-    "en": {
-        "none": "no activation",
-        "art": "art",
-        "event": "event",
-        "park": "temporary park",
-        "activated": "activation",
-        "female": "girls",
-        "male": "boys",
-        "unknown": "unknown",
-        "staying": "staying",
-        "passing": "passing",
-        "morning": "morning",
-        "afternoon": "afternoon",
-        "evening": "evening",
-        "polis": "police",
-        "ungdomsjour": "Ungdomsjouren",
-        "faltassistent": "field assistant",
-        "ordningsvakt": "security guard",
-        "other": "other",
-        "violence": "violent crime",
-        "robbery": "robbery",
-        "drug_offences": "drug offences",
-        "theft": "theft",
-        "sergels_torg": "Sergels torg",
-        "norrmalm": "Norrmalm",
-        "stockholm": "Stockholm",
-        "odenplan": "Odenplan",
-        "klara": "Klara",
-        "safe_evening": "safe in the evening",
-        "safe_daytime": "safe in daytime",
-        "drug_sale": "drug sales",
-        "drug_use": "drug use",
-    },
-}
+class _Labels(Mapping):
+    """``LABELS[language][code]``: a read-only view of the catalogues' ``label.*`` messages."""
+
+    def __getitem__(self, language: str) -> dict[str, str]:
+        from . import i18n
+
+        return {
+            k[len("label.") :]: v
+            for k, v in i18n.catalogue(language).items()
+            if k.startswith("label.")
+        }
+
+    def __iter__(self):
+        from . import i18n
+
+        return iter(i18n.LANGUAGES)
+
+    def __len__(self) -> int:
+        from . import i18n
+
+        return len(i18n.LANGUAGES)
+
+
+#: Human labels of codes per language, from ``evaluation/messages/<lang>/labels.yaml``.
+LABELS = _Labels()
 
 
 def label(code, language: str = "sv") -> str:
     """Human label of a code in ``language`` (the code itself when unknown).
 
-    >>> label("faltassistent", "en")
-    'field assistant'
+    >>> label("faltassistent", "en"), label("faltassistent", "sv")
+    ('field assistant', 'fältassistent')
     """
-    return LABELS.get(language, LABELS["en"]).get(str(code), str(code))
+    from . import i18n
+
+    return i18n.label(code, language)
+
+
+def _t(key: str, language: str, **values) -> str:
+    from . import i18n
+
+    return i18n.t(key, language, **values)
+
+
+def localise(obj, language: str = "sv"):
+    """Numbers on a figure in the language's style: a decimal comma on axes, colour bars and cell labels.
+
+    ``obj``: a figure, an axes or a seaborn grid. Plain numeric axes keep
+    matplotlib's choice of ticks and decimals with the decimal mark swapped;
+    date, log and category axes are left alone. Returns ``obj``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 0.5], [0, 1.5]); _ = localise(ax, "sv")
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_yticklabels()][:3]
+    ['−0,2', '0,0', '0,2']
+    >>> plt.close("all")
+    """
+    import re
+
+    from matplotlib.ticker import ScalarFormatter
+
+    from .i18n import decimal_mark
+
+    mark = decimal_mark(language)
+    if mark == ".":
+        return obj
+
+    class _Formatter(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            return super().__call__(x, pos).replace(".", mark)
+
+        def get_offset(self):
+            return super().get_offset().replace(".", mark)
+
+    from matplotlib.figure import Figure
+
+    fig = obj if isinstance(obj, Figure) else (obj.fig if hasattr(obj, "fig") else obj.figure)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(_Formatter())
+        for text in ax.texts:
+            s = text.get_text()
+            if re.fullmatch(r"[-−]?\d+\.\d+", s):
+                text.set_text(s.replace(".", mark))
+    return obj
 
 
 def _ax(ax, figsize=(9, 4.5)):
@@ -118,12 +142,16 @@ def rate_plot(
     table,
     x: str,
     hue: str | None = None,
-    ylabel: str = "per hour",
+    ylabel: str | None = None,
     title: str | None = None,
     language: str = "sv",
     ax=None,
 ):
-    """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``)."""
+    """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``).
+
+    ``ylabel`` defaults to "per hour" in ``language``; ``x`` and ``hue`` values are
+    codes shown by their labels.
+    """
     import numpy as np
 
     ax = _ax(ax)
@@ -146,13 +174,14 @@ def rate_plot(
             else (label("activated", language) if h else label("none", language)),
         )
     ax.set_xticks(range(len(xs)), [label(v, language) for v in xs])
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel if ylabel is not None else _t("plot.per_hour", language))
+    ax.set_xlabel("")
     ax.set_ylim(bottom=0)
     if title:
         ax.set_title(title)
     if hue is not None:
         ax.legend(frameon=False)
-    return ax
+    return localise(ax, language)
 
 
 def heatmap(
@@ -163,8 +192,9 @@ def heatmap(
     cbar_label: str = "",
     ax=None,
     figsize=(9, 6),
+    language: str = "sv",
 ):
-    """A labelled heatmap of a DataFrame (rows x columns)."""
+    """A labelled heatmap of a DataFrame (rows x columns); numbers in ``language``'s style."""
     import seaborn as sns
 
     ax = _ax(ax, figsize)
@@ -181,7 +211,7 @@ def heatmap(
         ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    return ax
+    return localise(ax, language)
 
 
 def timeline(calendar, sessions=None, title: str | None = None, language: str = "sv", ax=None):
@@ -202,24 +232,8 @@ def timeline(calendar, sessions=None, title: str | None = None, language: str = 
                 color=PALETTE[i % len(PALETTE)],
                 alpha=0.8,
             )
-    labels = {
-        "sv": {
-            "pilot": "pilot",
-            "art": "konst",
-            "park": "park",
-            "event": "evenemang",
-            "policing": "polis/kamera",
-            "sessions": "observationer",
-        },
-        "en": {
-            "pilot": "pilot",
-            "art": "art",
-            "park": "park",
-            "event": "events",
-            "policing": "policing/cameras",
-            "sessions": "observations",
-        },
-    }[language if language in ("sv", "en") else "en"]
+    labels = {k: label(k, language) for k in kinds}
+    labels["sessions"] = label("sessions", language)
     ticks = [labels[k] for k in kinds]
     if sessions is not None and len(sessions):
         ax.scatter(
@@ -241,17 +255,21 @@ DIRECTION_COLOURS = {
     "increase": "#EE6677",
     "decrease": "#4477AA",
     "unclear": "#DDDDDD",
+    "no_clear_change": "#DDDDDD",
     "concern": "#CCBB44",
     "context": "#EEEEEE",
     "missing": "#FFFFFF",
 }
 
 
-def triangulation(evidence, title: str | None = None, ax=None):
+def triangulation(evidence, title: str | None = None, ax=None, language: str = "sv"):
     """Questions x sources, each cell coloured and labelled by the source's direction.
 
-    ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`.
-    A cell with several findings shows them all (e.g. ``decrease / context``).
+    ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`
+    (``question``, ``source``, ``direction``; questions and sources already in
+    the report's language, directions as codes shown by their labels in
+    ``language``). A cell with several findings shows them all (e.g.
+    ``decrease / context``).
     """
     import textwrap
 
@@ -283,14 +301,14 @@ def triangulation(evidence, title: str | None = None, ax=None):
             ax.text(
                 j + 0.5,
                 i + 0.5,
-                " / ".join(dirs) if dirs != ["missing"] else "no data",
+                " / ".join(label(d, language) for d in dirs),
                 ha="center",
                 va="center",
                 fontsize=9,
             )
     ax.set_xlim(0, len(sources))
     ax.set_ylim(len(questions), 0)
-    ax.set_xticks([j + 0.5 for j in range(len(sources))], sources)
+    ax.set_xticks([j + 0.5 for j in range(len(sources))], [label(s, language) for s in sources])
     ax.set_yticks(
         [i + 0.5 for i in range(len(questions))],
         ["\n".join(textwrap.wrap(q, 42)) for q in questions],
@@ -318,17 +336,16 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
     days = d.value_counts().sort_index()
     years = sorted(days.index.year.unique())
     fig, axes = plt.subplots(1, len(years), figsize=(5 * len(years), 4), squeeze=False)
-    names = {
-        "sv": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
-        "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    }.get(language, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    from .i18n import weekday_names
+
+    names = weekday_names(language)
     vmax = int(days.max()) if len(days) else 1
     for ax, year in zip(axes[0], years, strict=True):
         y = days[days.index.year == year]
         grid = pd.DataFrame(
             {
                 "week": y.index.isocalendar().week.to_numpy(),
-                "weekday": y.index.weekday,
+                "weekday": y.index.day_of_week,
                 "n": y.to_numpy(),
             }
         )
@@ -344,16 +361,16 @@ def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
             cbar=ax is axes[0][-1],
             linewidths=0.5,
             linecolor="white",
-            cbar_kws={"label": "sessions" if language == "en" else "observationer"},
+            cbar_kws={"label": label("sessions", language)},
         )
         ax.set_yticks([i + 0.5 for i in range(7)], names, rotation=0)
-        ax.set_xlabel("week" if language == "en" else "vecka")
+        ax.set_xlabel(_t("plot.week", language))
         ax.set_ylabel("")
         ax.set_title(str(year))
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return localise(fig, language)
 
 
 def survey_plot(proportions, item: str, language: str = "sv", ax=None):
@@ -373,9 +390,92 @@ def survey_plot(proportions, item: str, language: str = "sv", ax=None):
             color=PALETTE[k % len(PALETTE)],
             label=label(area, language),
         )
-    ax.set_ylabel("% feeling safe" if language == "en" else "% som känner sig trygga")
+    ax.set_ylabel(_t("plot.pct_safe", language))
     ax.set_xlabel("")
     ax.set_title(label(item, language))
     ax.legend(frameon=False)
     ax.set_ylim(0, 100)
-    return ax
+    return localise(ax, language)
+
+
+def its_figure(
+    result,
+    ax=None,
+    events=None,
+    title: str | None = None,
+    language: str = "sv",
+    ylabel: str | None = None,
+):
+    """The interrupted-time-series figure of an :class:`evaluation.stats.its.ITSResult`, labelled in ``language``.
+
+    Observed points, fitted line, the dashed counterfactual (no intervention)
+    with its 95% band, a line at the intervention and the co-interventions
+    (``events``: ``start``, ``end``) as shaded spans. The same figure as
+    ``ITSResult.plot``, with every text from the catalogue (``plot.its.*``).
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.5))
+    cf = result.counterfactual()
+    x_all = (
+        pd.PeriodIndex(cf["period"], freq="M").to_timestamp()
+        if result.checks.get("time_kind") == "month"
+        else cf["period"]
+    )
+    cf = cf.assign(x=list(x_all))
+    for series, g in cf.groupby("series", sort=False):
+        col = PALETTE[0] if series == "treated" else PALETTE[2]
+        which = label(f"its_{series}", language)
+        ax.scatter(
+            g["x"],
+            g["observed"],
+            s=12,
+            color=col,
+            alpha=0.6,
+            label=_t("plot.its.observed_series", language, series=which)
+            if result.comparative
+            else _t("plot.its.observed", language),
+        )
+        ax.plot(
+            g["x"],
+            g["fitted"],
+            color=col,
+            lw=2,
+            label=_t("plot.its.fitted_series", language, series=which)
+            if result.comparative
+            else _t("plot.its.fitted", language),
+        )
+        post = g[g["post"]]
+        if series == "treated":
+            ax.plot(
+                post["x"],
+                post["counterfactual"],
+                color=col,
+                lw=1.5,
+                ls="--",
+                label=_t("plot.its.counterfactual", language),
+            )
+            ax.fill_between(
+                post["x"], post["cf_ci_low"], post["cf_ci_high"], color=col, alpha=0.12, lw=0
+            )
+    start = cf.loc[cf["post"], "x"].min()
+    ax.axvline(start, color="black", lw=1)
+    ax.text(start, ax.get_ylim()[1], f" {result.intervention}", va="top", fontsize=9)
+    if events is not None:
+        for i, ev in enumerate(events.itertuples()):
+            ax.axvspan(
+                ev.start,
+                ev.end,
+                color=PALETTE[4],
+                alpha=0.10,
+                lw=0,
+                label=_t("plot.its.co_intervention", language) if i == 0 else None,
+            )
+    ax.set_ylabel(ylabel if ylabel is not None else _t("plot.its.count_per_month", language))
+    ax.set_xlabel(_t("plot.its.month", language))
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    return localise(ax, language)

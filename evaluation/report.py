@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from . import i18n
+from .i18n import t
 from .results import read_results, write_results  # noqa: F401  (moved to evaluation.results)
 
 __all__ = [
@@ -26,15 +28,31 @@ def _text(src) -> str:
     return "".join(src) if isinstance(src, list) else (src or "")
 
 
-def notebook_title(nb) -> tuple[str, str]:
-    """(title, one-line summary) from the first markdown cell: its H1 and first paragraph.
+def _markdown_sources(nb):
+    """The Markdown a reader sees, cell by cell: markdown cells and code cells' Markdown outputs.
 
-    ``nb`` is a notebook node or the notebook's plain JSON.
+    A notebook's prose may be markdown cells or code cells that display
+    Markdown from the catalogue (``i18n.show``); the title is found in either.
     """
     for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        lines = _text(cell["source"]).strip().splitlines()
+        if cell["cell_type"] == "markdown":
+            yield _text(cell["source"])
+        elif cell["cell_type"] == "code":
+            for out in cell.get("outputs", []):
+                md = out.get("data", {}).get("text/markdown")
+                if md:
+                    yield _text(md)
+
+
+def notebook_title(nb) -> tuple[str, str]:
+    """(title, one-line summary): the first H1 a reader sees and the paragraph after it.
+
+    ``nb`` is a notebook node or the notebook's plain JSON. The H1 is taken
+    from a markdown cell or from a code cell's Markdown output (an executed
+    notebook whose headings come from the message catalogue).
+    """
+    for source in _markdown_sources(nb):
+        lines = source.strip().splitlines()
         title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
         para = []
         for ln in lines:
@@ -53,7 +71,17 @@ def notebook_title(nb) -> tuple[str, str]:
     return "", ""
 
 
-def _toc(body: str) -> str:
+def notebook_language(nb, default: str = "sv") -> str:
+    """The report language a notebook was executed with (its papermill ``language`` parameter)."""
+    meta = nb.get("metadata", {}) if hasattr(nb, "get") else {}
+    params = (meta.get("papermill") or {}).get("parameters") or {}
+    lang = params.get("language", default)
+    from . import i18n
+
+    return lang if lang in i18n.LANGUAGES else default
+
+
+def _toc(body: str, language: str = "sv") -> str:
     heads = re.findall(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', body, flags=re.S)
     if len(heads) < 2:
         return body
@@ -62,7 +90,7 @@ def _toc(body: str) -> str:
         text = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
         items.append(f'<li class="toc-h{level}"><a href="#{ident}">{text}</a></li>')
     nav = (
-        '<nav class="sergel-toc"><strong>Innehåll / Contents</strong><ul>'
+        f'<nav class="sergel-toc"><strong>{html.escape(t("report.contents", language))}</strong><ul>'
         + "".join(items)
         + "</ul></nav>"
     )
@@ -72,7 +100,16 @@ def _toc(body: str) -> str:
     return body[: m.end()] + nav + body[m.end() :]
 
 
-def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None = None) -> Path:
+#: banners the runner used to pass as bilingual text, now catalogue keys
+_BANNER_KEYS = {"Syntetiska exempeldata / synthetic example data": "report.synthetic_banner_short"}
+
+
+def render_html(
+    nb_path: str | Path,
+    html_path: str | Path,
+    banner: str | None = None,
+    language: str | None = None,
+) -> Path:
     """Render an executed notebook to one self-contained HTML page, code hidden.
 
     Code cells' inputs and prompts are hidden, cells tagged ``remove-cell``,
@@ -81,6 +118,10 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
     streams (warnings belong in the text of the notebook). Figures are inline
     base64 images; the template loads no script from the network. A table of
     contents built from the H2/H3 headings follows the title.
+
+    ``language`` (default: the notebook's papermill ``language`` parameter)
+    sets the page's ``lang`` attribute and the texts this function adds. A
+    ``banner`` is shown as given, or translated when it is a catalogue key.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -100,9 +141,11 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
             ]
         cells.append(cell)
     nb.cells = cells
+    language = language or notebook_language(nb)
     title, _ = notebook_title(nb)
     exporter = HTMLExporter(
         template_name="sergel",
+        language_code=language,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -111,10 +154,13 @@ def render_html(nb_path: str | Path, html_path: str | Path, banner: str | None =
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title or Path(nb_path).stem}}
     )
-    body = _toc(body)
-    top = '<div class="sergel-back"><a href="index.html">&larr; Rapportens startsida / report index</a></div>'
+    body = _toc(body, language)
+    back = html.escape(t("report.back_to_index", language))
+    top = f'<div class="sergel-back"><a href="index.html">&larr; {back}</a></div>'
     if banner:
-        top += f'<div class="sergel-banner">{html.escape(banner)}</div>'
+        key = _BANNER_KEYS.get(banner, banner)
+        text = t(key, language) if i18n.has(key, language) else banner
+        top += f'<div class="sergel-banner">{html.escape(text)}</div>'
     body = (
         body.replace("<main>", "<main>" + top, 1)
         if "<main>" in body
@@ -139,10 +185,29 @@ th { background: #f4f4f4; } code { font-size: 0.9em; }
 """
 
 
-def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None = None) -> Path:
-    """Write ``index.html`` of a run: notebooks with summaries, run time, parameters, provenance."""
+def write_index(
+    run_dir: str | Path,
+    manifest: dict,
+    summary: list[str] | None = None,
+    language: str | None = None,
+) -> Path:
+    """Write ``index.html`` of a run: notebooks with summaries, run time, parameters, provenance.
+
+    Every text is in ``language`` (default: the run's ``language`` parameter
+    in ``manifest["parameters"]``, else Swedish), from the ``report.*``
+    messages; numbers follow the language (Babel).
+    """
     run_dir = Path(run_dir)
+    if language is None:
+        language = manifest.get("parameters", {}).get("language", "sv")
+    if language not in i18n.LANGUAGES:
+        language = "sv"
+    lang = language
     e = html.escape
+
+    def m(key: str, **values) -> str:
+        return e(t(f"report.{key}", lang, **values))
+
     rows = []
     for nb in manifest.get("notebooks", []):
         status = nb.get("status", "")
@@ -154,10 +219,17 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
         extra = ""
         if status == "failed":
             err = nb.get("error", {})
-            extra = f'<br><span class="status-failed">{e(err.get("ename", ""))}: {e(err.get("evalue", "")[:200])}</span><br>partial notebook: <code>{e(nb.get("notebook", ""))}</code>'
+            extra = (
+                # the error is Python's own message: shown as technical text, not translated
+                f'<br><span class="status-failed"><code>{e(err.get("ename", ""))}: '
+                f"{e(err.get('evalue', '')[:200])}</code></span><br>"
+                f"{m('partial_notebook')} <code>{e(nb.get('notebook', ''))}</code>"
+            )
+        seconds = i18n.number(float(nb.get("seconds", 0) or 0), lang, 1)
         rows.append(
             f"<tr><td>{link}<br><small>{e(nb.get('summary', ''))}</small>{extra}</td>"
-            f'<td class="status-{e(status)}">{e(status)}</td><td>{nb.get("seconds", 0):.1f} s</td></tr>'
+            f'<td class="status-{e(status)}">{e(i18n.label(status, lang))}</td>'
+            f"<td>{m('seconds', seconds=seconds)}</td></tr>"
         )
     params = "".join(
         f"<tr><td><code>{e(str(k))}</code></td><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
@@ -165,44 +237,59 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
     )
     inputs = manifest.get("inputs", [])
     inp = "".join(
-        f"<tr><td><code>{e(i['path'])}</code></td><td>{i['bytes']:,}</td><td><code>{e(i['sha256'][:16])}…</code></td></tr>"
+        f"<tr><td><code>{e(i['path'])}</code></td><td>{e(i18n.number(int(i['bytes']), lang, 0))}</td>"
+        f"<td><code>{e(i['sha256'][:16])}…</code></td></tr>"
         for i in inputs
     )
     banners = []
     release = manifest.get("release")
     if release is not None and not release.get("releasable", False):
         banners.append(
-            f'<div class="banner notrelease">NOT FOR RELEASE — the leak scan found {len(release.get("leaks", []))} possible leak(s); see manifest.json.</div>'
+            f'<div class="banner notrelease">{m("not_for_release", n=len(release.get("leaks", [])))}</div>'
         )
     elif release is not None:
-        banners.append('<div class="banner ok">Leak scan: nothing found (releasable).</div>')
+        banners.append(f'<div class="banner ok">{m("releasable")}</div>')
     if manifest.get("synthetic"):
-        banners.append(
-            '<div class="banner synthetic">Syntetiska exempeldata / synthetic example data: the numbers illustrate the method and describe no real people or events.</div>'
-        )
+        banners.append(f'<div class="banner synthetic">{m("synthetic_banner")}</div>')
     summ = ""
     if summary:
         summ = (
-            '<h2>Sammanfattning / Summary</h2><div class="summary">'
+            f'<h2>{m("summary")}</h2><div class="summary">'
             + "".join(f"<p>{e(s)}</p>" for s in summary)
             + "</div>"
         )
     git = manifest.get("git", {})
+    commit = f"<code>{e(str(git.get('commit') or t('report.unknown', lang)))}</code>"
+    provenance_text = t(
+        "report.provenance_text",
+        lang,
+        data_dir=f"<code>{e(str(manifest.get('data_dir', '')))}</code>",
+        commit=commit,
+        dirty=t("report.dirty", lang) if git.get("dirty") else "",
+        python=e(manifest.get("python", "")),
+        manifest='<a href="manifest.json">manifest.json</a>',
+    )
+    run_text = t(
+        "report.run",
+        lang,
+        run_id=f"<code>{e(manifest.get('run_id', ''))}</code>",
+        started=e(i18n.timestamp(manifest.get("started", ""), lang)),
+    )
     page = f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sergels torg – utvärdering av platsaktivering</title><style>{_INDEX_CSS}</style></head>
+<html lang="{e(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{m("page_title")}</title><style>{_INDEX_CSS}</style></head>
 <body>
-<h1>Platsaktivering av Sergels torg – utvärdering</h1>
-<p>Art activation of Sergels torg, Stockholm: how it affects girls aged 13–18 and the professionals who work there. Run <code>{e(manifest.get("run_id", ""))}</code>, {e(manifest.get("started", ""))}.</p>
+<h1>{m("heading")}</h1>
+<p>{m("intro")} {run_text}</p>
 {"".join(banners)}
 {summ}
-<h2>Rapportens delar / Report sections</h2>
-<table><tr><th>Notebook</th><th>Status</th><th>Run time</th></tr>{"".join(rows)}</table>
-<h2>Parametrar / Parameters</h2>
-<table><tr><th>Parameter</th><th>Value</th></tr>{params}</table>
-<h2>Ursprung / Provenance</h2>
-<p>Data folder <code>{e(str(manifest.get("data_dir", "")))}</code>; code at git commit <code>{e(str(git.get("commit", "unknown")))}</code>{" (with uncommitted changes)" if git.get("dirty") else ""}; Python {e(manifest.get("python", ""))}. Full details in <a href="manifest.json">manifest.json</a>.</p>
-<table><tr><th>Input file</th><th>Bytes</th><th>SHA-256</th></tr>{inp}</table>
+<h2>{m("sections")}</h2>
+<table><tr><th>{m("col_notebook")}</th><th>{m("col_status")}</th><th>{m("col_time")}</th></tr>{"".join(rows)}</table>
+<h2>{m("parameters")}</h2>
+<table><tr><th>{m("col_parameter")}</th><th>{m("col_value")}</th></tr>{params}</table>
+<h2>{m("provenance")}</h2>
+<p>{provenance_text}</p>
+<table><tr><th>{m("col_input")}</th><th>{m("col_bytes")}</th><th>SHA-256</th></tr>{inp}</table>
 </body></html>
 """
     out = run_dir / "index.html"
@@ -241,3 +328,29 @@ def key_numbers(entries: dict[str, dict | None], digits: int = 3) -> str:
                 f"{name}: {e['estimate']:.{digits}f} ({e['ci_low']:.{digits}f}-{e['ci_high']:.{digits}f})"
             )
     return "\n".join(out)
+
+
+def event_list(events, language: str = "sv") -> str:
+    """Calendar periods (``name``, ``start``, ``end``) as a Markdown list, dates in ``language``.
+
+    Names come from the data: they are HTML-escaped and marked
+    ``translate="no"`` (a name, in whatever language the data are written).
+
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"name": ["Kamerabevakning"], "start": pd.to_datetime(["2019-03-01"]),
+    ...                    "end": pd.to_datetime(["2025-12-31"])})
+    >>> print(event_list(ev, "sv")); print(event_list(ev, "en"))
+    - <span translate="no">Kamerabevakning</span>: 1 mars 2019 – 31 december 2025
+    - <span translate="no">Kamerabevakning</span>: 1 March 2019 – 31 December 2025
+    """
+    return "\n".join(
+        t(
+            "report.event",
+            language,
+            # a name from the data: escaped, and marked as a name (not text of the report language)
+            name=f'<span translate="no">{html.escape(str(r.name))}</span>',
+            start=i18n.date(r.start, language),
+            end=i18n.date(r.end, language),
+        )
+        for r in events.itertuples()
+    )

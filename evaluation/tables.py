@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from .plots import label
 
-__all__ = ["pretty", "Table", "fmt_ci", "fmt_p", "term_label"]
+__all__ = [
+    "pretty",
+    "Table",
+    "fmt_ci",
+    "fmt_p",
+    "term_label",
+    "heading",
+    "model_note",
+    "effects_table",
+]
 
 
 class Table:
@@ -30,22 +40,22 @@ class Table:
         return self.frame.to_string(index=False)
 
 
-def fmt_p(p) -> str:
-    """p-values as read in a report: ``<0.001``, else three decimals.
+def fmt_p(p, language: str = "en") -> str:
+    """p-values as read in a report: ``<0.001``, else three decimals, in ``language``.
 
-    >>> fmt_p(3e-10), fmt_p(0.0412)
-    ('<0.001', '0.041')
+    >>> fmt_p(3e-10), fmt_p(0.0412), fmt_p(0.0412, "sv")
+    ('<0.001', '0.041', '0,041')
     """
-    if p is None or (isinstance(p, float) and np.isnan(p)):
-        return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    from . import i18n
+
+    return i18n.p_value(None if p is None or pd.isna(p) else float(p), language)
 
 
 def term_label(term: str, language: str = "sv") -> str:
-    """A model term in words: ``C(zone)[T.plattan]`` -> ``zone: plattan``.
+    """A model term in words: ``C(zone)[T.plattan]`` -> ``zon: plattan`` in Swedish.
 
     >>> term_label("C(zone)[T.plattan]"), term_label("activated", "en")
-    ('zone: plattan', 'activation')
+    ('zon: plattan', 'activation')
     """
     import re
 
@@ -58,101 +68,60 @@ def term_label(term: str, language: str = "sv") -> str:
     return label(term, language)
 
 
-def fmt_ci(est, lo, hi, digits: int = 2) -> str:
-    """``"1.23 (1.01-1.50)"``; ``"–"`` when missing.
+def fmt_ci(est, lo, hi, digits: int = 2, language: str = "en") -> str:
+    """``"1.23 (1.01–1.50)"`` with the language's decimal mark; ``"–"`` when missing.
 
-    >>> fmt_ci(1.234, 1.01, 1.5)
-    '1.23 (1.01–1.50)'
+    >>> fmt_ci(1.234, 1.01, 1.5), fmt_ci(1.234, 1.01, 1.5, language="sv")
+    ('1.23 (1.01–1.50)', '1,23 (1,01–1,50)')
     """
+    from . import i18n
+
     if est is None or (isinstance(est, float) and np.isnan(est)):
         return "–"
-    return f"{est:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+    n = partial(i18n.number, language=language, digits=digits)
+    return f"{n(est)} ({n(lo)}–{n(hi)})"
 
 
-#: Swedish column headings for the report's tables (``language="sv"``).
-HEADINGS_SV = {
-    "Source": "Källa",
-    "Present": "Finns",
-    "Rows": "Rader",
-    "From": "Från",
-    "To": "Till",
-    "Notes": "Anmärkning",
-    "File": "Fil",
-    "Line": "Rad",
-    "Column": "Kolumn",
-    "Problem": "Problem",
-    "Term": "Term",
-    "Rate ratio": "Kvot (rate ratio)",
-    "95% CI low": "95 % KI, nedre",
-    "95% CI high": "95 % KI, övre",
-    "p": "p",
-    "Activation": "Aktivering",
-    "Predicted girls 13-18 staying per hour": "Skattat antal flickor 13–18 som vistas per timme",
-    "Sessions": "Observationer",
-    "With girls 13-18": "Med flickor 13–18",
-    "With a drug sale": "Med narkotikaförsäljning",
-    "Both at once": "Båda samtidigt",
-    "Both, % of sessions": "Båda, % av observationerna",
-    "Sale seen when girls present, %": "Försäljning sedd när flickor fanns där, %",
-    "Zone": "Zon",
-    "Counted": "Räknat",
-    "Pairs": "Par",
-    "Krippendorff's alpha": "Krippendorffs alfa",
-    "Mean difference (people)": "Medelskillnad (personer)",
-    "Code": "Kod",
-    "Label": "Benämning",
-    "Definition": "Definition",
-    "Use when": "Används när",
-    "Not when": "Används inte när",
-    "Level": "Nivå",
-    "Turns": "Yttranden",
-    "Turns with the code": "Yttranden med koden",
-    "Agreement %": "Överensstämmelse %",
-    "Cohen's kappa": "Cohens kappa",
-    "Reading": "Bedömning",
-    "Order": "Ordning",
-    "Group": "Grupp",
-    "Codes used": "Koder",
-    "New codes": "Nya koder",
-    "Codes so far": "Koder hittills",
-    "Role": "Roll",
-    "% of the role's turns": "% av rollens yttranden",
-    "Suggested": "Föreslagna",
-    "Coded": "Kodade",
-    "Both": "Båda",
-    "Precision": "Precision",
-    "Recall": "Täckning",
-    "F1": "F1",
-    "Year": "År",
-    "Reported": "Anmälda",
-    "Hectares": "Hektar",
-    "Per hectare": "Per hektar",
-    "Change in count": "Förändring, antal",
-    "Change per hectare": "Förändring per hektar",
-    "Category": "Brottskategori",
-    "Against": "Jämfört med",
-    "Effect": "Effekt",
-    "Model": "Modell",
-    "Area": "Område",
-    "Years": "År",
-    "Odds ratio per year": "Oddskvot per år",
-    "Dispersion": "Dispersion",
-    "Question": "Fråga",
-    "Finding": "Resultat",
-    "Direction": "Riktning",
-    "Strength of evidence": "Evidensstyrka",
-    "Goal": "Mål",
-    "Evidence": "Underlag",
-    "Assessment": "Bedömning",
-    "First read by": "Läst först av",
-    "Folder": "Mapp",
-    "SHA-256": "SHA-256",
-}
+def _is_year_column(name, values: pd.Series | None = None) -> bool:
+    """A column of years (its name says year): its numbers are never grouped (2016, not 2 016)."""
+    return "year" in str(name).lower()
 
 
-def _number_format(nd: int, percent: bool):
+def heading(text: str, language: str) -> str:
+    """A column heading in ``language``.
+
+    ``text`` is a catalogue key (``table.rate_ratio``) or a heading's English
+    text (``"Rate ratio"``, looked up among the ``table.*`` messages); any
+    other text (e.g. one already built with :func:`evaluation.i18n.t`) is
+    used as it is.
+
+    >>> heading("Rate ratio", "sv"), heading("table.rate_ratio", "en"), heading("Sergels torg", "sv")
+    ('Incidenskvot', 'Rate ratio', 'Sergels torg')
+    """
+    from . import i18n
+
+    if i18n.has(text, language):
+        return i18n.t(text, language)
+    key = i18n.reverse("en", "table").get(text)
+    return i18n.t(key, language) if key else text
+
+
+def _number_format(nd: int, percent: bool, language: str = "sv"):
+    from . import i18n
+
+    suffix = i18n.t("table_format.percent_suffix", language) if percent else ""
+
     def f(v):
-        return "–" if pd.isna(v) else f"{v:,.{nd}f}{' %' if percent else ''}".replace(",", "\u202f")
+        return "–" if pd.isna(v) else i18n.number(float(v), language, nd) + suffix
+
+    return f
+
+
+def _integer_format(language: str):
+    from . import i18n
+
+    def f(v):
+        return "–" if pd.isna(v) else i18n.number(int(v), language, 0)
 
     return f
 
@@ -181,14 +150,17 @@ def pretty(
     fmts = {}
     for c in d.columns:
         if c in ("p_value", "p"):
-            fmts[c] = fmt_p
+            fmts[c] = partial(fmt_p, language=language)
+        elif pd.api.types.is_bool_dtype(d[c]):
+            d[c] = d[c].map(lambda v: label(bool(v), language))
         elif pd.api.types.is_float_dtype(d[c]):
             nd = digits.get(c, 2) if isinstance(digits, Mapping) else digits
-            fmts[c] = _number_format(nd, c in percent)
+            fmts[c] = _number_format(nd, c in percent, language)
         elif pd.api.types.is_integer_dtype(d[c]):
-            fmts[c] = lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "\u202f")
+            # counts get the language's grouping; a year stays as it is written
+            fmts[c] = str if _is_year_column(c, d[c]) else _integer_format(language)
     if columns:
-        heads = {k: (HEADINGS_SV.get(v, v) if language == "sv" else v) for k, v in columns.items()}
+        heads = {k: heading(v, language) for k, v in columns.items()}
         d = d.rename(columns=heads)
         fmts = {heads.get(k, k): v for k, v in fmts.items()}
     text_cols = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
@@ -205,3 +177,99 @@ def pretty(
     if caption:
         sty = sty.set_caption(caption)
     return Table(sty, d)
+
+
+def _standard_errors(cov_type: str, n_clusters: int, language: str) -> str:
+    import re
+
+    from . import i18n
+
+    if cov_type == "cluster-robust":
+        return i18n.t("model.se_cluster", language, n=int(n_clusters))
+    m = re.search(r"HAC \((\d+)", cov_type or "")
+    if m:
+        return i18n.t("model.se_hac", language, lags=int(m.group(1)))
+    return i18n.t("model.se_model", language)
+
+
+def _p_clause(p, language: str) -> str:
+    """``p = 0,012`` or ``p < 0,001``."""
+    from . import i18n
+
+    text = i18n.p_value(p, language)
+    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
+def model_note(result, language: str = "sv") -> str:
+    """A fitted model's family, size and checks as one Markdown paragraph in ``language``.
+
+    ``result``: a :class:`evaluation.stats.counts.RateRatioResult` (count
+    model: family, observations, overdispersion check, standard errors) or an
+    :class:`evaluation.stats.its.ITSResult` (periods, dispersion,
+    autocorrelation of the residuals, standard errors, missing periods). Built
+    from the result's numbers, not from its English ``summary()``.
+
+    >>> from types import SimpleNamespace as NS
+    >>> fit = {"n": 300, "dispersion": 1.42, "ct_p_value": 0.00015, "n_clusters": 87, "cov_type": "cluster-robust"}
+    >>> print(model_note(NS(family="negbin", fit=fit), "sv"))
+    **Modell:** negativ binomial, 300 observationer. Poisson-anpassningens Pearson χ²/fg är 1,42 och Cameron–Trivedi-testet ger p < 0,001: antalen varierar mer än en Poisson-modell tillåter, därför negativ binomial. Standardfel: klusterrobusta (87 kluster).
+    """
+    from . import i18n
+
+    family = label(result.family, language)
+    if hasattr(result, "fit"):
+        f = result.fit
+        why = "not_overdispersed" if result.family == "poisson" else "overdispersed"
+        return i18n.t(
+            "model.count",
+            language,
+            family=family,
+            n=int(f["n"]),
+            dispersion=float(f["dispersion"]),
+            ct_p=_p_clause(f.get("ct_p_value"), language),
+            why=i18n.t(f"model.{why}", language, family=family),
+            se=_standard_errors(f.get("cov_type", ""), f.get("n_clusters", 0), language),
+        )
+    c = result.checks
+    autocorrelated = c["ljung_box_p"] < 0.05 and c["cov_type"] == "model-based"
+    return i18n.t(
+        "model.its",
+        language,
+        family=family,
+        n_periods=int(c["n_periods"]),
+        n_pre=int(c["n_pre"]),
+        n_post=int(c["n_post"]),
+        transition=int(c["transition_excluded"]),
+        dispersion=float(c["dispersion"]),
+        scale=float(c["scale"]),
+        dw=float(c["durbin_watson"]),
+        lb=_p_clause(c["ljung_box_p"], language),
+        lags=int(c["ljung_box_lags"]),
+        ac=i18n.t("model.autocorrelated", language) if autocorrelated else "",
+        se=_standard_errors(c["cov_type"], 0, language),
+        gaps=i18n.t("model.gaps", language) if c.get("missing_periods") else "",
+    )
+
+
+def effects_table(result, language: str = "sv", digits: int = 3) -> Table:
+    """A fitted model's rate ratios as a report table: term (in words), ratio, 95% CI, p.
+
+    ``result``: a :class:`~evaluation.stats.counts.RateRatioResult` (its
+    ``table``, one row per model term) or an :class:`~evaluation.stats.its.ITSResult`
+    (its ``effects``: level change, slope change, baseline trend).
+    """
+    frame = result.table if hasattr(result, "table") else result.effects
+    d = frame.reset_index(names="term")
+    d["term"] = d["term"].map(lambda v: term_label(str(v), language))
+    return pretty(
+        d,
+        columns={
+            "term": "table.term",
+            "rate_ratio": "table.rate_ratio",
+            "ci_low": "table.ci_low",
+            "ci_high": "table.ci_high",
+            "p_value": "table.p",
+        },
+        digits=digits,
+        language=language,
+    )

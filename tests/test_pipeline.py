@@ -116,10 +116,11 @@ def test_html_is_self_contained_with_code_hidden(one_run):
         and "analyse_site(" not in html
         and "jp-CodeMirrorEditor" not in html.split("</style>")[-1]
     ), "code must be hidden"
-    assert "<title>01 Site observations</title>" in html and 'class="sergel-toc"' in html
+    # the run's default language is Swedish (notebooks/params.yaml): title from the sv catalogue
+    assert "<title>01 Platsobservationer</title>" in html and 'class="sergel-toc"' in html
     assert "data:image/png;base64," in html
     index = (out / "index.html").read_text()
-    assert "01_site_observations.html" in index and "synthetic" in index.lower()
+    assert "01_site_observations.html" in index and 'class="banner synthetic"' in index
 
 
 def test_existing_output_refused(tmp_path):
@@ -240,4 +241,5 @@ def test_release_gate_names_the_leak(data_copy, tmp_path):
     assert "Lindqvist" not in res.stdout + res.stderr
     m = json.loads((out / "manifest.json").read_text())
     assert m["release"]["releasable"] is False
-    assert "NOT FOR RELEASE" in (out / "index.html").read_text()
+    # the index is in the run's language (Swedish by default): the release banner by its class
+    assert 'class="banner notrelease"' in (out / "index.html").read_text()
