@@ -63,9 +63,9 @@ def test_simulated_widths_match_the_generator_within_10_percent(pilot_design, tm
 def test_pilot_parameters_come_from_the_pilot(pilot_design):
     d = pilot_design
     assert set(d.zones) == {"plattan", "trapporna", "kulturhuset", "tunnelbanan", "sergelgatan"}
-    # the generator's session frailty makes the target counts overdispersed; drug sales too,
-    # although the analyses' automatic choice keeps Poisson for them at this size
-    assert d.family == {"target_staying": "negbin", "drug_sale": "poisson"}
+    # the generator's session frailty makes the target counts overdispersed, and drug sales
+    # too: the shared family rule (stats._inference.choose_family) picks NB2 for both
+    assert d.family == {"target_staying": "negbin", "drug_sale": "negbin"}
     assert 0.05 < d.alpha["target_staying"] < 0.5 and 0.05 < d.alpha["drug_sale"] < 0.6
     assert 0.5 < d.activated_share < 0.7 and d.rate_ratio == TRUE_RR
 
