@@ -6,7 +6,7 @@ A codebook file has a header and a tree of codes::
     codes:
       - id: trygghet_risk
         label: {sv: Trygghet och risk, en: Safety and risk}
-        definition: ...
+        definition: {sv: ..., en: ...}   # or one plain text, in the codebook's language
         include: ...
         exclude: ...
         examples: [...]
@@ -15,6 +15,11 @@ A codebook file has a header and a tree of codes::
 
 Instead of nesting, a code may name its ``parent`` (a flat list); both forms
 give the same tree, and a ``parent`` chain that loops is an error.
+
+``definition``, ``include`` and ``exclude`` are one text (in the codebook's
+``language``) or, like ``label``, one text per language (``{sv: ..., en: ...}``).
+The code's plain fields hold the text in the codebook's language (what
+REFI-QDA exchange carries); :meth:`Code.text` gives any language's.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ CODE_FIELDS = (
     "codable",
 )
 HEADER_FIELDS = ("id", "title", "version", "language", "description")
+#: Code fields that may hold one text per language, like ``label``.
+_TEXT_FIELDS = ("definition", "include", "exclude")
+#: The report's languages (columns of :meth:`Codebook.to_frame`).
+_LANGUAGES = ("sv", "en")
 _ID_OK = "lower-case letters, digits and _ (snake_case), starting with a letter"
 
 
@@ -63,10 +72,21 @@ class Code:
     color: str | None = None
     codable: bool = True
     line: int | None = None
+    #: per-language texts of ``definition``, ``include``, ``exclude`` (field -> language -> text)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def name(self, language: str = "sv") -> str:
         """The label in ``language``, falling back to any label, then the id."""
         return self.label.get(language) or next(iter(self.label.values()), self.id)
+
+    def text(self, name: str, language: str) -> str:
+        """``definition``, ``include`` or ``exclude`` in ``language``, else the plain text.
+
+        >>> c = Code("x", {"sv": "X"}, definition="Prat om X", texts={"definition": {"sv": "Prat om X", "en": "Talk about X"}})
+        >>> c.text("definition", "en"), c.text("definition", "sv"), c.text("include", "en")
+        ('Talk about X', 'Prat om X', '')
+        """
+        return self.texts.get(name, {}).get(language) or getattr(self, name)
 
 
 @dataclass
@@ -136,8 +156,11 @@ class Codebook:
         DataFrame
             Columns ``id``, ``parent`` (``""`` for a top-level code),
             ``depth`` (0 for top level), ``path``, ``label_sv``, ``label_en``,
-            ``definition``, ``include``, ``exclude``, ``examples`` (joined
-            with `` | ``), ``keywords`` (joined with ``, ``), ``codable``.
+            ``definition``, ``include``, ``exclude`` (in the codebook's
+            language), ``definition_sv``, ``definition_en``, ``include_sv``,
+            ... (per language, the plain text where a language has none),
+            ``examples`` (joined with `` | ``), ``keywords`` (joined with
+            ``, ``), ``codable``.
         """
         rows = []
         for cid in self.preorder():
@@ -153,6 +176,7 @@ class Codebook:
                     "definition": c.definition,
                     "include": c.include,
                     "exclude": c.exclude,
+                    **{f"{k}_{lang}": c.text(k, lang) for k in _TEXT_FIELDS for lang in _LANGUAGES},
                     "examples": " | ".join(c.examples),
                     "keywords": ", ".join(c.keywords),
                     "codable": c.codable,
@@ -170,6 +194,7 @@ class Codebook:
                 "definition",
                 "include",
                 "exclude",
+                *[f"{k}_{lang}" for k in _TEXT_FIELDS for lang in _LANGUAGES],
                 "examples",
                 "keywords",
                 "codable",
@@ -182,8 +207,10 @@ class Codebook:
         def node(cid):
             c = self.codes[cid]
             d: dict = {"id": c.id, "label": dict(c.label)}
-            for k in ("definition", "include", "exclude"):
-                if getattr(c, k):
+            for k in _TEXT_FIELDS:
+                if len(c.texts.get(k, {})) > 1:
+                    d[k] = dict(c.texts[k])
+                elif getattr(c, k):
                     d[k] = getattr(c, k)
             if c.examples:
                 d["examples"] = list(c.examples)
@@ -315,6 +342,33 @@ def _from_mapping(data, file: str) -> Codebook:
                     "no parent field inside children",
                 )
 
+            texts: dict[str, dict[str, str]] = {}
+            plain: dict[str, str] = {}
+            for k in _TEXT_FIELDS:
+                v = item.get(k)
+                if isinstance(v, dict):
+                    texts[k] = {str(lang): _text(x) for lang, x in v.items() if _text(x)}
+                    for lang, x in v.items():
+                        if not isinstance(x, str | int | float) or isinstance(x, bool):
+                            err(
+                                kl.get(k, line),
+                                f"{k}.{lang}",
+                                f"code {cid!r}: {x!r} is not a text",
+                                f"{k}: {{sv: ..., en: ...}} or one text",
+                            )
+                    main = _text(head.get("language")) or "sv"
+                    plain[k] = texts[k].get(main) or next(iter(texts[k].values()), "")
+                elif isinstance(v, list):
+                    err(
+                        kl.get(k, line),
+                        k,
+                        f"code {cid!r}: a list",
+                        f"{k}: one text or {{sv: ..., en: ...}}",
+                    )
+                    plain[k] = ""
+                else:
+                    plain[k] = _text(v)
+
             def lst(k, item=item):
                 v = item.get(k) or []
                 return [str(x) for x in v] if isinstance(v, list) else [str(v)]
@@ -322,15 +376,16 @@ def _from_mapping(data, file: str) -> Codebook:
             codes[cid] = Code(
                 id=cid,
                 label={str(k): _text(v) for k, v in (label or {}).items()},
-                definition=_text(item.get("definition")),
-                include=_text(item.get("include")),
-                exclude=_text(item.get("exclude")),
+                definition=plain["definition"],
+                include=plain["include"],
+                exclude=plain["exclude"],
                 examples=lst("examples"),
                 keywords=lst("keywords"),
                 parent=p,
                 color=_text(item.get("color")) or None,
                 codable=bool(item.get("codable", True)),
                 line=line,
+                texts=texts,
             )
             order.append(cid)
             if "children" in item and item["children"] is not None:

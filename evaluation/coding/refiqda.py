@@ -82,6 +82,10 @@ def _description(cb: Codebook, c: Code) -> str:
         v = getattr(c, attr)
         if v:
             lines.append(f"{title}: {' | '.join(v) if isinstance(v, list) else v}")
+    for attr, texts in c.texts.items():  # other languages' definition/include/exclude
+        for lang, v in texts.items():
+            if lang != cb.language and v:
+                lines.append(f"{attr.capitalize()} ({lang}): {v}")
     extra = f"{_OURS} id={c.id}"
     for lang, lab in c.label.items():
         if lang != cb.language:
@@ -178,10 +182,15 @@ def _slug(name: str) -> str:
 
 
 def _parse_description(text: str) -> dict:
-    out: dict = {"definition": [], "label": {}}
+    out: dict = {"definition": [], "label": {}, "texts": {}}
     for line in (text or "").splitlines():
         m = re.match(r"^(Include|Exclude|Examples|Keywords):\s*(.*)$", line)
-        if m:
+        other = re.match(r"^(Definition|Include|Exclude) \(([a-z]{2})\):\s*(.*)$", line)
+        if other:  # a text in another language than the codebook's
+            out["texts"].setdefault(other.group(1).lower(), {})[other.group(2)] = other.group(
+                3
+            ).strip()
+        elif m:
             key = dict(_FIELDS)[m.group(1)]
             out[key] = (
                 [
@@ -253,6 +262,7 @@ def _codebook_from(
                 parent=parent,
                 color=c.get("color"),
                 codable=codable,
+                texts={k: {language: desc.get(k, ""), **v} for k, v in desc["texts"].items()},
             )
             guid_to_id[guid] = cid
             if parent is not None:
