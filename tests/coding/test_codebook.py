@@ -111,3 +111,28 @@ def test_yaml_round_trip(tmp_path):
     cb.write_yaml(tmp_path / "out.yaml")
     again = load_codebook(tmp_path / "out.yaml")
     assert again.to_frame().equals(cb.to_frame())
+
+
+def test_texts_per_language(tmp_path):
+    """definition/include/exclude as {sv, en} like label; a plain text stays valid (issue 12)."""
+    text = GOOD.replace(
+        "    definition: d\n",
+        "    definition: {sv: Prat om A, en: Talk about A}\n    include: {sv: När A, en: When A}\n",
+    )
+    cb = load_codebook(write(tmp_path, text))
+    a = cb.codes["a"]
+    assert a.definition == "Prat om A"  # the codebook's language (sv)
+    assert a.text("definition", "en") == "Talk about A" and a.text("include", "sv") == "När A"
+    f = cb.to_frame().set_index("id")
+    assert f.loc["a", "definition_en"] == "Talk about A" and f.loc["a", "include_en"] == "When A"
+    assert f.loc["b", "definition_sv"] == ""
+    again = load_codebook(write(tmp_path, __import__("yaml").safe_dump(cb.to_dict())))
+    assert again.codes["a"].texts == a.texts
+    plain = load_codebook(write(tmp_path, GOOD)).codes["a"]
+    assert plain.text("definition", "en") == "d"  # one text: shown in every language
+
+
+def test_study_codebook_in_both_languages():
+    f = load_codebook(ROOT / "codebooks" / "focus_groups.yaml").to_frame()
+    for col in ("definition", "include", "exclude"):
+        assert (f[f"{col}_sv"] != f[f"{col}_en"]).all(), col
