@@ -4,59 +4,80 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import t
 from ..results import Incomplete, QualityResults
 from ..sources import missing_months
 
 __all__ = ["coverage", "warnings_table", "sessions_by_month", "crime_gaps", "quality_results"]
 
 
-def _calendar(c: pd.DataFrame) -> tuple:
-    policing = (c["kind"] == "policing").sum()
+def _calendar(c: pd.DataFrame, language: str) -> tuple:
+    policing = int((c["kind"] == "policing").sum())
     return (
         len(c),
         f"{c['start'].min():%Y-%m-%d}",
         f"{c['end'].max():%Y-%m-%d}",
-        f"{len(c) - policing} activation periods, {policing} co-interventions",
+        t("nb00.note_calendar", language, activation=len(c) - policing, co_interventions=policing),
     )
 
 
-def _observations(o: dict) -> tuple:
+def _observations(o: dict, language: str) -> tuple:
     s = o["sessions"]
     return (
         len(s),
         f"{s['date'].min():%Y-%m-%d}",
         f"{s['date'].max():%Y-%m-%d}",
-        f"{s['zone'].nunique()} zones, {s['observer'].nunique()} observers, "
-        f"{s['minutes'].sum() / 60:.0f} hours",
+        t(
+            "nb00.note_observations",
+            language,
+            zones=int(s["zone"].nunique()),
+            observers=int(s["observer"].nunique()),
+            hours=float(s["minutes"].sum() / 60),
+        ),
     )
 
 
-def _focus_groups(f: dict) -> tuple:
+def _focus_groups(f: dict, language: str) -> tuple:
     return (
         len(f["segments"]),
         "",
         "",
-        f"{f['segments']['group'].nunique()} groups, {len(f['participants'])} participants, "
-        f"{len(f['codings'])} codings",
+        t(
+            "nb00.note_focus_groups",
+            language,
+            groups=int(f["segments"]["group"].nunique()),
+            participants=len(f["participants"]),
+            codings=len(f["codings"]),
+        ),
     )
 
 
-def _crime(c: dict) -> tuple:
+def _crime(c: dict, language: str) -> tuple:
     r = c["reported"]
     return (
         len(r),
         f"{r['month'].min():%Y-%m}",
         f"{r['month'].max():%Y-%m}",
-        f"{r['area'].nunique()} areas, {r['category'].nunique()} categories",
+        t(
+            "nb00.note_crime",
+            language,
+            areas=int(r["area"].nunique()),
+            categories=int(r["category"].nunique()),
+        ),
     )
 
 
-def _survey(s: pd.DataFrame) -> tuple:
+def _survey(s: pd.DataFrame, language: str) -> tuple:
     return (
         len(s),
         str(int(s["year"].min())),
         str(int(s["year"].max())),
-        f"{s['area'].nunique()} areas, {s['item'].nunique()} items",
+        t(
+            "nb00.note_survey",
+            language,
+            areas=int(s["area"].nunique()),
+            items=int(s["item"].nunique()),
+        ),
     )
 
 
@@ -70,19 +91,25 @@ _SUMMARIES = {
 }
 
 
-def coverage(ds) -> pd.DataFrame:
+def coverage(ds, language: str = "en") -> pd.DataFrame:
     """One row per source: present, rows, period covered, notes.
+
+    Parameters
+    ----------
+    ds : Dataset
+    language : {"sv", "en"}
+        The language of the notes (catalogue ``nb00.note_*``).
 
     Returns
     -------
     DataFrame
         ``source``, ``present``, ``rows``, ``from``, ``to``, ``notes``; a missing
-        source has ``present`` false, 0 rows and the note ``missing``.
+        source has ``present`` false, 0 rows and the note ``missing`` (in ``language``).
     """
     rows = [
-        (name, True, *summarise(data))
+        (name, True, *summarise(data, language))
         if (data := getattr(ds, name)) is not None
-        else (name, False, 0, "", "", "missing")
+        else (name, False, 0, "", "", t("nb00.note_missing", language))
         for name, summarise in _SUMMARIES.items()
     ]
     return pd.DataFrame(rows, columns=["source", "present", "rows", "from", "to", "notes"])
