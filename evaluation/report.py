@@ -208,6 +208,14 @@ def write_index(
     def m(key: str, **values) -> str:
         return e(t(f"report.{key}", lang, **values))
 
+    from .analyses.findings import target_group
+
+    run_params = manifest.get("parameters", {})
+    group = target_group(
+        {"gender": run_params.get("target_gender"), "age_band": run_params.get("target_age_band")},
+        lang,
+    )
+
     rows = []
     for nb in manifest.get("notebooks", []):
         status = nb.get("status", "")
@@ -280,7 +288,7 @@ def write_index(
 <title>{m("page_title")}</title><style>{_INDEX_CSS}</style></head>
 <body>
 <h1>{m("heading")}</h1>
-<p>{m("intro")} {run_text}</p>
+<p>{m("intro", group=group)} {run_text}</p>
 {"".join(banners)}
 {summ}
 <h2>{m("sections")}</h2>

@@ -16,7 +16,12 @@ from ..errors import ModelError
 from ..stats.counts import RateRatioResult, rate_ratio_model
 from ..stats.rates import clustered_rate_table
 
-__all__ = ["conflict_per_session", "method_conflict_rates", "method_conflict_rate_ratio"]
+__all__ = [
+    "conflict_per_session",
+    "method_conflict_rates",
+    "method_conflict_rate_ratio",
+    "method_conflict_model",
+]
 
 COLUMNS = [
     "sessions",
@@ -212,3 +217,15 @@ def method_conflict_rate_ratio(
         level=level,
         ci=ci,
     )
+
+
+def method_conflict_model(site, **kwargs) -> tuple[RateRatioResult | None, str | None]:
+    """:func:`method_conflict_rate_ratio`, or ``(None, why)`` when the model cannot be fitted.
+
+    For the notebook: the fit, or the reason it failed (a
+    :class:`~evaluation.errors.ModelError`'s message) to show in its place.
+    """
+    try:
+        return method_conflict_rate_ratio(site, **kwargs), None
+    except ModelError as exc:
+        return None, str(exc)

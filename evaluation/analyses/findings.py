@@ -18,9 +18,15 @@ The evidence rule
 5. **moderate** - a co-intervention started within the period analysed
    (e.g. cameras or police operations starting inside an interrupted time
    series): the change cannot be credited to the activation alone.
-6. **moderate** - no other source points the same way (one source only).
-7. **strong** - the CI excludes no change, every model check passed, no
-   co-intervention started within the period, and another source agrees.
+6. **moderate** - the direction is not robust to the sensitivity analyses:
+   some reasonable alternative specification (another family, covariate
+   set, series end, transition, activation kind ...; placebos excluded)
+   puts the estimate on the other side of no change
+   (:func:`evaluation.stats.sensitivity.direction_robust` is false).
+7. **moderate** - no other source points the same way (one source only).
+8. **strong** - the CI excludes no change, every model check passed, no
+   co-intervention started within the period, the direction holds under
+   every sensitivity variant (or none was run), and another source agrees.
 """
 
 from __future__ import annotations
@@ -60,6 +66,9 @@ __all__ = [
     "co_intervention_sentence",
     "crime_reading",
     "survey_sentence",
+    "target_group",
+    "group_values",
+    "site_co_interventions",
 ]
 
 #: The ratings of :func:`evidence_strength`, strongest first.
@@ -71,7 +80,7 @@ class StrengthDecision:
     """A rating and why: ``reasons`` are the rules that applied (first one decided).
 
     Reasons: ``no_estimate``, ``checks_failed``, ``ci_includes_null``,
-    ``sources_disagree``, ``co_intervention``, ``single_source``.
+    ``sources_disagree``, ``co_intervention``, ``not_robust``, ``single_source``.
     """
 
     strength: str
@@ -86,6 +95,7 @@ def evidence_strength(
     co_interventions: Sequence[CoIntervention] = (),
     corroborated: bool = False,
     contradicted: bool = False,
+    robust: bool | None = None,
 ) -> StrengthDecision:
     """Strength of the evidence of one estimate, by the rule in this module's docstring.
 
@@ -101,6 +111,10 @@ def evidence_strength(
         (:func:`evaluation.results.starts_within`).
     corroborated, contradicted : bool
         Whether another source points the same way / the other way.
+    robust : bool or None
+        Whether the direction holds under the sensitivity analyses
+        (:func:`evaluation.stats.sensitivity.direction_robust`); ``None``
+        when none were run or there is no direction to keep.
 
     Examples
     --------
@@ -112,6 +126,8 @@ def evidence_strength(
     ('moderate', ('co_intervention',), ('cameras',))
     >>> evidence_strength("increase", [Check("autocorrelation", False)]).strength
     'weak'
+    >>> evidence_strength("increase", corroborated=True, robust=False).reasons
+    ('not_robust',)
     """
     failed = tuple(c.name for c in checks if not c.passed)
     names = tuple(dict.fromkeys(c.name for c in co_interventions))
@@ -128,6 +144,8 @@ def evidence_strength(
         return StrengthDecision("weak", tuple(reasons), failed, names)
     if names:
         reasons.append("co_intervention")
+    if robust is False:
+        reasons.append("not_robust")
     if not corroborated:
         reasons.append("single_source")
     if reasons:
@@ -209,7 +227,57 @@ def strength_reason(decision: StrengthDecision, language: str, period: str = "")
             names=and_list(list(decision.co_interventions), language),
             period=period,
         )
+    if "not_robust" in r:
+        return t("sensitivity.reason.not_robust", language)
     return t("findings.reason.single_source", language)
+
+
+def target_group(target: dict | None, language: str) -> str:
+    """The target group in words, from the parameters (``{"gender", "age_band"}``).
+
+    >>> target_group({"gender": "female", "age_band": "13-18"}, "sv")
+    'flickor 13–18 år'
+    >>> target_group({"gender": "male", "age_band": "19-29"}, "en"), target_group(None, "en")
+    ('boys aged 19–29', 'girls aged 13–18')
+    """
+    target = target or {}
+    gender = str(target.get("gender") or "female")
+    age = str(target.get("age_band") or "13-18").replace("-", "–")
+    key = f"context.who.{gender}"
+    who = t(key, language) if has(key, language) else t("context.who.other", language)
+    return t("context.group", language, who=who, age=age)
+
+
+def group_values(target: dict | None, language: str) -> dict[str, str]:
+    """The values messages about the target group take: ``group``, ``Group`` (capitalised), ``age``.
+
+    >>> group_values({"gender": "female", "age_band": "19-29"}, "en")
+    {'group': 'girls aged 19–29', 'Group': 'Girls aged 19–29', 'age': '19–29'}
+    """
+    group = target_group(target, language)
+    age = str((target or {}).get("age_band") or "13-18").replace("-", "–")
+    return {"group": group, "Group": group[:1].upper() + group[1:], "age": age}
+
+
+def site_co_interventions(site: SiteResults, language: str) -> str:
+    """The calendar's co-interventions that overlap 01's observation period, in a sentence.
+
+    >>> s = SiteResults(period={"first": "2022-05-18", "last": "2023-09-14"},
+    ...     co_interventions=[CoIntervention("Kameror", "policing", "2019-03-01", "2025-12-31")])
+    >>> site_co_interventions(s, "sv")[:80]
+    'Kalendern anger samtidiga insatser under observationsperioden (2022-05-18–2023-0'
+    >>> site_co_interventions(SiteResults(period={"first": "2022-05-18", "last": "2023-09-14"}), "en")
+    'The calendar names no co-intervention during the observation period (2022-05-18–2023-09-14).'
+    """
+    first, last = site.period.get("first"), site.period.get("last")
+    period = _period(first, last, language)
+    events = [
+        e for e in site.co_interventions if first and last and e.start <= last and e.end >= first
+    ]
+    if not events:
+        return t("context.site_co_interventions_none", language, period=period)
+    names = and_list(list(dict.fromkeys(e.name for e in events)), language)
+    return t("context.site_co_interventions_some", language, period=period, names=names)
 
 
 # ---------------------------------------------------------------- site (01)
@@ -221,7 +289,7 @@ def rate_ratio_sentence(est: Estimate | None, key: str, language: str, **values)
     ``missing``; the messages get ``x``, ``lo``, ``hi``, ``n``, ``family`` and
     ``values``.
 
-    >>> rate_ratio_sentence(Estimate("rr", 0.55, 0.44, 0.7), "site.target_staying", "en")
+    >>> rate_ratio_sentence(Estimate("rr", 0.55, 0.44, 0.7), "site.target_staying", "en", group="girls aged 13–18")
     'During activation fewer girls aged 13–18 stayed on the square per observed hour: about 0.55 times as many as without activation (95% CI 0.44–0.70).'
     """
     if est is None or not est.available:
@@ -247,7 +315,9 @@ def site_reading(site: SiteResults, language: str) -> str:
     '**Reading.** During activation more girls aged 13–18 stayed on the square per ob'
     """
     est = site.target_staying_rate_ratio
-    main = rate_ratio_sentence(est, "site.target_staying", language)
+    main = rate_ratio_sentence(
+        est, "site.target_staying", language, group=target_group(site.target, language)
+    )
     if est is not None and est.available:
         cov = and_list([covariate_label(c, language) for c in site.covariates], language) or t(
             "findings.nothing", language

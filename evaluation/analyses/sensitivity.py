@@ -32,6 +32,12 @@ __all__ = [
     "sensitivity_records",
     "robustness_table",
     "SITE_OUTCOMES",
+    "attach_sensitivity",
+    "variant_label",
+    "estimate_label",
+    "sensitivity_tables",
+    "robustness_summary",
+    "crime_and_survey_sensitivity",
 ]
 
 #: Outcomes of 01's count models and their results-JSON keys.
@@ -368,3 +374,169 @@ def robustness_table(table: pd.DataFrame) -> pd.DataFrame:
             "direction_robust",
         ],
     )
+
+
+# ------------------------------------------------------------------ report
+def attach_sensitivity(analysis, table: pd.DataFrame):
+    """Put a sensitivity table into an analysis' results: ``record.sensitivity`` and ``results``.
+
+    ``analysis`` is a :class:`~evaluation.analyses.site.SiteAnalysis` or a
+    :class:`~evaluation.analyses.crime.CrimeAnalysis`; its record (what the
+    notebook writes to ``results/<notebook>.json``) then carries the rows of
+    :func:`sensitivity_records`. Returns ``analysis``.
+    """
+    from ..results import Sensitivity
+
+    rows = sensitivity_records(table)
+    if getattr(analysis, "record", None) is not None:
+        analysis.record.sensitivity = [Sensitivity(**r) for r in rows]
+    if isinstance(getattr(analysis, "results", None), dict):
+        analysis.results["sensitivity"] = rows
+    return analysis
+
+
+def variant_label(variant: str, language: str) -> str:
+    """A variant of :data:`SENSITIVITY_COLUMNS` in words.
+
+    >>> variant_label("family=negbin", "sv"), variant_label("its_end=none", "en")
+    ('fördelning: negativ binomial', 'whole series')
+    >>> variant_label("covariates=zone+daypart", "en"), variant_label("activation=art", "sv")
+    ('covariates: zone, time of day', 'endast konst mot ingen aktivering')
+    """
+    from ..i18n import has, t
+    from .findings import covariate_label, label
+
+    what, _, value = variant.partition("=")
+    if what == "main" or not value:
+        key = f"sensitivity.variant.{what}"
+        return t(key, language) if has(key, language) else variant
+    if value == "none" and has(f"sensitivity.variant.{what}_none", language):
+        return t(f"sensitivity.variant.{what}_none", language)
+    if what == "covariates":
+        names = [covariate_label(c, language) for c in value.split("+") if c != "none"]
+        shown = ", ".join(names) if names else t("sensitivity.variant.none", language)
+        return t("sensitivity.variant.covariates", language, value=shown)
+    if what in ("family", "activation", "seasonality"):
+        value = label(value, language)
+    key = f"sensitivity.variant.{what}"
+    return t(key, language, value=value) if has(key, language) else variant
+
+
+def estimate_label(estimate: str, language: str, group: str = "", area: str = "") -> str:
+    """A sensitivity ``estimate`` name in words (the 01 rate ratios, 03's ITS effects, survey trends).
+
+    >>> estimate_label("violence_vs_odenplan.level_change", "en", area="sergels_torg")
+    'violent crime, Sergels torg against Odenplan: level change'
+    >>> estimate_label("survey_trend.stockholm", "sv")
+    'Trygghet, Stockholm: oddskvot per år'
+    """
+    from ..i18n import has, t
+    from .findings import label
+
+    if has(f"sensitivity.estimate.{estimate}", language):
+        return t(f"sensitivity.estimate.{estimate}", language, group=group)
+    if estimate.startswith("survey_trend."):
+        return t("sensitivity.estimate.survey", language, area=label(estimate[13:], language))
+    series, _, effect = estimate.rpartition(".")
+    if not series:
+        return estimate
+    cat, _, comp = series.partition("_vs_")
+    values = {
+        "category": label(cat, language),
+        "area": label(area, language),
+        "effect": label(effect, language),
+    }
+    if comp:
+        return t(
+            "sensitivity.estimate.its_vs", language, comparison=label(comp, language), **values
+        )
+    return t("sensitivity.estimate.its", language, **values)
+
+
+def sensitivity_tables(
+    table: pd.DataFrame, language: str, group: str = "", area: str = ""
+) -> list[tuple[str, pd.DataFrame]]:
+    """One table per estimate for the report: (caption in words, rows with the variant in words).
+
+    Returns
+    -------
+    list of (str, DataFrame)
+        The DataFrames have ``variant`` (in ``language``), ``value``,
+        ``ci_low``, ``ci_high``.
+    """
+    out = []
+    for est, rows in table.groupby("estimate", sort=False):
+        d = rows[["variant", "value", "ci_low", "ci_high"]].copy()
+        d["variant"] = d["variant"].map(lambda v: variant_label(str(v), language))
+        out.append((estimate_label(str(est), language, group, area), d.reset_index(drop=True)))
+    return out
+
+
+def robustness_summary(
+    table: pd.DataFrame, language: str, group: str = "", area: str = ""
+) -> pd.DataFrame:
+    """:func:`robustness_table` with the estimates in words and ``direction_robust`` as a label.
+
+    ``direction_robust`` becomes yes / no, or an empty cell where there is no
+    direction to keep (the main interval includes no change).
+    """
+    from ..i18n import label as _label
+
+    r = robustness_table(table)
+    r["estimate"] = r["estimate"].map(lambda e: estimate_label(str(e), language, group, area))
+    r["direction_robust"] = r["direction_robust"].map(
+        lambda v: (
+            "–"
+            if v is None or (isinstance(v, float) and np.isnan(v))
+            else _label(bool(v), language)
+        )
+    )
+    return r
+
+
+def crime_and_survey_sensitivity(
+    ds,
+    *,
+    area: str = "sergels_torg",
+    categories: Sequence[str] = ("violence", "drug_offences"),
+    comparison_areas: Sequence[str] = ("odenplan", "stockholm"),
+    intervention: str = "2019-06",
+    transition: int = 0,
+    its_end: str | None = "2022-12",
+    seasonality: str | None = "fourier",
+    family: str = "auto",
+    hac_lags: int | None = None,
+    survey_item: str = "safe_evening",
+    survey_reference: str = "stockholm",
+) -> pd.DataFrame:
+    """03's sensitivity rows: :func:`crime_sensitivity` and :func:`survey_sensitivity` together.
+
+    The parameters are those of :func:`~evaluation.analyses.analyse_crime`.
+    A missing source (no ``crime/`` or no ``survey/``) contributes no rows;
+    ``attrs["errors"]`` names what could not be fitted and why.
+    """
+    parts, errors = [], {}
+    if ds.crime is not None:
+        c = crime_sensitivity(
+            ds,
+            area=area,
+            categories=categories,
+            comparison_areas=comparison_areas,
+            intervention=intervention,
+            transition=transition,
+            its_end=its_end,
+            seasonality=seasonality,
+            family=family,
+            hac_lags=hac_lags,
+        )
+        parts.append(c)
+        errors.update(c.attrs["errors"])
+    if ds.survey is not None:
+        try:
+            parts.append(survey_sensitivity(ds, survey_item, areas=[area, survey_reference]))
+        except ModelError as exc:
+            errors["survey_trend"] = str(exc)
+    out = _concat([p for p in parts if len(p)], errors)
+    for col in ("value", "ci_low", "ci_high"):
+        out[col] = out[col].astype(float)
+    return out

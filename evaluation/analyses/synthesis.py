@@ -37,6 +37,7 @@ from .findings import (
     rate_ratio_sentence,
     strength_reason,
     survey_sentence,
+    target_group,
 )
 
 __all__ = [
@@ -52,6 +53,8 @@ __all__ = [
     "findings_check",
     "provenance_table",
     "limitations",
+    "sensitivity_name",
+    "robust_direction",
     "NOTEBOOKS",
     "QUESTIONS",
     "SynthesisInputs",
@@ -123,6 +126,42 @@ def records(results: dict[str, dict | None]) -> dict[str, object | None]:
 
 
 # ----------------------------------------------------------------- findings
+def sensitivity_name(measure: str) -> str:
+    """The ``estimate`` name under which the results' ``sensitivity`` rows hold a measure.
+
+    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.sergels_torg")
+    ('violence.level_change', 'survey_trend.sergels_torg')
+    >>> sensitivity_name("target_staying_rate_ratio")
+    'target_staying_rate_ratio'
+    """
+    if measure.startswith("its."):
+        return measure[4:]
+    parts = measure.split(".")
+    if parts[0] == "survey_trend" and len(parts) == 3:
+        return f"survey_trend.{parts[2]}"
+    return measure
+
+
+def robust_direction(record, measure: str) -> bool | None:
+    """Whether ``measure``'s direction holds under the record's sensitivity rows.
+
+    :func:`evaluation.stats.sensitivity.direction_robust` on the rows of
+    ``record.sensitivity`` for this measure; ``None`` when there are none
+    (no sensitivity analysis was run) or no direction to keep.
+    """
+    from ..stats.sensitivity import SENSITIVITY_COLUMNS, direction_robust
+
+    name = sensitivity_name(measure)
+    rows = [r for r in getattr(record, "sensitivity", None) or [] if r.estimate == name]
+    if not rows:
+        return None
+    table = pd.DataFrame(
+        [(r.estimate, r.variant, r.value, r.ci_low, r.ci_high) for r in rows],
+        columns=SENSITIVITY_COLUMNS,
+    ).astype({"value": float, "ci_low": float, "ci_high": float})
+    return direction_robust(table)
+
+
 @dataclass
 class _Draft:
     """A finding while it is being rated: what the strength rule needs besides the finding."""
@@ -134,6 +173,7 @@ class _Draft:
     co: list = field(default_factory=list)  # co-interventions starting within the period
     period: str = ""
     summary: bool = True
+    robust: bool | None = None  # direction holds under the sensitivity analyses
 
 
 def _missing(q: str, src: str, measure: str, language: str) -> Finding:
@@ -180,6 +220,7 @@ def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
             out.append(_Draft(_missing(q, "observations", m, language), summary=False))
         return out
     co = starts_within(site.co_interventions, site.period.get("first"), site.period.get("last"))
+    group = target_group(site.target, language)
     period = t(
         "fmt.year_range",
         language,
@@ -192,7 +233,7 @@ def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
         ("professionals", "outreach_contact_rate_ratio", "site.outreach_contact"),
     ):
         est = getattr(site, key)
-        text = rate_ratio_sentence(est, msg, language)
+        text = rate_ratio_sentence(est, msg, language, group=group)
         dr = _estimate_finding(q, "observations", est, text, co, period)
         dr.finding.measure = key
         dr.summary = q != "professionals"
@@ -212,7 +253,13 @@ def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
                 None,
                 "context",
                 "not_assessed",
-                t("findings.site.co_presence", language, act=share, none=none.share_both),
+                t(
+                    "findings.site.co_presence",
+                    language,
+                    act=share,
+                    none=none.share_both,
+                    group=group,
+                ),
             )
             out.append(_Draft(f, summary=False))
     return out
@@ -374,7 +421,7 @@ def _rate(drafts: list[_Draft], language: str) -> None:
         else:
             same = any(o.finding.direction == f.direction for o in others)
             other_way = any(o.finding.direction != f.direction for o in others)
-        dec = evidence_strength(f.direction, dr.checks, dr.co, same, other_way)
+        dec = evidence_strength(f.direction, dr.checks, dr.co, same, other_way, dr.robust)
         f.strength = dec.strength
         why = strength_reason(dec, language, dr.period)
         if why:
@@ -391,6 +438,10 @@ def _drafts(results: dict[str, dict | None], language: str) -> list[_Draft]:
         + _focus_findings(focus, language)
         + _crime_findings(crime, language)
     )
+    for dr in drafts:
+        rec_ = {"observations": site, "crime": crime, "survey": crime}.get(dr.finding.source)
+        if dr.rated and rec_ is not None:
+            dr.robust = robust_direction(rec_, dr.finding.measure)
     _rate(drafts, language)
     order = {q: i for i, q in enumerate(QUESTIONS)}
     drafts.sort(key=lambda d: order.get(d.finding.question, len(order)))
@@ -511,7 +562,8 @@ def evidence_table(
     DataFrame
         ``question``, ``source`` (labels in the language), ``finding`` (the
         finding's text), ``direction`` and ``strength`` (labels, or the codes
-        of the contract when ``labels`` is false, e.g. for the triangulation).
+        of the contract when ``labels`` is false, e.g. for the triangulation;
+        a finding without an estimate then has the direction ``missing``).
     """
     if isinstance(findings, dict):
         findings = build_findings(findings, language)
@@ -520,6 +572,7 @@ def evidence_table(
         d = f.direction
         if f.estimate is None and d == "no_clear_change":
             d_label = t("findings.direction.not_available", language)
+            d = "missing"  # no estimate: shown as "no data" in the triangulation
         else:
             d_label = t(f"findings.direction.{d}", language)
         rows.append(

@@ -61,6 +61,31 @@ def test_evidence_rule_table(d, checks, co, corr, contra, strength, reason):
     assert (dec.reasons[0] if dec.reasons else None) == reason
 
 
+# Rule 6 (issue 15): a direction that does not hold under the sensitivity analyses.
+# direction, checks, co-interventions, corroborated, robust -> strength, reasons
+@pytest.mark.parametrize(
+    "d, checks, co, corr, robust, strength, reasons",
+    [
+        ("increase", OK, [], True, False, "moderate", ("not_robust",)),
+        ("increase", OK, [], False, False, "moderate", ("not_robust", "single_source")),
+        ("decrease", OK, CAM, True, False, "moderate", ("co_intervention", "not_robust")),
+        ("increase", FAILED, [], True, False, "weak", ("checks_failed",)),
+        ("no_clear_change", OK, [], True, None, "weak", ("ci_includes_null",)),
+        ("increase", OK, [], True, True, "strong", ()),
+        ("increase", OK, [], True, None, "strong", ()),  # no sensitivity analysis run
+    ],
+)
+def test_evidence_rule_robustness(d, checks, co, corr, robust, strength, reasons):
+    dec = evidence_strength(d, checks, co, corroborated=corr, robust=robust)
+    assert (dec.strength, dec.reasons) == (strength, reasons)
+
+
+def test_not_robust_is_said_in_both_languages():
+    dec = evidence_strength("increase", OK, [], True, robust=False)
+    assert "sensitivity" in strength_reason(dec, "en")
+    assert "känslighetsanalyser" in strength_reason(dec, "sv")
+
+
 def test_a_co_intervention_caps_below_strong_and_the_text_says_why():
     dec = evidence_strength("decrease", OK, CAM, corroborated=True)
     assert dec.strength == "moderate" and dec.co_interventions == ("Kameror",)
@@ -84,8 +109,8 @@ def test_a_co_intervention_caps_below_strong_and_the_text_says_why():
 )
 def test_site_sentence_follows_the_direction(est, lo, hi, en, sv):
     e = Estimate("r", est, lo, hi)
-    assert en in rate_ratio_sentence(e, "site.target_staying", "en")
-    assert sv in rate_ratio_sentence(e, "site.target_staying", "sv")
+    assert en in rate_ratio_sentence(e, "site.target_staying", "en", group="girls aged 13–18")
+    assert sv in rate_ratio_sentence(e, "site.target_staying", "sv", group="flickor 13–18 år")
 
 
 def test_site_reading_numbers_in_the_language():

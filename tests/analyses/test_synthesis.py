@@ -9,6 +9,7 @@ from evaluation.analyses.synthesis import (
     evidence_table,
     findings_check,
     goals,
+    robust_direction,
     summary_sentences,
     synthesise,
 )
@@ -24,6 +25,7 @@ from evaluation.results import (
     MethodConflict,
     PerHectare,
     RateRatioEstimate,
+    Sensitivity,
     SiteResults,
     SurveyTrend,
     Theme,
@@ -219,3 +221,34 @@ def test_results_from_another_schema_give_a_clear_error(tmp_path):
     (tmp_path / "01_site_observations.json").write_text(json.dumps({"target": {}}))
     with pytest.raises(DataError, match="schema"):
         collect_results(str(tmp_path), "unused")
+
+
+def _sens(name, main, other):
+    """Sensitivity rows of one estimate: the main fit and one variant (values with CIs)."""
+    return [
+        Sensitivity(name, "main", main, main * 0.8, main * 1.2),
+        Sensitivity(name, "family=negbin", other, other * 0.8, other * 1.2),
+        Sensitivity(name, "placebo=2017-01", 0.5, 0.3, 0.9),  # placebos do not count
+    ]
+
+
+def test_a_direction_not_robust_to_the_sensitivity_analyses_is_marked():
+    c = crime(co=())
+    c.sensitivity = _sens("robbery.level_change", 0.7, 1.1)  # a variant on the other side of 1
+    c.sensitivity += _sens("survey_trend.plattan", 1.08, 1.05)
+    fs = by_measure(build_findings(payloads(site(), focus(), c), "en"))
+    crime_f = fs["its.robbery.level_change"]
+    assert crime_f.direction == "decrease" and crime_f.strength == "moderate"
+    assert "does not hold in every sensitivity analysis" in crime_f.text
+    assert fs["survey_trend.safe.plattan"].strength == "strong"  # its variants agree
+    sv = by_measure(build_findings(payloads(site(), focus(), c), "sv"))
+    assert "känslighetsanalyser" in sv["its.robbery.level_change"].text
+
+
+def test_robust_direction_reads_the_records_rows():
+    s = site()
+    assert robust_direction(s, "target_staying_rate_ratio") is None  # no rows: not run
+    s.sensitivity = _sens("target_staying_rate_ratio", 1.9, 1.6)
+    assert robust_direction(s, "target_staying_rate_ratio") is True
+    s.sensitivity = _sens("target_staying_rate_ratio", 1.9, 0.9)
+    assert robust_direction(s, "target_staying_rate_ratio") is False
