@@ -617,7 +617,7 @@ def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``notebook`` (the first to read it), ``file``, ``folder``, ``sha256``
+        ``notebook`` (the first to read it), ``file``, ``folder`` (ending in ``/``), ``sha256``
         (first 16 hex digits, or ``missing``).
     """
     from pathlib import Path
@@ -635,7 +635,9 @@ def provenance_table(results: dict[str, dict | None]) -> pd.DataFrame:
             if p.exists():
                 provenance.record(p)
                 digest = provenance.sha256(p)[:16] + "…"
-            rows.append({"notebook": nb, "file": p.name, "folder": p.parent.name, "sha256": digest})
+            # the folder as a path ("observations/"), not a word of the report's language
+            folder = p.parent.name + "/"
+            rows.append({"notebook": nb, "file": p.name, "folder": folder, "sha256": digest})
     return pd.DataFrame(rows, columns=["notebook", "file", "folder", "sha256"])
 
 
