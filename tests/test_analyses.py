@@ -76,3 +76,36 @@ def test_coverage_counts_each_source_and_names_missing_ones(example_ds):
     missing = without[~without["present"]]
     assert list(missing["source"]) == ["focus_groups", "survey"]
     assert (missing["rows"] == 0).all() and (missing["notes"] == "missing").all()
+
+
+def test_coverage_notes_in_the_report_language(example_ds):
+    import dataclasses
+
+    from evaluation.analyses.quality import coverage
+
+    cal = example_ds.calendar
+    n_pol = int((cal["kind"] == "policing").sum())
+    sv = coverage(example_ds, "sv").set_index("source")
+    assert sv.loc["calendar", "notes"] == (
+        f"{len(cal) - n_pol} aktiveringsperioder, {n_pol} samtidiga insatser"
+    )
+    without = coverage(dataclasses.replace(example_ds, survey=None), "sv").set_index("source")
+    assert without.loc["survey", "notes"] == "saknas"
+
+
+def test_site_texts_follow_the_parameters(example_ds):
+    from evaluation.analyses.findings import site_co_interventions, site_reading, target_group
+    from evaluation.analyses.site import analyse_site
+
+    site = analyse_site(example_ds, target_age_band="19-29")
+    assert target_group(site.record.target, "sv") == "flickor 19–29 år"
+    reading = site_reading(site.record, "en")
+    assert "19–29" in reading and "13–18" not in reading
+    # the co-interventions named are those in the calendar that overlap the observations
+    names = set(example_ds.calendar.loc[example_ds.calendar["kind"] == "policing", "name"])
+    text = site_co_interventions(site.record, "en")
+    first, last = site.record.period["first"], site.record.period["last"]
+    overlapping = {
+        e.name for e in site.record.co_interventions if e.start <= last and e.end >= first
+    }
+    assert overlapping <= names and all(n in text for n in overlapping)

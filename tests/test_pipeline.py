@@ -102,6 +102,9 @@ def test_results_json_contract(one_run):
     for key in ("target_staying_rate_ratio", "drug_sale_rate_ratio"):
         assert set(r[key]) >= {"estimate", "ci_low", "ci_high", "p_value", "family", "n_sessions"}
         assert r[key]["ci_low"] < r[key]["estimate"] < r[key]["ci_high"]
+    # issue 15: the key estimates' sensitivity rows travel with the results (01 and 03)
+    names = {row["estimate"] for row in r["sensitivity"]}
+    assert {"target_staying_rate_ratio", "drug_sale_rate_ratio"} <= names
 
 
 def test_html_is_self_contained_with_code_hidden(one_run):

@@ -65,6 +65,10 @@ def test_the_report_states_the_reversed_directions(reversed_data, tmp_path, lang
     assert d["survey_trend.safe_evening.sergels_torg"] == "decrease"
     crime = next(f for f in synth["findings"] if f["measure"] == "its.violence.level_change")
     assert crime["strength"] != "strong"  # cameras started inside the series
+    # issue 15: 03's results carry the sensitivity rows the synthesis rates robustness from
+    rows = json.loads((out / "results" / "03_crime_and_safety.json").read_text())["sensitivity"]
+    names = {row["estimate"] for row in rows}
+    assert "violence.level_change" in names and any(n.startswith("survey_trend.") for n in names)
 
     says = SAYS[language]
     summary = " ".join(synth["summary"])

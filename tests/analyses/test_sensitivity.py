@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 
 from evaluation.analyses.sensitivity import (
+    attach_sensitivity,
+    crime_and_survey_sensitivity,
     crime_sensitivity,
+    robustness_summary,
     robustness_table,
     sensitivity_records,
+    sensitivity_tables,
     site_sensitivity,
     survey_sensitivity,
 )
@@ -69,3 +73,31 @@ def test_survey_and_robustness(example_ds):
     assert r.loc[0, "estimate"] == "survey_trend.sergels_torg"
     assert r.loc[0, "variants"] == len(v) - 1
     assert np.isfinite(r.loc[0, "min"])
+
+
+def test_attach_puts_the_rows_into_the_record(example_ds):
+    site = analyse_site(example_ds)
+    table = site_sensitivity(site, outcomes=("target_staying",))
+    attach_sensitivity(site, table)
+    assert len(site.record.sensitivity) == len(table) == len(site.results["sensitivity"])
+    assert site.record.sensitivity[0].estimate == "target_staying_rate_ratio"
+    assert site.record.sensitivity[0].variant == "main"
+
+
+def test_tables_for_the_report_are_in_words(example_ds):
+    table = site_sensitivity(analyse_site(example_ds), outcomes=("drug_sale",))
+    (caption, rows), *_ = sensitivity_tables(table, "sv")
+    assert caption.startswith("Observerad narkotikaförsäljning")
+    assert rows["variant"].iloc[0] == "huvudanalys" and "=" not in "".join(rows["variant"])
+    summary = robustness_summary(table, "en")
+    assert summary["direction_robust"].iloc[0] in ("yes", "no", "–")
+
+
+def test_crime_and_survey_rows_without_a_source(example_ds):
+    import dataclasses
+
+    no_crime = dataclasses.replace(example_ds, crime=None)
+    t = crime_and_survey_sensitivity(no_crime, categories=("violence",), comparison_areas=())
+    assert len(t) and t["estimate"].str.startswith("survey_trend.").all()
+    empty = crime_and_survey_sensitivity(dataclasses.replace(no_crime, survey=None))
+    assert empty.empty and list(empty.columns) == SENSITIVITY_COLUMNS
