@@ -188,6 +188,8 @@ th { background: #f4f4f4; } code { font-size: 0.9em; }
 
 def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None = None) -> Path:
     """Write ``index.html`` of a run: notebooks with summaries, run time, parameters, provenance."""
+    from .safehtml import CSP_META
+
     run_dir = Path(run_dir)
     e = html.escape
     rows = []
@@ -236,7 +238,7 @@ def write_index(run_dir: str | Path, manifest: dict, summary: list[str] | None =
         )
     git = manifest.get("git", {})
     page = f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="sv"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sergels torg – utvärdering av platsaktivering</title><style>{_INDEX_CSS}</style></head>
 <body>
 <h1>Platsaktivering av Sergels torg – utvärdering</h1>

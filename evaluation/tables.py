@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .plots import label
+from .safehtml import escape
 
 __all__ = ["pretty", "Table", "fmt_ci", "fmt_p", "term_label"]
 
@@ -187,6 +188,8 @@ def pretty(
             fmts[c] = _number_format(nd, c in percent)
         elif pd.api.types.is_integer_dtype(d[c]):
             fmts[c] = lambda v: "–" if pd.isna(v) else f"{int(v):,}".replace(",", "\u202f")
+        elif not pd.api.types.is_numeric_dtype(d[c]):
+            fmts[c] = escape  # text from data (codebooks, transcripts, names) shown, never run
     if columns:
         heads = {k: (HEADINGS_SV.get(v, v) if language == "sv" else v) for k, v in columns.items()}
         d = d.rename(columns=heads)
@@ -197,11 +200,12 @@ def pretty(
         :10
     ]
     sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident)
+    sty = sty.format_index(escape, axis=1)
     if text_cols:
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
         sty = sty.set_table_styles(
             [{"selector": "th", "props": [("text-align", "left")]}], overwrite=False
         )
     if caption:
-        sty = sty.set_caption(caption)
+        sty = sty.set_caption(escape(caption))
     return Table(sty, d)
