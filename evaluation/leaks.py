@@ -132,7 +132,7 @@ def _plain(text: str) -> str:
 
 # personnummer: YYMMDD[-+ ]NNNC or YYYYMMDD[-]NNNC; separators of every kind of dash and space
 _SEP = rf"(?:[{_SPACES}]?[-+{_DASHES}][{_SPACES}]?|[{_SPACES}])?"
-_PNR = re.compile(rf"(?<![\w+.,/])(19|20)?(\d{{6}})({_SEP})(\d{{4}})(?![\w]|[.,]\d)")
+_PNR = re.compile(rf"(?<![\d+/])(?<!\d[.,])(19|20)?(\d{{6}})({_SEP})(\d{{4}})(?![\w]|[.,]\d)")
 
 
 def _real_date(year: int, month: int, day: int) -> bool:
@@ -151,6 +151,15 @@ def _pnr_check(century: str | None, yymmdd: str, sep: str, last4: str) -> tuple[
         return None
     if not luhn_ok(yymmdd + last4):
         return None
+    if not century:
+        this_year = date.today().year % 100
+        if not sep and 15 <= yy <= this_year:
+            # a Unix time (1.5e9-1.8e9 s: 2017-2026) has this shape; the person would be
+            # born 2015 or later, or be over 100: no one in the data
+            return None
+        y1, y2 = int(yymmdd[:4]), int(last4)
+        if sep.strip() in ("-", "\u2013") and 1900 <= y1 <= y2 <= min(y1 + 50, 2099) and mm <= 12:
+            return None  # YYYYMM-YYYY: a period ("201105-2012"), not a person
     if century:
         y = years[0]
         hh, mi = int(last4[:2]), int(last4[2:])
@@ -176,7 +185,7 @@ def _pnr_check(century: str | None, yymmdd: str, sep: str, last4: str) -> tuple[
 _PH_SEP = rf"[{_SPACES}\-{_DASHES}./]"
 _PHONE = re.compile(
     rf"(?<![\w.,+/@#=&\-{_DASHES}])(?<!\d:)"
-    rf"(?:(?:\+|00)[{_SPACES}]?46(?:{_PH_SEP}{{0,2}}\(0\))?|\(0\d{{1,3}}\)|0(?=[1-9]))"
+    rf"(?:\(?(?:\+|00)[{_SPACES}]?46\)?(?:{_PH_SEP}{{0,2}}\(0\))?|\(0\d{{1,3}}\)|0(?=[1-9]))"
     rf"(?:\d|{_PH_SEP}{{1,3}}(?=[\d(])|[{_SPACES}]?\(0\)[{_SPACES}]?)*"
 )
 _TIME_OR_DATE = re.compile(
@@ -214,11 +223,14 @@ def _phone_numbers(text: str) -> Iterator[tuple[int, str]]:
         if _TIME_OR_DATE.match(s):
             continue
         groups = [(g.start(), g.group()) for g in re.finditer(r"\d+", s)]
+        s = s[1:] if s.startswith("(+") or s.startswith("(00") else s  # "(+46) 70 ..."
         intl = s.startswith(("+", "00"))
         brackets = "(" in s
         if intl:
             digits = "".join(g for _, g in groups)
             digits = digits[2:] if s.startswith("00") else digits
+            if not digits.startswith("46"):
+                continue
             nsn = digits[2:]  # after 46
             nsn = nsn[1:] if nsn.startswith("0") else nsn
             if 7 <= len(nsn) <= 9 and (len(nsn) == 9 or not nsn.startswith("7")):
@@ -264,7 +276,16 @@ _EMAIL = re.compile(
 )
 
 
+_EMAIL_WORDS = re.compile(
+    r"(?<![\w.])([\w.+\-]{1,64})\s+(?:at|snabel-a)\s+((?:[\w\-]+\s+(?:dot|punkt)\s+)+"
+    r"(se|nu|com|org|net|eu|io|info|gov|edu|fi|no|dk|de|uk|fr|biz|me))(?![\w\-])",
+    re.IGNORECASE,
+)
+
+
 def _emails(text: str) -> Iterator[tuple[int, str]]:
+    for m in _EMAIL_WORDS.finditer(text):
+        yield m.start(), "e-mail address spelled out ('at' ... 'dot' ... a top-level domain)"
     for m in _EMAIL.finditer(text):
         local, tld = m.group(1), m.group(3).lower()
         if tld in _FILE_EXTENSIONS:  # logo@2x.png, icon@3x.webp
@@ -358,7 +379,7 @@ class Register:
             for v in variants:
                 keys.setdefault(" ".join(" ".join(p) for p in v), n)
                 alts.append(
-                    r"(?:[ \-]*,[ \-]*|[ \-]+)".join(
+                    r"(?:[ \-.]*,[ \-.]*|[ \-.]+)".join(
                         r"[ \-]+".join(re.escape(t) for t in p) for p in v
                     )
                 )
@@ -424,7 +445,7 @@ def _finds(text: str, register: Register, compiled) -> list[tuple[int, str, str,
     if rx is not None:
         folded, where = _fold(text)
         for m in rx.finditer(folded):
-            key = re.sub(r"[\s\-,]+", " ", m.group(0)).strip()
+            key = re.sub(r"[\s\-,.]+", " ", m.group(0)).strip()
             key = re.sub(r"(?:'s|:s|'|s)$", "", key) if key not in keys else key
             n = keys.get(key)
             if n is None:
@@ -476,7 +497,7 @@ _DATA_URI = re.compile(
     re.I,
 )
 _MARKUP_ATTR = re.compile(
-    r"\s(?:id|class|style|data-[\w-]+|aria-[\w-]+)\s*=\s*(\"[^\"]*\"|'[^']*')"
+    r"\s(?:id|class|style)\s*=\s*(\"[^\"]*\"|'[^']*')"  # markup, not content
 )
 
 
@@ -765,7 +786,7 @@ class _Scanner:
                 return "png"
             if "image/svg" in path:
                 return "svg"
-            if path.endswith(".data.image/jpeg") or path.endswith(".data.image/gif"):
+            if ".data.image/" in path or ".data.application/pdf" in path:
                 return "binary"
             if "text/html" in path or "text/markdown" in path or tail == "source":
                 return "html"
@@ -835,8 +856,12 @@ class _Scanner:
                 name, "", _decode(data, name), "xml" if suffix in (".xml", ".rels") else "html"
             )
         elif suffix in (".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tif", ".tiff",
-                        ".woff", ".woff2", ".ttf", ".otf", ".pdf"):  # fmt: skip
+                        ".woff", ".woff2", ".ttf", ".otf"):  # fmt: skip
             self.binary_strings(name, "", data)
+        elif suffix == ".pdf" or data[:5] == b"%PDF-":
+            self.pdf(name, data)
+        elif suffix in (".tar", ".tgz") or name.endswith(".tar.gz") or data[257:262] == b"ustar":
+            self.tar(name, data, depth)
         elif suffix == ".gz":
             import gzip
 
@@ -852,6 +877,30 @@ class _Scanner:
             )
         else:
             self.text(name, "", _decode(data, name))
+
+    def pdf(self, name: str, data: bytes) -> None:
+        """Printable strings of a PDF, its compressed (Flate) streams decompressed."""
+        self.binary_strings(name, "", data)
+        for n, m in enumerate(re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)):
+            try:
+                inner = zlib.decompress(m.group(1))
+            except zlib.error:
+                continue  # not Flate (images, fonts): their printable runs were read above
+            self.binary_strings(name, f"stream {n}", inner)
+
+    def tar(self, name: str, data: bytes, depth: int) -> None:
+        import tarfile
+
+        if depth > 3:
+            raise ScanError(f"{name}: archives nested more than 3 deep")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tf:
+                for member in tf.getmembers():
+                    if member.isfile():
+                        f = tf.extractfile(member)
+                        self.file(f"{name}!{member.name}", f.read() if f else b"", depth + 1)
+        except tarfile.TarError as exc:
+            raise ScanError(f"{name}: tar archive cannot be read ({exc})") from None
 
     def zip(self, name: str, data: bytes, depth: int) -> None:
         if depth > 3:

@@ -70,6 +70,11 @@ def pnr_text(rng: random.Random) -> str:
         f"{c}{d}{n}",
         f"{c}{d}\u2013{n}",
         f"{d}+{n}",
+        f"pnr{d}{n}",
+        f"Pnr.{d}-{n}",
+        "\uff10"[:0]
+        + "".join(chr(0xFF10 + int(x)) if x.isdigit() else x for x in f"{d}-{n}"),  # fullwidth
+        f"{c}{d} {n}",
     ]
     return rng.choice(forms)
 
@@ -105,6 +110,13 @@ def phone_text(rng: random.Random) -> str:
         f"+46 (0)8-{s} {t} {u}",
         f"031-{a} {b} {cc}",
         f"(031) {a} {b} {cc}",
+        f"(+46) 7{mobile} {a} {b} {cc}",
+        f"+46-7{mobile}-{a} {b} {cc}",
+        f"+46.7{mobile}.{a}.{b}.{cc}",
+        f"tel:+467{mobile}{a}{b}{cc}",
+        f"07{mobile} - {a} {b} {cc}",
+        f"07{mobile}-{a} {b}{cc}",
+        f"08\u2011{s} {t} {u}",
         f"0{rng.choice(['11', '13', '18', '19', '21', '23', '26', '40', '46', '54', '60', '90'])}-{a} {b} {dd}",
     ]
     return rng.choice(forms)
@@ -123,6 +135,9 @@ def email_text(rng: random.Random) -> str:
         f"{user} (at) {dom}",
         f"{user}[at]{dom}",
         f"<{user}@{dom}>",
+        f"{user}\uff20{dom}",  # fullwidth @
+        f"{user} at {dom.replace('.', ' dot ')}",
+        f"{user}(at){dom.replace('.', '(dot)')}",
     ]
     return rng.choice(forms)
 
@@ -155,6 +170,11 @@ def name_text(rng: random.Random, markup: bool) -> str:
         name.replace(" ", "\u202f"),
         first + " " + last[:2] + "\u200b" + last[2:],
         unicodedata.normalize("NFD", f"{last}, {first}"),
+        f"{first}.{last}".lower(),
+        f"{first}_{last}",
+        f"{last} {first}",
+        f"{name.upper()}S",
+        f"{first} {last}'s",
     ]
     if markup:
         forms += [
@@ -224,6 +244,20 @@ def innocent_text(rng: random.Random) -> str:
         f"doi:10.{rng.randrange(1000, 9999)}/{rng.randrange(10**6, 10**7)}",
         f"#{rng.randrange(0, 16**6):06x}",
         f"{rng.randrange(100, 999)} {rng.randrange(100, 999)} {rng.randrange(100, 999)}",
+        "Ring 114 14 eller 112",
+        "1177 Vårdguiden",
+        f"epoch {rng.randrange(1_690_000_000, 1_760_000_000)}",
+        f"{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}",
+        f"Dnr KS {y}/{rng.randrange(1000, 9999)}",
+        f"SFS {y}:{rng.randrange(100, 999)}",
+        f"meet at school at {hh:02d}",
+        "user@localhost",
+        "a @ b.shape",
+        "Lindqvist",
+        "Karin",
+        "Nilsson-Ehle",
+        "lat 59.3326, lon 18.0649",
+        f"{rng.randrange(0, 99):02d} {rng.randrange(0, 99):02d} {rng.randrange(0, 99):02d} {rng.randrange(0, 99):02d}",
         f"Zon {rng.randrange(1, 9)}: {rng.randrange(0, 80)} flickor per timme (KI {rng.randrange(0, 10)}\u2013{rng.randrange(10, 40)})",
     ]
     return rng.choice(forms)

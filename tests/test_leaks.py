@@ -38,6 +38,8 @@ FORMS = {
         f"{D}\u2013{N}",
         f"{D} \u2013 {N}",
         f"{D}\u00a0{N}",
+        f"Pnr.{D}-{N}",
+        "".join(chr(0xFF10 + int(x)) if x.isdigit() else x for x in f"{D}-{N}"),  # fullwidth
     ],
     "phone": [
         "070-123 45 67",
@@ -49,8 +51,17 @@ FORMS = {
         "070/123 45 67",
         "0701234567",
         "0046 8 123 456 78",
+        "(+46) 70 123 45 67",
+        "tel:+46701234567",
     ],
-    "email": ["anna.b@example.se", "anna.b&#64;example.se", "anna.b&#x40;example.se"],
+    "email": [
+        "anna.b@example.se",
+        "anna.b&#64;example.se",
+        "anna.b&#x40;example.se",
+        "mailto:anna.b%40example.se",
+        "anna.b (at) example.se",
+        "anna.b at example dot se",
+    ],
     "identifier": [
         "Karin Lindqvist",
         "KARIN LINDQVIST",
@@ -63,6 +74,9 @@ FORMS = {
         "Karin <b>Lindqvist</b>",
         "Kar<span>in</span> Lindqvist",
         "Anna\u2011Karin Svensson",
+        "Lindqvist Karin",
+        "karin.lindqvist",
+        "Karin_Lindqvist",
     ],
 }
 KINDS = ["html", "ipynb", "json", "svg", "png", "csv", "txt", "md", "zip", "html-datauri"]
@@ -341,6 +355,25 @@ def test_release_check_scans_everything_and_fails_closed(tmp_path):
     (data / "identifiers.txt").write_bytes("Åsa Öberg\n".encode("latin-1"))
     rel = release_check(run, data, manifest=manifest)
     assert rel["releasable"] is False and "UTF-8" in rel["errors"][0]
+
+
+def test_tar_and_pdf_are_read(tmp_path):
+    import tarfile
+    import zlib as z
+
+    stream = z.compress(b"BT /F1 12 Tf (Karin Lindqvist) Tj ET")
+    head = b"%PDF-1.4\n1 0 obj<</Length " + str(len(stream)).encode()
+    pdf = head + b"/Filter/FlateDecode>>stream\n" + stream + b"\nendstream endobj\n%%EOF"
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    member = tmp_path / "m.txt"
+    member.write_text(f"{D}-{N}", encoding="utf-8")
+    with tarfile.open(tmp_path / "a.tar", "w") as tf:
+        tf.add(member, arcname="inner/m.txt")
+    member.unlink()
+    found = {
+        (lk.file.split(str(tmp_path))[-1], lk.rule) for lk in scan_for_leaks(tmp_path, REGISTER)
+    }
+    assert found == {("/r.pdf", "identifier"), ("/a.tar!inner/m.txt", "personnummer")}, found
 
 
 def test_zip_members_are_scanned_by_type(tmp_path):

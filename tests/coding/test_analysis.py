@@ -166,3 +166,27 @@ def test_suggestions_and_their_quality():
     }
     q = suggestion_quality(s, primary_codings(COD)).set_index("code")
     assert q.loc["drugs", "precision"] == 1.0 and q.loc["art", "recall"] == 1.0
+
+
+def test_example_report_quotes_point_at_no_one(example_ds):
+    """Issue 13: no quote of the example is attributed to a label fewer than 3 participants share."""
+    from evaluation.coding.analysis import theme_quotes
+
+    f = example_ds.focus_groups
+    people = f["participants"]
+    for k in (3, 4, 5):
+        quotes = theme_quotes(f, example_ds.codebook, n=3, min_quote_group=k)
+        assert sum(len(q) for q in quotes.values()) > 0
+        for q in quotes.values():
+            for r in q.itertuples():
+                fits = people
+                if r.role is not None:
+                    fits = fits[fits["role"] == r.role]
+                if r.group is not None:
+                    fits = fits[fits["group"] == r.group]
+                assert len(fits) >= k, (k, r)
+    # the mixed group (one participant per role) is quoted as "a professional, group" at most
+    quotes = theme_quotes(f, example_ds.codebook, n=10, min_quote_group=3)
+    mixed = pd.concat(quotes.values())
+    mixed = mixed[mixed["group"] == "fg5_blandad"]
+    assert mixed["role"].isna().all()
