@@ -382,7 +382,10 @@ def hide_where_suppressed(
     :func:`suppress_small_counts` built from the same counts): ``frame[row]``
     names the table's row and ``frame[column]`` its column; ``None`` means the
     table's total row (or column), e.g. a rate table by activation state is
-    the total row of a zone x activation table. Rows whose cell the table
+    the total row of a zone x activation table; ``column="*"`` means any cell
+    of the row (an output that splits the row differently, e.g. zone x
+    activated or not, gives back any hidden cell of it by subtraction from
+    the row total). Rows whose cell the table
     shows as ``"<k"`` or ``"x"`` get ``count`` and the ``dependent`` columns
     set to missing, and ``suppressed`` True (also rows already hidden by
     :func:`hide_small_counts`). Without this, a figure or a rate table gives
@@ -398,14 +401,18 @@ def hide_where_suppressed(
     >>> rates["activation"] = "none"
     >>> hide_where_suppressed(rates, pub, row="zone", column="activation")["suppressed"].tolist()
     [True, True, False]
+    >>> hide_where_suppressed(rates, pub, row="zone", column="*")["count"].tolist()
+    [nan, nan, 15.0]
     """
     hidden = suppressed(published)
     out = frame.copy()
 
     def is_hidden(r) -> bool:
         key_r = total_label if row is None else r[row]
-        key_c = total_label if column is None else r[column]
+        key_c = total_label if column is None else r[column] if column != "*" else None
         try:
+            if key_c is None:
+                return bool(hidden.loc[key_r].any())
             return bool(hidden.loc[key_r, key_c])
         except KeyError:
             return False  # a cell the table does not show (e.g. an empty category)

@@ -261,3 +261,33 @@ def test_hide_small_counts_in_other_outputs():
     assert out.loc[1, ["count", "rate", "ci_low", "ci_high"]].isna().all()
     assert out.loc[0, "count"] == 12 and out.loc[2, "count"] == 0
     assert r.loc[1, "count"] == 3  # the input is not changed
+
+
+def test_other_outputs_do_not_give_back_what_the_table_hides():
+    """A rate table with exact CIs per cell would publish the hidden counts; after
+    hide_small_counts + hide_where_suppressed nothing hidden in the table is left in it."""
+    from evaluation.disclosure import hide_where_suppressed
+
+    people = pd.DataFrame(
+        {"art": [12, 3, 20], "none": [9, 8, 15]},
+        index=pd.Index(["plattan", "trapporna", "kulturhuset"], name="zone"),
+    )
+    pub = suppress_small_counts(people)
+    long = people.stack().rename("count").reset_index().rename(columns={"level_1": "activation"})
+    long["rate"], long["ci_low"], long["ci_high"] = (
+        long["count"] / 2,
+        long["count"] / 3,
+        long["count"],
+    )
+    out = hide_where_suppressed(hide_small_counts(long), pub, row="zone", column="activation")
+    for r in out.itertuples():
+        if suppressed(pub).loc[r.zone, r.activation]:
+            assert np.isnan(r.count) and np.isnan(r.rate) and np.isnan(r.ci_high) and r.suppressed
+        else:
+            assert r.count == people.loc[r.zone, r.activation]
+    # by activation only: the table's total row
+    by_act = long.groupby("activation", as_index=False)["count"].sum()
+    hidden_totals = hide_where_suppressed(by_act, pub, row=None, column="activation")
+    assert hidden_totals.set_index("activation")["suppressed"].to_dict() == {
+        a: bool(suppressed(pub).loc["Total", a]) for a in ["art", "none"]
+    }
