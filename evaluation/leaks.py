@@ -283,7 +283,27 @@ _EMAIL_WORDS = re.compile(
 )
 
 
+_EMAIL_MARK = re.compile(r"@|%40|[\[(](?:at|snabel-a)[\])]|\s(?:dot|punkt)\s", re.IGNORECASE)
+
+
 def _emails(text: str) -> Iterator[tuple[int, str]]:
+    """E-mail addresses, looked for only around an '@' or an '(at)' (the text may be long)."""
+    seen: set[int] = set()
+    last_end = -1
+    for mark in _EMAIL_MARK.finditer(text):
+        lo = max(mark.start() - 120, last_end, 0)
+        hi = min(mark.end() + 300, len(text))
+        last_end = mark.start()
+        # start the window at a boundary so that a local part is not cut in two
+        while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in "._%+-"):
+            lo -= 1
+        for off, why in _emails_in(text[lo:hi]):
+            if lo + off not in seen:
+                seen.add(lo + off)
+                yield lo + off, why
+
+
+def _emails_in(text: str) -> Iterator[tuple[int, str]]:
     for m in _EMAIL_WORDS.finditer(text):
         yield m.start(), "e-mail address spelled out ('at' ... 'dot' ... a top-level domain)"
     for m in _EMAIL.finditer(text):
@@ -444,7 +464,7 @@ def _finds(text: str, register: Register, compiled) -> list[tuple[int, str, str,
     rx, keys = compiled
     if rx is not None:
         folded, where = _fold(text)
-        for m in rx.finditer(folded):
+        for m in _name_matches(rx, keys, folded):
             key = re.sub(r"[\s\-,.]+", " ", m.group(0)).strip()
             key = re.sub(r"(?:'s|:s|'|s)$", "", key) if key not in keys else key
             n = keys.get(key)
@@ -463,6 +483,27 @@ def _finds(text: str, register: Register, compiled) -> list[tuple[int, str, str,
             off = m.start() if where is None else where[m.start()]
             out.append((off, "identifier", register.origins[n], reason))
     return sorted(out)
+
+
+def _name_matches(rx: re.Pattern, keys: dict[str, int], folded: str) -> Iterator[re.Match]:
+    """Matches of the register's expression, tried only where a name's first token starts."""
+    firsts = {m.group(0) for k in keys if (m := re.match(r"[^\W_]+", k))}
+    if len(folded) < 5000:
+        yield from rx.finditer(folded)
+        return
+    starts = sorted(
+        m.start()
+        for m in re.finditer(r"[^\W_]+", folded)
+        if m.group(0) in firsts or m.group(0).rstrip("s") in firsts
+    )
+    last = -1
+    for pos in starts:
+        if pos < last:
+            continue
+        m = rx.match(folded, pos)
+        if m:
+            last = m.end()
+            yield m
 
 
 def scan_text(text: str, identifiers=None, where: str = "text", markup: bool = True) -> list[Leak]:
@@ -615,16 +656,11 @@ class _Scanner:
             for off, rule, hint, reason in _finds(vis, self.register, self.compiled):
                 src = where[min(off, len(where) - 1)] if where else 0
                 self.add(file, loc(src), rule, hint, reason + " [in the visible text]")
-            unescaped = html.unescape(raw)
-            if unescaped != raw:
-                for off, rule, hint, reason in _finds(unescaped, self.register, self.compiled):
-                    self.add(
-                        file,
-                        loc(min(off, len(text) - 1)),
-                        rule,
-                        hint,
-                        reason + " [entities decoded]",
-                    )
+            if re.search(r"&#?\w+;", vis):  # double-escaped entities: decode once more
+                again = html.unescape(vis)
+                for off, rule, hint, reason in _finds(again, self.register, self.compiled):
+                    src = where[min(off, len(where) - 1)] if where else 0
+                    self.add(file, loc(src), rule, hint, reason + " [entities decoded twice]")
 
     def _data_uris(self, file: str, location: str, text: str) -> None:
         for m in _DATA_URI.finditer(text):

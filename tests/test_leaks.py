@@ -79,12 +79,27 @@ FORMS = {
         "Karin_Lindqvist",
     ],
 }
-KINDS = ["html", "ipynb", "json", "svg", "png", "csv", "txt", "md", "zip", "html-datauri"]
+KINDS = [
+    "html",
+    "ipynb",
+    "json",
+    "svg",
+    "png",
+    "csv",
+    "txt",
+    "md",
+    "zip",
+    "html-datauri",
+    "html-long",
+]
+LONG = "<p>Under perioden 2019–2023 anmäldes 1 200 brott; 95 % KI 0,8–1,3.</p>\n" * 400
 
 
 def _file(kind: str, payload: str, seed: int = 0) -> tuple[str, bytes]:
     """``payload`` in a file of type ``kind`` (see tests/leak_corpus.py)."""
     rng = random.Random(seed)
+    if kind == "html-long":  # a long page: the scan's shortcuts for long texts are exercised
+        return "long.html", f"<html><body>{LONG}<td>{payload}</td>{LONG}</body></html>".encode()
     while True:  # the corpus picks the type at random: draw until it is the one asked for
         name, content = carriers(rng, payload, "Rapport om Plattan, 2019–2023: 1200 brott.")
         ext = {"html-datauri": "figure.html", "html": "page.html"}.get(kind, "." + kind)
