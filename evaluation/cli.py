@@ -2,6 +2,8 @@
 
 Exit status: 0 success; 1 invalid data, a failed notebook, or leaks with
 ``--release``; 2 a usage or parameter error. Bad data never give a traceback.
+``evaluation scan``: 0 nothing found, 1 possible leaks, 2 something could not be
+scanned (a missing path, an unreadable register, a file that cannot be parsed).
 """
 
 from __future__ import annotations
