@@ -164,7 +164,7 @@ def _pnr_check(century: str | None, yymmdd: str, sep: str, last4: str) -> tuple[
         y = years[0]
         hh, mi = int(last4[:2]), int(last4[2:])
         today = date.today()
-        if 2015 <= y <= today.year and hh < 24 and mi < 60 and sep.strip() in ("", "-"):
+        if 2015 <= y <= today.year and hh < 24 and mi < 60 and "+" not in sep:
             # YYYYMMDD-HHMM / YYYYMMDDHHMM of the last years: the toolkit's run and
             # file time stamps, not a person (no one in the data was born after 2015)
             return None
@@ -201,7 +201,7 @@ def _national_ok(groups: list[str]) -> bool:
     n = len(national)
     if not national.startswith("0") or national.startswith("00"):
         return False
-    if not (n == 10 if national.startswith("07") else 8 <= n <= 10):
+    if not (n == 10 if national.startswith("07") else 9 <= n <= 10):  # area code + 5-8 digits
         return False
     first = len(groups[0])
     if len(groups) == 1 or first in (3, 4) or first >= 7:
@@ -223,6 +223,10 @@ def _phone_numbers(text: str) -> Iterator[tuple[int, str]]:
         if _TIME_OR_DATE.match(s):
             continue
         groups = [(g.start(), g.group()) for g in re.finditer(r"\d+", s)]
+        sizes = [len(g) for _, g in groups]
+        if sizes[:3] == [2, 2, 4] and groups[2][1][:2] in ("19", "20"):
+            if 1 <= int(groups[0][1]) <= 31 and 1 <= int(groups[1][1]) <= 12:
+                continue  # a date: 08/11 2023, 05.06.2019
         s = s[1:] if s.startswith("(+") or s.startswith("(00") else s  # "(+46) 70 ..."
         intl = s.startswith(("+", "00"))
         brackets = "(" in s
@@ -233,7 +237,7 @@ def _phone_numbers(text: str) -> Iterator[tuple[int, str]]:
                 continue
             nsn = digits[2:]  # after 46
             nsn = nsn[1:] if nsn.startswith("0") else nsn
-            if 7 <= len(nsn) <= 9 and (len(nsn) == 9 or not nsn.startswith("7")):
+            if 8 <= len(nsn) <= 9 and (len(nsn) == 9 or not nsn.startswith("7")):
                 yield (
                     m.start(),
                     "Swedish number written with the country code +46"
