@@ -278,6 +278,9 @@ def suppress_small_counts(
     -----
     Zeros are published: they reveal no person. What a label says is part of
     the audit: ``"<5"`` means 1..4, so a body ``"x"`` means 0 or at least 5.
+    A hidden total always reads ``"x"`` and means only "a whole number >= 0"
+    (it may be 1..4: labelling small totals ``"<5"`` would let the labels
+    alone pin a table such as ``[[1, 1], [1, 1]]``).
     Secondary cells are chosen smallest-first within the row or column that
     needs one, and the result is audited by integer programming
     (:func:`cell_bounds`). The test suite checks the protection interval with
