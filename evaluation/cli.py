@@ -2,6 +2,8 @@
 
 Exit status: 0 success; 1 invalid data, a failed notebook, or leaks with
 ``--release``; 2 a usage or parameter error. Bad data never give a traceback.
+``evaluation scan``: 0 nothing found, 1 possible leaks, 2 something could not be
+scanned (a missing path, an unreadable register, a file that cannot be parsed).
 """
 
 from __future__ import annotations
@@ -115,9 +117,15 @@ def cmd_refresh(a) -> int:
 
 
 def cmd_scan(a) -> int:
-    from .leaks import scan_for_leaks
+    """0: nothing found; 1: possible leaks; 2: something could not be scanned (never "0 leaks")."""
+    from .leaks import ScanError, scan_for_leaks
 
-    leaks = scan_for_leaks(a.paths, a.identifiers)
+    try:
+        leaks = scan_for_leaks(a.paths, a.identifiers)
+    except ScanError as exc:
+        _err(f"error: {exc}")
+        _err("scan: not completed - nothing can be said about leaks")
+        return 2
     for lk in leaks:
         print(lk)
     print(f"{len(leaks)} possible leak(s)")
@@ -217,7 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.set_defaults(func=cmd_refresh)
 
-    s = sub.add_parser("scan", help="scan files or folders for personal data")
+    s = sub.add_parser(
+        "scan",
+        help="scan files or folders for personal data (exit 0 clean, 1 leaks, 2 cannot scan)",
+    )
     s.add_argument("paths", nargs="+")
     s.add_argument("--identifiers", metavar="FILE", help="identifier register, one per line")
     s.set_defaults(func=cmd_scan)

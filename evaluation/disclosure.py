@@ -1,7 +1,11 @@
 """Disclosure control: small-cell suppression and the leak scan of a run.
 
 The data concern minors and named professionals. Published tables of people
-counts go through :func:`suppress_small_counts`; every executed notebook and
+counts go through :func:`suppress_small_counts`, audited against an intruder
+who knows what the labels mean (:func:`cell_bounds`); every other output built
+from the same counts (figures, rate tables with CIs, results JSON) goes
+through :func:`hide_small_counts` and, where it repeats a table's cells,
+:func:`hide_where_suppressed`, with the report's ``min_cell``. Every executed notebook and
 HTML page of a run goes through :func:`scan_for_leaks` before the run is
 called releasable (``manifest.json``: ``release``). The leak scan lives in
 :mod:`evaluation.leaks` (it needs neither numpy nor pandas, so a cached run
@@ -17,8 +21,12 @@ from .leaks import Leak, load_identifiers, luhn_ok, release_check, scan_for_leak
 
 __all__ = [
     "suppress_small_counts",
+    "suppressed",
+    "hide_small_counts",
+    "hide_where_suppressed",
     "suppression_mask",
     "cell_bounds",
+    "default_protection",
     "Leak",
     "scan_for_leaks",
     "luhn_ok",
@@ -30,6 +38,9 @@ SECONDARY = "x"
 
 
 # --------------------------------------------------------------------------- suppression
+_BIG = 10**7  # "no upper bound" for the audit's integer program
+
+
 def _with_margins(values: np.ndarray) -> np.ndarray:
     """The table with its row totals (last column), column totals (last row) and grand total."""
     r, c = values.shape
@@ -41,75 +52,149 @@ def _with_margins(values: np.ndarray) -> np.ndarray:
     return full
 
 
-def cell_bounds(full: np.ndarray, mask: np.ndarray, min_count: int) -> np.ndarray:
-    """Feasible [low, high] of every suppressed cell of a table *with margins*.
+def default_protection(min_count: int) -> int:
+    """The documented protection interval: ``min_count - 2``, the width of a ``"<k"`` label's range 1..k-1.
+
+    >>> default_protection(5)
+    3
+    """
+    return max(int(min_count) - 2, 0)
+
+
+def cell_bounds(
+    full: np.ndarray, mask: np.ndarray, min_count: int, margins: bool = True, only=None
+) -> np.ndarray:
+    """Feasible [low, high] of every suppressed cell, as an intruder who knows the labels finds them.
 
     ``full`` is the table with its totals in the last row and column (see
-    :func:`suppression_mask`); ``mask`` marks the suppressed cells, totals
-    included. What an intruder knows: every published cell and total, that
-    each row and column adds up to its total, that a primary cell (shown
-    ``<k``) lies in 1..k-1 and that any other suppressed cell is >= 0. Bounds
-    are found by linear programming (scipy's HiGHS). Returns an array of
-    shape (n_suppressed, 2) in row-major order of the mask.
+    :func:`suppression_mask`; with ``margins=False`` the body alone); ``mask``
+    marks the suppressed cells, totals included. What the intruder knows:
+    every published cell and total; that each row and column adds up to its
+    total; that every cell is a whole number; that a body cell shown ``"<k"``
+    lies in 1..k-1; and, because of that label, that a body cell shown
+    ``"x"`` is 0 or at least k (it would have been ``"<k"`` otherwise). A
+    suppressed total is any whole number >= 0. Bounds come from an integer
+    program per cell (scipy's HiGHS ``milp``, big-M for the "0 or >= k"
+    disjunction). Returns an array of shape (n_suppressed, 2) in row-major
+    order of the mask; ``inf`` for no upper bound.
     """
-    from scipy.optimize import linprog
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
     idx = [tuple(x) for x in np.argwhere(mask)]
     if not idx:
         return np.zeros((0, 2))
-    pos = {cell: k for k, cell in enumerate(idx)}
+    k = int(min_count)
     n_r, n_c = full.shape
-    A, b = [], []
-    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
-        [(i, j) for i in range(n_r)] for j in range(n_c)
-    ]
+    body_r, body_c = (n_r - 1, n_c - 1) if margins else (n_r, n_c)
+    pos = {cell: i for i, cell in enumerate(idx)}
+    kinds = []
+    for cell in idx:
+        in_body = cell[0] < body_r and cell[1] < body_c
+        v = full[cell]
+        kinds.append("primary" if in_body and 0 < v < k else "x_body" if in_body else "x_total")
+    xs = [i for i, kind in enumerate(kinds) if kind == "x_body" and k > 1]
+    nv = len(idx) + len(xs)  # cells, then one binary per "x" body cell: 0 (z=0) or >= k (z=1)
+    rows, lo_b, hi_b = [], [], []
+    lines = []
+    if margins:
+        lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
+            [(i, j) for i in range(n_r)] for j in range(n_c)
+        ]
     for line in lines:  # sum of the first cells = the last (the total)
-        coef = np.zeros(len(idx))
+        coef = np.zeros(nv)
         rhs = 0.0
-        for k, cell in enumerate(line):
-            sign = -1.0 if k == len(line) - 1 else 1.0
+        for m, cell in enumerate(line):
+            sign = -1.0 if m == len(line) - 1 else 1.0
             if cell in pos:
                 coef[pos[cell]] += sign
             else:
                 rhs -= sign * full[cell]
         if coef.any():
-            A.append(coef)
-            b.append(rhs)
-    body = (slice(0, n_r - 1), slice(0, n_c - 1))
-    is_body = np.zeros_like(mask)
-    is_body[body] = True
-    bounds = [
-        (1, min_count - 1) if is_body[c] and 0 < full[c] < min_count else (0, None) for c in idx
-    ]
+            rows.append(coef)
+            lo_b.append(rhs)
+            hi_b.append(rhs)
+    for b, i in enumerate(xs):
+        z = len(idx) + b
+        c1 = np.zeros(nv)
+        c1[i], c1[z] = 1.0, -float(k)  # y - k z >= 0
+        rows.append(c1)
+        lo_b.append(0.0)
+        hi_b.append(np.inf)
+        c2 = np.zeros(nv)
+        c2[i], c2[z] = 1.0, -float(_BIG)  # y - BIG z <= 0
+        rows.append(c2)
+        lo_b.append(-np.inf)
+        hi_b.append(0.0)
+    lb = np.array([1.0 if kind == "primary" else 0.0 for kind in kinds] + [0.0] * len(xs))
+    ub = np.array(
+        [float(k - 1) if kind == "primary" else float(_BIG) for kind in kinds] + [1.0] * len(xs)
+    )
+    cons = [LinearConstraint(np.array(rows), lo_b, hi_b)] if rows else []
+    integrality = np.ones(nv)
+
+    def solve(i: int, sense: float) -> float:
+        c = np.zeros(nv)
+        c[i] = sense
+        res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(lb, ub))
+        if res.status != 0:
+            raise RuntimeError(f"disclosure audit: integer program failed ({res.message})")
+        return float(round(sense * res.fun))
+
+    if only is not None:  # the first cell narrower than ``only[1]``, or None (see _protected)
+        truth, protection = only
+        order = sorted(range(len(idx)), key=lambda i: kinds[i] != "primary")
+        for i in order:
+            v = truth[idx[i]]
+            # a "<k" cell cannot be wider than its label: it must keep all of 1..k-1
+            width = min(protection, k - 2) if kinds[i] == "primary" else protection
+            hi = solve(i, -1.0)
+            if hi >= _BIG / 2:
+                continue
+            if hi - v >= width:
+                continue
+            if hi - solve(i, 1.0) < width:
+                return idx[i]
+        return None
     out = np.zeros((len(idx), 2))
-    for k in range(len(idx)):
-        cvec = np.zeros(len(idx))
-        cvec[k] = 1.0
-        lo = linprog(
-            cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs"
-        )
-        hi = linprog(
-            -cvec, A_eq=np.array(A) if A else None, b_eq=b or None, bounds=bounds, method="highs"
-        )
-        out[k, 0] = lo.fun if lo.status == 0 else -np.inf
-        out[k, 1] = -hi.fun if hi.status == 0 else np.inf
+    for i in range(len(idx)):
+        out[i, 0] = solve(i, 1.0)
+        top = solve(i, -1.0)
+        out[i, 1] = np.inf if top >= _BIG / 2 else top
     return out
 
 
-def suppression_mask(values: np.ndarray, min_count: int = 5, margins: bool = True) -> np.ndarray:
+def _protected(full, mask, min_count, protection, margins=True) -> list[tuple[int, int]]:
+    """The first suppressed cell whose feasible range is narrower than ``protection`` (or none).
+
+    Uses the true table (always feasible) to skip half the integer programs:
+    a cell whose maximum is ``protection`` above its true value is protected.
+    """
+    if not mask.any():
+        return []
+    weak = cell_bounds(full, mask, min_count, margins=margins, only=(full, protection))
+    return [] if weak is None else [weak]
+
+
+def suppression_mask(
+    values: np.ndarray, min_count: int = 5, margins: bool = True, protection: int | None = None
+) -> np.ndarray:
     """Boolean mask of the cells to suppress, primary and secondary.
 
     Primary: cells with 1 <= value < ``min_count``. With ``margins`` the mask
     has the shape of the table *with* its totals (an extra last row and
     column): secondary cells, totals included when nothing else will do, are
-    added until no suppressed cell is determined by what is published,
-    checked exactly by :func:`cell_bounds`. Without margins, the body only.
+    added until every suppressed cell's feasible range, computed by
+    :func:`cell_bounds` with everything the labels reveal, is at least
+    ``protection`` wide (default :func:`default_protection`), and every
+    ``"<k"`` cell can still be anything in 1..k-1 (its label's range, which
+    no wider protection can exceed). Without margins, the body only.
     """
     v = np.asarray(values, dtype=float)
     if v.ndim != 2:
         raise ValueError("expected a 2-D table of counts")
     if np.isnan(v).any() or (v < 0).any() or (v != np.floor(v)).any():
         raise ValueError("counts must be whole numbers >= 0 with no missing values")
+    p = default_protection(min_count) if protection is None else int(protection)
     primary = (v > 0) & (v < min_count)
     if not margins:
         return primary
@@ -141,15 +226,13 @@ def suppression_mask(values: np.ndarray, min_count: int = 5, margins: bool = Tru
                 changed |= add_partner(line)
         if changed:
             continue
-        idx = [tuple(x) for x in np.argwhere(mask)]
-        bounds = cell_bounds(full, mask, min_count)
-        pinned = [idx[k] for k in range(len(idx)) if np.isclose(bounds[k, 0], bounds[k, 1])]
-        if not pinned:
+        weak = _protected(full, mask, min_count, p)
+        if not weak:
             return mask
-        cell = pinned[0]
+        cell = weak[0]
         if not any(add_partner(line) for line in lines if cell in line):
-            mask[:] = True  # nothing left to hide: hide everything
-            return mask
+            break
+    mask[:] = True  # nothing left that protects: hide everything
     return mask
 
 
@@ -158,6 +241,7 @@ def suppress_small_counts(
     min_count: int = 5,
     margins: bool = True,
     total_label: str = "Total",
+    protection: int | None = None,
 ) -> pd.DataFrame:
     """Publishable version of a table of people counts.
 
@@ -169,26 +253,38 @@ def suppress_small_counts(
         Cells with 1 .. ``min_count``-1 people are shown as ``"<min_count"``.
     margins : bool
         Add row and column totals. Secondary suppression (shown ``"x"``; a
-        total too when nothing else will do) then guarantees that no
-        suppressed cell can be recovered from what is published.
+        total too when nothing else will do) then guarantees the protection
+        interval below.
     total_label : str
         Label of the total row and column.
+    protection : int, optional
+        Smallest width (high - low) of the range in which a reader who knows
+        what the labels mean can place any suppressed ``"x"`` cell. Default
+        ``min_count - 2``. Whatever the value, a ``"<5"`` cell can be
+        anything from 1 to 4, as its label says, and nothing narrower.
 
     Returns
     -------
     DataFrame
-        Object dtype: published counts as ``int``, ``"<5"`` for primary and
-        ``"x"`` for secondary suppression, plus totals when ``margins``.
-        ``result.attrs["suppressed"]`` holds the boolean mask (with margins:
-        the shape of the result).
+        Object dtype: published counts as ``int``, ``"<min_count"`` for
+        primary and ``"x"`` for secondary suppression, plus totals when
+        ``margins``. A plain DataFrame (``astype``, ``map``, ``concat``,
+        ``to_csv``, ``to_excel`` work); ``attrs["suppression"]`` is a small
+        dict of plain values: ``min_count``, ``protection`` and ``cells``
+        (``[row, column]`` positions of the suppressed cells). Use
+        :func:`suppressed` for a boolean mask.
 
     Notes
     -----
-    Zeros are published: they reveal no person. Secondary cells are chosen
-    smallest-first within the row or column that needs one, and the result is
-    audited by linear programming (:func:`cell_bounds`): every suppressed cell
-    has a feasible range wider than one value. The test suite checks this
-    with an independent integer program over random tables (hypothesis).
+    Zeros are published: they reveal no person. What a label says is part of
+    the audit: ``"<5"`` means 1..4, so a body ``"x"`` means 0 or at least 5.
+    A hidden total always reads ``"x"`` and means only "a whole number >= 0"
+    (it may be 1..4: labelling small totals ``"<5"`` would let the labels
+    alone pin a table such as ``[[1, 1], [1, 1]]``).
+    Secondary cells are chosen smallest-first within the row or column that
+    needs one, and the result is audited by integer programming
+    (:func:`cell_bounds`). The test suite checks the protection interval with
+    an independent integer program over 500 random tables.
 
     Examples
     --------
@@ -199,10 +295,13 @@ def suppress_small_counts(
     trapporna    <5    x     11
     kulturhuset  20   15     35
     Total        35   32     67
+    >>> suppress_small_counts(t).astype(str).iloc[1, 0]
+    '<5'
     """
     frame = table.to_frame() if isinstance(table, pd.Series) else table
     values = frame.to_numpy(dtype=float)
-    mask = suppression_mask(values, min_count=min_count, margins=margins)
+    p = default_protection(min_count) if protection is None else int(protection)
+    mask = suppression_mask(values, min_count=min_count, margins=margins, protection=p)
     full = _with_margins(values) if margins else values
     n_r, n_c = values.shape
     out = pd.DataFrame(
@@ -220,5 +319,111 @@ def suppress_small_counts(
             else:
                 out.iat[i, j] = int(v)
     out.index.name, out.columns.name = frame.index.name, frame.columns.name
-    out.attrs["suppressed"] = mask
+    out.attrs["suppression"] = {
+        "min_count": int(min_count),
+        "protection": p,
+        "cells": [[int(i), int(j)] for i, j in np.argwhere(mask)],
+    }
+    return out
+
+
+def suppressed(published: pd.DataFrame) -> pd.DataFrame:
+    """Boolean frame: ``True`` where :func:`suppress_small_counts` hid the cell.
+
+    >>> int(suppressed(suppress_small_counts(pd.DataFrame({"a": [3, 10], "b": [8, 7]}))).to_numpy().sum())
+    4
+    """
+    return published.map(lambda v: isinstance(v, str))
+
+
+def hide_small_counts(
+    frame: pd.DataFrame,
+    min_count: int = 5,
+    count: str = "count",
+    dependent: tuple[str, ...] = ("rate", "ci_low", "ci_high"),
+) -> pd.DataFrame:
+    """Any other output built from people counts, with the rows of 1..``min_count``-1 people hidden.
+
+    A table that suppresses a count protects nothing if a figure, a rate
+    table with exact CIs per cell or the results JSON publishes the same
+    count (or a rate and exposure it can be computed back from). Every output
+    built from the same counts goes through this function with the report's
+    ``min_cell``: ``count`` and the ``dependent`` columns (rate, CI) become
+    missing in those rows and a boolean column ``suppressed`` says which.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"zone": ["a", "b", "c"], "count": [12, 3, 0], "rate": [1.2, 0.3, 0.0],
+    ...                   "ci_low": [0.6, 0.06, 0.0], "ci_high": [2.1, 0.9, 0.4]})
+    >>> hide_small_counts(r)
+      zone  count  rate  ci_low  ci_high  suppressed
+    0    a   12.0   1.2     0.6      2.1       False
+    1    b    NaN   NaN     NaN      NaN        True
+    2    c    0.0   0.0     0.0      0.4       False
+    """
+    out = frame.copy()
+    small = (out[count] > 0) & (out[count] < min_count)
+    for c in (count, *dependent):
+        if c in out:
+            out[c] = out[c].astype(float).where(~small)
+    out["suppressed"] = small.to_numpy()
+    return out
+
+
+def hide_where_suppressed(
+    frame: pd.DataFrame,
+    published: pd.DataFrame,
+    row: str | None,
+    column: str | None,
+    count: str = "count",
+    dependent: tuple[str, ...] = ("rate", "ci_low", "ci_high"),
+    total_label: str = "Total",
+) -> pd.DataFrame:
+    """Hide the rows of another output whose count a published table suppressed.
+
+    ``frame`` has one row per cell of ``published`` (a result of
+    :func:`suppress_small_counts` built from the same counts): ``frame[row]``
+    names the table's row and ``frame[column]`` its column; ``None`` means the
+    table's total row (or column), e.g. a rate table by activation state is
+    the total row of a zone x activation table; ``column="*"`` means any cell
+    of the row (an output that splits the row differently, e.g. zone x
+    activated or not, gives back any hidden cell of it by subtraction from
+    the row total). Rows whose cell the table
+    shows as ``"<k"`` or ``"x"`` get ``count`` and the ``dependent`` columns
+    set to missing, and ``suppressed`` True (also rows already hidden by
+    :func:`hide_small_counts`). Without this, a figure or a rate table gives
+    back the secondary cells that protect the small ones.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"art": [12, 3, 20], "none": [9, 8, 15]}, index=["plattan", "trapporna", "kulturhuset"])
+    >>> pub = suppress_small_counts(t)
+    >>> rates = pd.DataFrame({"zone": ["plattan", "trapporna", "kulturhuset"], "count": [9, 8, 15], "rate": [0.9, 0.8, 1.5]})
+    >>> hide_where_suppressed(rates, pub, row="zone", column=None)["suppressed"].tolist()
+    [False, False, False]
+    >>> rates["activation"] = "none"
+    >>> hide_where_suppressed(rates, pub, row="zone", column="activation")["suppressed"].tolist()
+    [True, True, False]
+    >>> hide_where_suppressed(rates, pub, row="zone", column="*")["count"].tolist()
+    [nan, nan, 15.0]
+    """
+    hidden = suppressed(published)
+    out = frame.copy()
+
+    def is_hidden(r) -> bool:
+        key_r = total_label if row is None else r[row]
+        key_c = total_label if column is None else r[column] if column != "*" else None
+        try:
+            if key_c is None:
+                return bool(hidden.loc[key_r].any())
+            return bool(hidden.loc[key_r, key_c])
+        except KeyError:
+            return False  # a cell the table does not show (e.g. an empty category)
+
+    mask = np.array([is_hidden(r) for _, r in out.iterrows()], dtype=bool)
+    for c in (count, *dependent):
+        if c in out:
+            out[c] = out[c].astype(float).where(~mask)
+    prior = out["suppressed"].to_numpy(dtype=bool) if "suppressed" in out else False
+    out["suppressed"] = mask | prior
     return out

@@ -617,7 +617,7 @@ def run(
 
     from .leaks import release_check
 
-    manifest["release"] = release_check(run_dir, params.get("data_dir"))
+    manifest["release"] = release_check(run_dir, params.get("data_dir"), manifest=manifest)
     manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
     manifest["seconds"] = round(sum(e.get("seconds", 0) for e in manifest["notebooks"]), 2)
     summary = None

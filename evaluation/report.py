@@ -197,6 +197,8 @@ def write_index(
     in ``manifest["parameters"]``, else Swedish), from the ``report.*``
     messages; numbers follow the language (Babel).
     """
+    from .safehtml import CSP_META
+
     run_dir = Path(run_dir)
     if language is None:
         language = manifest.get("parameters", {}).get("language", "sv")
@@ -284,7 +286,7 @@ def write_index(
         started=e(i18n.timestamp(manifest.get("started", ""), lang)),
     )
     page = f"""<!DOCTYPE html>
-<html lang="{e(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{e(lang)}"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{m("page_title")}</title><style>{_INDEX_CSS}</style></head>
 <body>
 <h1>{m("heading")}</h1>

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .plots import label
+from .safehtml import escape
 
 __all__ = [
     "pretty",
@@ -159,6 +160,8 @@ def pretty(
         elif pd.api.types.is_integer_dtype(d[c]):
             # counts get the language's grouping; a year stays as it is written
             fmts[c] = str if _is_year_column(c, d[c]) else _integer_format(language)
+        elif not pd.api.types.is_numeric_dtype(d[c]):
+            fmts[c] = escape  # text from data (codebooks, transcripts, names) shown, never run
     if columns:
         heads = {k: heading(v, language) for k, v in columns.items()}
         d = d.rename(columns=heads)
@@ -169,13 +172,14 @@ def pretty(
         :10
     ]
     sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident)
+    sty = sty.format_index(escape, axis=1)
     if text_cols:
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left"})
         sty = sty.set_table_styles(
             [{"selector": "th", "props": [("text-align", "left")]}], overwrite=False
         )
     if caption:
-        sty = sty.set_caption(caption)
+        sty = sty.set_caption(escape(caption))
     return Table(sty, d)
 
 

@@ -1,7 +1,8 @@
 """Analysis of coded segments: frequencies, code x role, co-occurrence, quotes, saturation,
 and keyword-suggested codings with their precision and recall.
 
-Quotes are attributed by role and group only, never by name or pseudonym.
+Quotes are attributed by role and group only, never by name or pseudonym, and only
+as finely as at least ``min_quote_group`` participants share (:func:`coarsen_attribution`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_matrix",
     "exemplar_quotes",
+    "theme_quotes",
+    "coarsen_attribution",
+    "quote_attribution",
+    "quote_rule",
     "saturation",
     "suggest_codings",
     "suggestion_quality",
@@ -187,17 +192,33 @@ def exemplar_quotes(
     codebook=None,
     n: int = 3,
     max_chars: int = 300,
+    min_quote_group: int = 3,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Up to ``n`` quotes for a code (its sub-codes included), attributed by role and group only.
+    """Up to ``n`` quotes for a code (its sub-codes included), attributed so as not to point at a person.
 
     The coded span is quoted when offsets are given, otherwise the whole
     turn; quotes are spread over groups and roles (deterministic order).
+    Attribution is coarsened by :func:`coarsen_attribution` until at least
+    ``min_quote_group`` participants share the label; a quote that cannot be
+    attributed that way is not chosen.
+
+    Parameters
+    ----------
+    people : DataFrame, optional
+        One row per participant with ``group``, ``role`` and ``participant``
+        (``focus_groups/participants.csv``). Without it, the distinct speakers
+        of ``segments`` are counted (never more than attended: the safe side).
 
     Returns
     -------
     DataFrame
-        ``code``, ``quote``, ``role``, ``group``, ``segment_id``.
+        ``code``, ``quote``, ``role`` and ``group`` (as published: ``None``
+        where the label leaves them out), ``segment_id``, ``level``
+        (``role_group``, ``group``, ``role`` or ``study``), ``n_sharing``
+        (participants who share the label).
     """
+    columns = ["code", "quote", "role", "group", "segment_id", "level", "n_sharing"]
     members = {code} | (set(codebook.descendants(code)) if codebook is not None else set())
     c = codings[codings["code"].isin(members)].copy()
     c["segment"] = c["segment"].astype(int)
@@ -205,7 +226,7 @@ def exemplar_quotes(
     t["segment"] = t["segment"].astype(int)
     m = c.merge(t[["group", "segment", "segment_id", "role", "text"]], on=["group", "segment"])
     if m.empty:
-        return pd.DataFrame(columns=["code", "quote", "role", "group", "segment_id"])
+        return pd.DataFrame(columns=columns)
     has = "start" in m and m["start"].notna().any()
 
     def quote(r):
@@ -218,16 +239,139 @@ def exemplar_quotes(
     m["quote"] = [quote(r) for r in m.itertuples()]
     m = m.drop_duplicates("quote")
     m["rank"] = m.groupby(["role"]).cumcount() * 100 + m.groupby("group").cumcount()
-    m = m.sort_values(["rank", "group", "segment"]).head(n)
-    return pd.DataFrame(
-        {
-            "code": code,
-            "quote": m["quote"],
-            "role": m["role"],
-            "group": m["group"],
-            "segment_id": m["segment_id"],
-        }
-    ).reset_index(drop=True)
+    m = m.sort_values(["rank", "group", "segment"])
+    if people is None:
+        people = _speakers(segments)
+    m = coarsen_attribution(m, people, min_quote_group).head(n)
+    m["code"] = code
+    return m[columns].reset_index(drop=True)
+
+
+def theme_quotes(
+    focus_groups: dict, codebook, n: int = 2, min_quote_group: int = 3
+) -> dict[str, pd.DataFrame]:
+    """Exemplar quotes for every top-level theme, attributed no finer than ``min_quote_group`` allows.
+
+    ``focus_groups`` is the ``focus_groups`` entry of a loaded dataset
+    (``segments``, ``codings`` and ``participants``); the primary coder's
+    codings are used (:func:`primary_codings`). Returns theme -> the frame of
+    :func:`exemplar_quotes`.
+    """
+    pc = primary_codings(focus_groups["codings"])
+    people = focus_groups.get("participants")
+    return {
+        root: exemplar_quotes(
+            pc,
+            focus_groups["segments"],
+            root,
+            codebook,
+            n=n,
+            min_quote_group=min_quote_group,
+            people=people,
+        )
+        for root in codebook.roots()
+    }
+
+
+def _speakers(segments: pd.DataFrame) -> pd.DataFrame:
+    s = segments[segments["role"] != "moderator"]
+    col = "speaker" if "speaker" in s else "segment_id"
+    return s[["group", "role", col]].drop_duplicates().rename(columns={col: "participant"})
+
+
+def coarsen_attribution(
+    quotes: pd.DataFrame, people: pd.DataFrame, min_quote_group: int = 3
+) -> pd.DataFrame:
+    """Coarsen each quote's "role, group" label until at least ``min_quote_group`` participants share it.
+
+    A label names a person to anyone who knows who attended when fewer than
+    ``min_quote_group`` participants fit it. The first of these that enough
+    participants share is used: role and group; the group only ("a
+    professional, group 5"); the role only; "a professional". A quote that
+    fits none (fewer participants in the whole study) is dropped.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        With ``role`` and ``group`` (true values).
+    people : DataFrame
+        One row per participant: ``group``, ``role`` and ``participant``.
+    min_quote_group : int
+        Smallest number of participants a published label may describe.
+
+    Returns
+    -------
+    DataFrame
+        ``quotes`` with ``role`` / ``group`` set to ``None`` where the label
+        leaves them out, ``level`` (``role_group``, ``group``, ``role``,
+        ``study``) and ``n_sharing``; dropped quotes removed.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"group": ["g1"] * 4 + ["g2"] * 3, "role": ["polis"] * 4 + ["polis", "vakt", "vakt"],
+    ...                        "participant": list("abcdefg")})
+    >>> q = pd.DataFrame({"quote": ["x", "y", "z"], "role": ["polis", "polis", "vakt"], "group": ["g1", "g2", "g2"]})
+    >>> coarsen_attribution(q, people, 3)[["role", "group", "level", "n_sharing"]].values.tolist()
+    [['polis', 'g1', 'role_group', 4], [None, 'g2', 'group', 3], [None, 'g2', 'group', 3]]
+    >>> coarsen_attribution(q, people, 6)[["role", "group", "level", "n_sharing"]].values.tolist()
+    [[None, None, 'study', 7], [None, None, 'study', 7], [None, None, 'study', 7]]
+    """
+    k = int(min_quote_group)
+    if k < 1:
+        from ..errors import ParameterError
+
+        raise ParameterError(
+            f"min_quote_group must be a whole number >= 1, got {min_quote_group!r}"
+        )
+    p = people[["group", "role", "participant"]].drop_duplicates()
+    n_rg = p.groupby(["group", "role"])["participant"].nunique().to_dict()
+    n_g = p.groupby("group")["participant"].nunique().to_dict()
+    n_r = p.groupby("role")["participant"].nunique().to_dict()
+    n_all = p["participant"].nunique()
+    out = quotes.copy().astype({"role": object, "group": object})
+    levels, sharing, keep = [], [], []
+    for i, (role, group) in enumerate(zip(quotes["role"], quotes["group"], strict=True)):
+        options = [
+            ("role_group", n_rg.get((group, role), 0), role, group),
+            ("group", n_g.get(group, 0), None, group),
+            ("role", n_r.get(role, 0), role, None),
+            ("study", n_all, None, None),
+        ]
+        chosen = next((o for o in options if o[1] >= k), None)
+        if chosen is None:
+            keep.append(False)
+            levels.append(None)
+            sharing.append(0)
+            continue
+        keep.append(True)
+        levels.append(chosen[0])
+        sharing.append(int(chosen[1]))
+        out.iat[i, out.columns.get_loc("role")] = chosen[2]
+        out.iat[i, out.columns.get_loc("group")] = chosen[3]
+    out["level"] = levels
+    out["n_sharing"] = sharing
+    return out[keep]
+
+
+def quote_attribution(row, language: str = "sv") -> str:
+    """The attribution of one quote (a row of :func:`exemplar_quotes`), in ``language``.
+
+    >>> quote_attribution(pd.Series({"role": None, "group": "fg5_blandad", "level": "group"}), "en")
+    'a professional, fg5_blandad'
+    """
+    from ..i18n import t
+    from ..plots import label
+
+    level = row["level"]
+    role = label(row["role"], language) if row["role"] is not None else ""
+    return t(f"quotes.{level}", language, role=role, group=row["group"] or "")
+
+
+def quote_rule(min_quote_group: int = 3, language: str = "sv") -> str:
+    """The sentence the report states about how quotes are attributed."""
+    from ..i18n import t
+
+    return t("quotes.rule", language, k=int(min_quote_group))
 
 
 def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:

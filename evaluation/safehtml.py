@@ -1,0 +1,87 @@
+"""Text from data, made safe for the report's HTML and Markdown; the pages' Content-Security-Policy.
+
+Codebooks, transcripts, calendars, zone and area names and parameters are
+written by people outside the code: a label ``<script>alert(1)</script>`` must
+reach the reader as those characters, never as markup. Every place where
+data-derived text enters HTML or Markdown calls :func:`escape` (tables in
+:func:`evaluation.tables.pretty`, quotes in notebook 02, headings).
+
+As a second line of defence, every page carries :data:`CSP_META`: no script
+runs and nothing is fetched from anywhere (images are ``data:`` URIs, styles
+are inline), so a missed escape can neither run nor phone home.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["escape", "markdown_quote", "CSP", "CSP_META"]
+
+#: The Content-Security-Policy of every report page: nothing but the page itself,
+#: inline styles and ``data:`` images and fonts. No script (inline or not), no
+#: frame, no form target, no connection.
+CSP = (
+    "default-src 'none'; script-src 'none'; connect-src 'none'; frame-src 'none'; "
+    "object-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "media-src 'none'; base-uri 'none'; form-action 'none'"
+)
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+
+# characters that are markup in HTML, or syntax in Markdown (links, emphasis, code,
+# headings, tables, raw HTML, images, autolinks), as numeric character references:
+# they display as themselves in both languages and start nothing.
+_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#!|~\\{}$:="}
+_TABLE = str.maketrans(_SPECIAL)
+
+
+def escape(value: object) -> str:
+    """``value`` as text that HTML and Markdown show literally and never interpret.
+
+    ``&`` ``<`` ``>`` quotes and the characters Markdown gives a meaning to
+    (`` ` `` ``*`` ``_`` ``[`` ``]`` ``(`` ``)`` ``#`` ``!`` ``|`` ``~`` ``\\``
+    ``{`` ``}`` ``$`` ``:`` ``=``) become numeric character references, which
+    both render as the character itself. ``None`` and NaN become ``""``.
+
+    Parameters
+    ----------
+    value : object
+        Anything; converted with ``str``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> escape("<script>alert(1)</script>")
+    '&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;'
+    >>> escape("[klicka](javascript:alert(1))")
+    '&#91;klicka&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;'
+    >>> escape("Trygghet & tillit")
+    'Trygghet &#38; tillit'
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).translate(_TABLE)
+
+
+def markdown_quote(text: object, attribution: object | None = None) -> str:
+    """A Markdown block quote of data-derived ``text``, escaped, with an optional attribution.
+
+    Line breaks in the text stay inside the quote (a blank line could otherwise
+    end it and let the rest be read as Markdown).
+
+    Examples
+    --------
+    >>> print(markdown_quote("Hon sa <b>nej</b>.\\n\\n# rubrik", "en polis, grupp 2"))
+    > Hon sa &#60;b&#62;nej&#60;/b&#62;.
+    >
+    > &#35; rubrik
+    >
+    > — *en polis, grupp 2*
+    """
+    lines = [escape(line).strip() for line in re.split(r"\r\n|\r|\n", str(text or ""))]
+    body = "\n".join(f"> {line}" if line else ">" for line in lines)
+    if attribution:
+        body += f"\n>\n> — *{escape(attribution)}*"
+    return body
