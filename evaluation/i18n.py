@@ -284,9 +284,10 @@ def reverse(language: str, prefix: str) -> dict[str, str]:
 
 def markdown(key: str, language: str, /, **values: Any):
     """The message ``key`` as an IPython ``Markdown`` object (for notebook prose and headings)."""
-    from IPython.display import Markdown
+    from .safehtml import safe_markdown
 
-    return Markdown(t(key, language, **values))
+    # the message is trusted, the values may come from data: nothing may become markup
+    return safe_markdown(t(key, language, **values))
 
 
 def show(key: str, language: str, /, **values: Any) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escape", "markdown_quote", "CSP", "CSP_META"]
+__all__ = ["escape", "markdown_quote", "inert_markdown", "safe_markdown", "CSP", "CSP_META"]
 
 #: The Content-Security-Policy of every report page: nothing but the page itself,
 #: inline styles and ``data:`` images and fonts. No script (inline or not), no
@@ -85,3 +85,45 @@ def markdown_quote(text: object, attribution: object | None = None) -> str:
     if attribution:
         body += f"\n>\n> — *{escape(attribution)}*"
     return body
+
+
+_ENTITY = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def inert_markdown(text: object) -> str:
+    """Composed Markdown (trusted messages with data-derived values in them) made inert.
+
+    The report's prose is built by filling catalogue messages, which may use
+    Markdown emphasis, lists and block quotes, with values from the data (area,
+    code and event names, error messages). Escaping the whole text would show
+    the emphasis as asterisks; not escaping it would let a name such as
+    ``<img src=x onerror=...>`` or ``[x](javascript:...)`` become markup. This
+    keeps the Markdown layout but removes everything that can become HTML, a
+    link or an image: ``<`` and a bare ``&`` become references (existing
+    character references such as those :func:`escape` writes are kept, so
+    text escaped earlier is not escaped twice), and the link syntax ``](``,
+    ``]:`` and ``![`` is broken up.
+
+    Examples
+    --------
+    >>> inert_markdown("**Läsning.** Området <img src=x onerror=alert(1)> ökade")
+    '**Läsning.** Området &lt;img src=x onerror=alert(1)> ökade'
+    >>> inert_markdown("[klicka](javascript:alert(1)) ![](http://x/y.png) [a]: http://x")
+    '[klicka]&#40;javascript:alert(1)) !&#91;]&#40;http://x/y.png) [a]&#58; http://x'
+    >>> inert_markdown("A &#60;b&#62; & c, <5")
+    'A &#60;b&#62; &amp; c, &lt;5'
+    """
+    s = "" if text is None else str(text)
+    s = _ENTITY.sub("&amp;", s).replace("<", "&lt;")
+    return s.replace("![", "!&#91;").replace("](", "]&#40;").replace("]:", "]&#58;")
+
+
+def safe_markdown(text: object):
+    """An IPython ``Markdown`` object of ``text`` made inert (:func:`inert_markdown`).
+
+    Notebooks display composed prose with ``display(safe_markdown(...))``
+    instead of ``Markdown(...)``, so a hostile name in the data shows as text.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(inert_markdown(text))
