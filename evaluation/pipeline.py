@@ -37,7 +37,7 @@ from typing import Any
 
 from . import provenance
 from .cache import CACHE_DIR, lookup, pre_key, restore, store
-from .config import load_params, params_for
+from .config import SCHEMA_FILE, load_params, load_schema, params_for, parse_override
 from .errors import NotebookError, ParameterError
 from .kernelpool import KernelPool, preload_modules
 from .kernelpool import available as pool_available
@@ -147,6 +147,39 @@ def new_run_dir(reports: Path, now: datetime | None = None, prefix: str = "") ->
             return cand
         except FileExistsError:
             n += 1
+
+
+def _cwd_relative_paths(overrides: Iterable[str], schema: dict | None) -> list[str]:
+    """``-p key=value`` overrides with relative path values made absolute against the
+    current folder (the values in params.yaml and --params files are taken from the root)."""
+    out = []
+    for text in overrides:
+        key, value = parse_override(text)
+        spec = (schema or {}).get(key, {})
+        if spec.get("type") == "path" and isinstance(value, str) and value:
+            text = f"{key}={json.dumps(str(Path(value).expanduser().resolve()))}"
+        elif key == "data_dir" and schema is None and isinstance(value, str) and value:
+            text = f"{key}={json.dumps(str(Path(value).expanduser().resolve()))}"
+        out.append(text)
+    return out
+
+
+def _check_paths(params: dict[str, Any], schema: dict | None) -> None:
+    """Make path parameters absolute (relative ones from the project root) and check that the
+    folders and files they name exist; the message shows the absolute path tried."""
+    kinds = {k: v.get("kind") for k, v in (schema or {}).items() if v.get("type") == "path"}
+    if schema is None:
+        kinds = {"data_dir": "dir"}
+    for key, kind in kinds.items():
+        value = params.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        path = resolve(value)
+        if kind == "dir" and not path.is_dir():
+            raise ParameterError(f"{key} {value}: no such folder: {path}")
+        if kind == "file" and not path.is_file():
+            raise ParameterError(f"{key} {value}: no such file: {path}")
+        params[key] = str(path)
 
 
 def _prepare_output(output: str | Path) -> Path:
@@ -431,15 +464,15 @@ def run(
         for p in all_nbs
     }
     defaults_file = nb_dir / "params.yaml"
-    over = list(overrides)
+    schema_file = nb_dir / SCHEMA_FILE
+    schema = load_schema(schema_file) if schema_file.exists() else None
+    over = _cwd_relative_paths(overrides, schema)
     if data is not None:
         over.append(f"data_dir={json.dumps(str(Path(data).resolve()))}")
-    params = load_params(defaults_file, params_file, over, declared)
-    if "data_dir" in params:
-        data_dir = resolve(params["data_dir"])
-        if not data_dir.is_dir():
-            raise ParameterError(f"data_dir {params['data_dir']}: no such folder")
-        params["data_dir"] = str(data_dir)
+    if params_file is not None:
+        params_file = Path(params_file).resolve()
+    params = load_params(defaults_file, params_file, over, declared, schema)
+    _check_paths(params, schema)
 
     reports = root / REPORTS
     run_dir = _prepare_output(output) if output else new_run_dir(reports)
