@@ -40,7 +40,7 @@ from . import provenance
 from .cache import CACHE_DIR, lookup, pre_key, restore, store
 from .config import SCHEMA_FILE, load_params, load_schema, params_for, parse_override
 from .errors import NotebookError, ParameterError
-from .kernelpool import KernelPool, preload_modules
+from .kernelpool import KernelPool, local_manager_class, preload_modules
 from .kernelpool import available as pool_available
 from .paths import CODEBOOKS, NOTEBOOKS, REPORTS, project_root, resolve
 
@@ -300,7 +300,12 @@ def _execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    extra = {"kernel_manager_class": pool.kernel_manager_class} if pool is not None else {}
+    if pool is not None:
+        km_class = pool.kernel_manager_class
+    else:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km_class = local_manager_class(AsyncKernelManager)
     for attempt in range(retries + 1):
         try:
             return papermill.execute_notebook(
@@ -312,7 +317,7 @@ def _execute(
                 progress_bar=False,
                 start_timeout=start_timeout,
                 log_output=False,
-                **extra,
+                kernel_manager_class=km_class,
             )
         except PapermillExecutionError:
             raise
