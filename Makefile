@@ -5,32 +5,41 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.dev-installed-stamp
 EVAL := $(VENV)/bin/evaluation
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup report test lab notebooks example-data validate lint format bench clean
+.PHONY: help setup setup-dev report test lab notebooks example-data validate lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# runtime dependencies only (make report, make lab); the dev extra (pytest, nbval, ruff,
+# playwright, ...) only for the targets that need it
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sergel-eval needs Python >= 3.11 (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e .
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv and install the project (only when needed)
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(DEV_STAMP)
+
+setup: $(STAMP) ## create .venv with the runtime dependencies (only when needed)
+
+setup-dev: $(DEV_STAMP) ## add the test and lint tools (the dev extra) to .venv
 
 report: setup ## run every notebook on the example data and write the HTML report
 	$(EVAL) run
 
-test: setup ## unit tests, doctests and nbval checks of every notebook
+test: setup-dev ## unit tests, doctests and nbval checks of every notebook
 	$(PY) -m pytest
 
-lab: setup ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab notebooks/
+lab: setup ## JupyterLab at the project root, the venv on PATH in its terminals
+	$(EVAL) lab
 
 notebooks: setup ## re-execute the committed notebooks on data/example (refreshes their outputs)
 	$(EVAL) refresh-notebooks
@@ -41,15 +50,15 @@ example-data: setup ## regenerate data/example from the default seed
 validate: setup ## validate the example data set
 	$(EVAL) validate --data data/example
 
-lint: setup ## ruff lint and format check
+lint: setup-dev ## ruff lint and format check
 	$(VENV)/bin/ruff check evaluation tests benchmarks
 	$(VENV)/bin/ruff format --check evaluation tests benchmarks
 
-format: setup ## ruff format
+format: setup-dev ## ruff format
 	$(VENV)/bin/ruff format evaluation tests benchmarks
 	$(VENV)/bin/ruff check --fix evaluation tests benchmarks
 
-bench: setup ## benchmarks (not part of make test); writes benchmarks/results.md
+bench: setup-dev ## benchmarks (not part of make test); writes benchmarks/results.md
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## remove generated output (reports/, caches); keeps .venv

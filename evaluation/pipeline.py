@@ -70,7 +70,6 @@ KEY_PACKAGES = (
     "papermill",
     "nbconvert",
     "nbformat",
-    "nbval",
     "ipykernel",
     "jupyter_client",
     "pyyaml",
