@@ -299,8 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     m = sub.add_parser("make-example-data", help="generate the synthetic example data set")
-    m.add_argument("--out", required=True, metavar="DIR")
-    m.add_argument("--seed", type=int, default=None)
+    m.add_argument(
+        "--out", required=True, metavar="DIR", help="the folder to write the data set into"
+    )
+    m.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the example's seed)"
+    )
     m.add_argument(
         "--scale", type=int, default=1, help="multiply sessions and focus groups (benchmarks)"
     )
@@ -312,7 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("codebook", help="check, export or import a codebook")
     c.add_argument("action", choices=["check", "export", "import"])
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--to", metavar="OUT")
+    c.add_argument(
+        "--to", metavar="OUT", help="the file to write (export: a .qdc; import: a .yaml)"
+    )
     c.set_defaults(func=cmd_codebook)
 
     f = sub.add_parser(
