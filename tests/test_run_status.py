@@ -98,3 +98,19 @@ def test_exit_codes_documented():
     assert "--allow-incomplete" in res.stdout and "--quiet" in res.stdout
     readme = (ROOT / "README.md").read_text()
     assert "--allow-incomplete" in readme and "| 3 |" in readme
+
+
+def test_default_run_prints_the_latest_path(project):
+    """`make report` ends with reports/latest/index.html, as the README says (issue 20.9)."""
+    (project / "notebooks" / "02_partial.ipynb").unlink()
+    env = {"SERGEL_EVAL_ROOT": str(project)}
+    res = cli("run", env=env, cwd=project)
+    assert res.returncode == 0, res.stdout + res.stderr
+    latest = project / "reports" / "latest"
+    assert f"report: {latest / 'index.html'}" in res.stdout
+    assert (latest / "index.html").exists()
+    # a partial run names its own folder and leaves latest alone
+    before = latest.resolve()
+    res = cli("run", "--only", "00_fine", env=env, cwd=project)
+    assert res.returncode == 0 and "reports/latest" not in res.stdout
+    assert latest.resolve() == before
