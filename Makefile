@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.dev-installed-stamp
 EVAL := $(VENV)/bin/evaluation
+# setuptools reports every editable install as a warning ("Editable installation. Please
+# be careful with folders ..."); it is information, not a problem: keep make's output clean
+PIP := PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(PY) -m pip
 
 .DEFAULT_GOAL := help
 
@@ -20,12 +23,12 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sergel-eval needs Python >= 3.11 (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
 	@touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev]'
 	@touch $(DEV_STAMP)
 
 setup: $(STAMP) ## create .venv with the runtime dependencies (only when needed)

@@ -621,7 +621,7 @@ def run(
                 pools.append(KernelPool(preload_modules(chosen), cwd=root).start())
                 pool_up.append(pools[0].alive)
                 if not pool_up[0]:
-                    say("kernel pool: the server did not start; using fresh kernels")
+                    warn("kernel pool: the server did not start; using fresh kernels")
             return pools[0] if pool_up[0] else None
 
     def task(i: int, nb: Path) -> dict[str, Any]:
