@@ -89,10 +89,14 @@ def cmd_run(a) -> int:
 
 
 def cmd_validate(a) -> int:
+    from .paths import EXAMPLE_DATA, project_root
     from .sources import load_dataset
 
+    # paths typed on the command line are relative to the current folder (issue 20.5)
+    data = Path(a.data).expanduser().resolve() if a.data else project_root() / EXAMPLE_DATA
+    codebook = Path(a.codebook).expanduser().resolve() if a.codebook else None
     try:
-        ds = load_dataset(a.data, codebook=a.codebook)
+        ds = load_dataset(data, codebook=codebook)
     except DataError as exc:
         print(f"INVALID: {exc}")
         return 1
@@ -286,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate a data folder")
     v.add_argument(
         "--data",
-        default="data/example",
+        default=None,
         metavar="DIR",
         help="the data folder to check (relative to the current folder; default data/example "
         "of the project)",

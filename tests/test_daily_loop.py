@@ -104,3 +104,10 @@ def test_lab_at_the_project_root_with_the_venv_on_path():
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     res = cli("lab", "--help")
     assert res.returncode == 0 and "project root" in res.stdout
+
+
+def test_validate_data_relative_to_the_current_folder(tmp_path):
+    res = cli("validate", "--data", "../data/example", cwd=ROOT / "notebooks")
+    assert res.returncode == 0 and res.stdout.startswith("VALID"), res.stdout + res.stderr
+    res = cli("validate", "--data", "nowhere", cwd=tmp_path, env={"SERGEL_EVAL_ROOT": str(ROOT)})
+    assert res.returncode == 1 and str(tmp_path / "nowhere") in res.stdout + res.stderr
