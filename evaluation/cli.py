@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-p",
         action="append",
         metavar="key=value",
-        help="set one parameter (repeatable; value parsed as YAML)",
+        help="set one parameter (repeatable; value parsed as YAML; checked against notebooks/params.schema.yaml)",
     )
     r.add_argument(
         "--only",
