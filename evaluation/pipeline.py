@@ -728,6 +728,7 @@ def run(
                         entries[nb.stem] = {
                             "name": nb.stem,
                             "status": "skipped",
+                            "cached": False,
                             "seconds": 0.0,
                             "needs": needs[nb.stem],
                             "reason": "a notebook it needs failed",
