@@ -4,18 +4,25 @@ This is the only module that starts kernels (through papermill; on Linux they
 are forked from a preloaded server, :mod:`evaluation.kernelpool`). A run:
 
 1. finds ``notebooks/NN_*.ipynb`` (numeric order) and reads the parameters each
-   declares (``papermill.inspect_notebook``);
-2. layers the parameters (:mod:`evaluation.config`) and gives each notebook only
-   the keys it declares, plus ``run_dir``;
+   declares (``papermill.inspect_notebook``); with ``only``, takes those notebooks
+   and every notebook they need (``sergel.needs`` in their metadata);
+2. layers the parameters (:mod:`evaluation.config`), checks every value against
+   ``notebooks/params.schema.yaml`` before anything runs, and gives each notebook
+   only the keys it declares, plus ``run_dir``;
 3. executes each notebook into ``reports/<YYYYMMDD-HHMMSS>[-N]/`` (or
-   ``--output``), never into ``notebooks/``;
+   ``--output``, never inside an input folder), or takes it from the cache
+   (:mod:`evaluation.cache`);
 4. renders each executed notebook to self-contained HTML (code hidden) and
    writes ``index.html`` and ``manifest.json``; points ``reports/latest`` at the
-   run.
+   run when it holds every notebook.
 
-A notebook that fails stops the run: its partly executed copy is kept, the
+Each notebook ends ``ok``, ``incomplete`` (its results JSON lists key results it
+could not compute, ``incomplete: [{"result", "why"}]``), ``failed`` or
+``skipped`` (a notebook it needs failed); the run's status is the worst of them
+(:func:`run_status`). A notebook that fails keeps its partly executed copy; the
 error names the notebook, the cell and the exception, and the manifest records
-it.
+it. The pipeline knows no notebook by name: the index summary is the
+``summary`` of whichever results carry one.
 """
 
 from __future__ import annotations
