@@ -177,8 +177,17 @@ def lab_command(args: list[str] = ()) -> tuple[list[str], dict[str, str], Path]:
         env["PATH"] = bin_dir + (os.pathsep + path if path else "")
     env.setdefault("VIRTUAL_ENV", str(Path(sys.executable).parent.parent))
     args = [x for x in args if x != "--"]
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}", *args]
-    return cmd, env, root
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}"]
+    if not any("terminado_settings" in x for x in args):
+        # Lab starts a *login* shell when its output is not a terminal, and a login shell
+        # resets PATH from /etc/profile: ask for the user's shell as is, so that its PATH
+        # (this environment's bin first) holds in Lab's terminals
+        import shlex
+        import shutil
+
+        shell = env.get("SHELL") or shutil.which("bash") or "sh"
+        cmd.append(f"--ServerApp.terminado_settings=shell_command={shlex.quote(shell)}")
+    return [*cmd, *args], env, root
 
 
 def cmd_lab(a) -> int:

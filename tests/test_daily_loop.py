@@ -102,6 +102,15 @@ def test_lab_at_the_project_root_with_the_venv_on_path():
     assert f"--ServerApp.root_dir={ROOT}" in cmd and cmd[-1] == "--no-browser"
     assert cmd[:4] == [sys.executable, "-m", "jupyter", "lab"]
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    # the terminals get this PATH: a shell that is not a login shell (which would reset it)
+    (shell_arg,) = [a for a in cmd if "terminado_settings" in a]
+    from jupyter_server.serverapp import ServerApp
+
+    app = ServerApp()
+    app.parse_command_line([a for a in cmd[4:] if a != "--no-browser"])
+    assert app.root_dir == str(ROOT)
+    shell = app.terminado_settings["shell_command"]
+    assert "-l" not in shell and "--login" not in shell, shell_arg
     res = cli("lab", "--help")
     assert res.returncode == 0 and "project root" in res.stdout
 
