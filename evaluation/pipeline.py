@@ -539,7 +539,7 @@ def run(
         ``fresh``: every kernel starts from scratch; ``auto``: preloaded where
         possible. The outputs are the same either way.
     verbosity : int
-        0: only warnings (missing results) and errors go to ``progress``; 1 (default):
+        0: only problems (a kernel-pool fallback) go to ``progress``; 1 (default):
         one line per notebook; 2: also why each notebook ran or came from the cache.
 
     Returns
@@ -549,7 +549,7 @@ def run(
     """
     quiet = verbosity <= 0
     say = (lambda s: None) if (progress is None or quiet) else progress
-    warn = progress or (lambda s: None)  # shown also with --quiet
+    warn = progress or (lambda s: None)  # shown also with --quiet (problems only)
     detail = progress if (progress is not None and verbosity >= 2) else (lambda s: None)
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / NOTEBOOKS
@@ -715,8 +715,8 @@ def run(
             shown = entry["status"].upper() if entry["status"] != "ok" else "ok"
             how = ", from the cache" if entry.get("cached") else ""
             say(f"      {nb.stem}: {shown} ({entry['seconds']:.1f} s{how})")
-            for item in entry.get("incomplete", []):
-                warn(f"      {nb.stem}: missing {item['result']}: {item['why']}")
+            for item in entry.get("incomplete", []):  # (with --quiet: in the final summary)
+                say(f"      {nb.stem}: missing {item['result']}: {item['why']}")
         return entry
 
     n_jobs = max(1, int(jobs or os.cpu_count() or 1))
