@@ -73,3 +73,51 @@ def test_make_report_installs_runtime_only():
 
 def test_make_lab_runs_evaluation_lab():
     assert ".venv/bin/evaluation lab" in _make_dry_run("lab")
+
+
+def test_a_run_needs_no_test_tool(tmp_path):
+    """`make report` installs no test tool, so a run must not import one: run every notebook
+    with the dev-only packages made unimportable (kernels inherit the block)."""
+    import os
+    import subprocess
+    import sys
+
+    block = tmp_path / "block"
+    block.mkdir()
+    blocked = ("pytest", "_pytest", "nbval", "playwright", "hypothesis", "xmlschema")
+    # as if not installed: the path finder does not see them (find_spec gives None)
+    (block / "sitecustomize.py").write_text(
+        "import sys\n"
+        "import importlib.machinery as m\n"
+        f"BLOCKED = {set(blocked)!r}\n"
+        "class PathFinder(m.PathFinder):\n"
+        "    @classmethod\n"
+        "    def find_spec(cls, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            return None\n"
+        "        return m.PathFinder.find_spec(name, path, target)\n"
+        "sys.meta_path[:] = [PathFinder if f is m.PathFinder else f for f in sys.meta_path]\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(block))
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaluation.cli",
+            "run",
+            "--no-cache",
+            "-q",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    check = subprocess.run(
+        [sys.executable, "-c", "import pytest"], env=env, capture_output=True, text=True
+    )
+    assert "ModuleNotFoundError" in check.stderr, "the block works"
