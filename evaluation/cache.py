@@ -6,25 +6,42 @@ A notebook is re-executed only when something it depends on changed:
 - its parameters (``run_dir`` excluded);
 - the package's code (every file under ``evaluation/``);
 - the results of the notebooks it needs (their JSON in this run);
-- the input files it read last time (SHA-256 of each, re-hashed on every lookup).
+- anything else the caller passes (e.g. the banner rendered into the HTML);
+- the input files it read last time (SHA-256 of each, re-hashed on every lookup);
+- the listing (names, one level) of every folder it read from or enumerated last
+  time, so that adding or removing a file (a new transcript, a new source folder)
+  re-runs it.
 
-The first four make the *pre-key*; an entry under it records the inputs read
-and their hashes, and the final key adds those. A changed input byte changes a
-hash, so the notebook runs again. Entries live in ``reports/.cache/`` (ignored
-by git): the executed notebook, its HTML and its results JSON.
+The first five make the *pre-key*; an entry under it records the inputs read
+and their hashes and the folder listings, and the final key adds those. A
+changed input byte or folder listing changes a hash, so the notebook runs again.
+Entries live in ``reports/.cache/`` (ignored by git): the executed notebook, its
+HTML and its results JSON. Restoring an entry into a run folder hard-links the
+HTML and the results (a copy where links are impossible); the executed notebook
+is rewritten, because it names its run folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from . import provenance
 
-__all__ = ["package_hash", "pre_key", "lookup", "store", "restore", "CACHE_DIR"]
+__all__ = [
+    "package_hash",
+    "pre_key",
+    "listing_hash",
+    "lookup",
+    "store",
+    "restore",
+    "link_or_copy",
+    "CACHE_DIR",
+]
 
 CACHE_DIR = ".cache"
 _PKG_HASH: str | None = None
@@ -44,8 +61,35 @@ def package_hash() -> str:
     return _PKG_HASH
 
 
-def pre_key(notebook: Path, params: dict[str, Any], dependency_results: list[Path]) -> str:
-    """Hash of the notebook source, its parameters, the package code and the results it needs."""
+def listing_hash(folder: str | Path) -> str:
+    """SHA-256 of a folder's listing: the sorted names of its entries (one level; folders
+    marked with ``/``). ``"<missing>"`` for a folder that does not exist.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> before = listing_hash(d)
+    >>> _ = (d / "new.txt").write_text("x")
+    >>> listing_hash(d) != before
+    True
+    """
+    folder = Path(folder)
+    try:
+        names = sorted(
+            e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(folder)
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return "<missing>"
+    return hashlib.sha256("\n".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def pre_key(
+    notebook: Path,
+    params: dict[str, Any],
+    dependency_results: list[Path],
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """Hash of the notebook source, its parameters, the package code, the results it needs
+    and ``extra`` (anything else its output depends on)."""
     h = hashlib.sha256()
     h.update(notebook.read_bytes())
     h.update(
@@ -57,13 +101,17 @@ def pre_key(notebook: Path, params: dict[str, Any], dependency_results: list[Pat
     for p in dependency_results:
         h.update(p.name.encode())
         h.update(p.read_bytes() if p.exists() else b"<missing>")
+    if extra:
+        h.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return h.hexdigest()
 
 
-def _full_key(key: str, hashed: list) -> str:
+def _full_key(key: str, hashed: list, listed: list | None = None) -> str:
     h = hashlib.sha256(key.encode())
     for path, digest in hashed:
         h.update(f"{path}:{digest}".encode())
+    for path, digest in listed or []:
+        h.update(f"{path}/:{digest}".encode())
     return h.hexdigest()
 
 
@@ -83,15 +131,26 @@ def lookup(cache_root: Path, stem: str, key: str) -> tuple[Path | None, str]:
         entry = json.loads(meta.read_text(encoding="utf-8"))
         if all(
             Path(p).exists() and provenance.sha256(p) == digest for p, digest in entry["inputs"]
-        ):
+        ) and all(listing_hash(f) == digest for f, digest in entry.get("folders", [])):
             return d, d.name
     return None, key
 
 
-def store(cache_root: Path, stem: str, key: str, run_dir: Path, inputs: list[str]) -> str:
-    """Copy a notebook's executed copy, HTML and results into the cache; return the full key."""
+def store(
+    cache_root: Path,
+    stem: str,
+    key: str,
+    run_dir: Path,
+    inputs: list[str],
+    folders: list[str] = (),
+) -> str:
+    """Copy a notebook's executed copy, HTML and results into the cache; return the full key.
+
+    ``inputs`` are the files it read, ``folders`` those whose listing it depends on.
+    """
     hashed = [(p, provenance.sha256(p)) for p in inputs if Path(p).exists()]
-    full = _full_key(key, hashed)
+    listed = [(f, listing_hash(f)) for f in folders]
+    full = _full_key(key, hashed, listed)
     d = cache_root / stem / key / full
     tmp = d.with_name(d.name + ".tmp")
     if tmp.exists():
@@ -105,7 +164,8 @@ def store(cache_root: Path, stem: str, key: str, run_dir: Path, inputs: list[str
         if src.exists():
             shutil.copy2(src, tmp / src.name)
     (tmp / "entry.json").write_text(
-        json.dumps({"stem": stem, "inputs": hashed}, indent=1), encoding="utf-8"
+        json.dumps({"stem": stem, "inputs": hashed, "folders": listed}, indent=1),
+        encoding="utf-8",
     )
     if d.exists():
         shutil.rmtree(d)
@@ -126,7 +186,19 @@ def restore(entry: Path, stem: str, run_dir: Path, run_dir_param: str | None) ->
         json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     if (entry / f"{stem}.html").exists():
-        shutil.copy2(entry / f"{stem}.html", run_dir / f"{stem}.html")
+        link_or_copy(entry / f"{stem}.html", run_dir / f"{stem}.html")
     if (entry / f"{stem}.json").exists():
         (run_dir / "results").mkdir(exist_ok=True)
-        shutil.copy2(entry / f"{stem}.json", run_dir / "results" / f"{stem}.json")
+        link_or_copy(entry / f"{stem}.json", run_dir / "results" / f"{stem}.json")
+
+
+def link_or_copy(src: Path, dst: Path) -> str:
+    """Hard-link ``src`` to ``dst`` (no extra space; cache entries are never changed in
+    place: :func:`store` writes a new folder), or copy where a link is impossible (another
+    file system). Returns ``"link"`` or ``"copy"``."""
+    try:
+        os.link(src, dst)
+        return "link"
+    except OSError:
+        shutil.copy2(src, dst)
+        return "copy"

@@ -1,7 +1,10 @@
 """The ``evaluation`` command: a thin layer over pipeline, sources and coding.
 
-Exit status: 0 success; 1 invalid data, a failed notebook, or leaks with
-``--release``; 2 a usage or parameter error. Bad data never give a traceback.
+Exit status (:data:`EXIT_CODES`): 0 success (``run``: every notebook ok); 1 invalid
+data, a failed notebook, or leaks with ``--release``; 2 a usage or parameter
+error; 3 ``run`` completed but a notebook could not compute some of its key
+results (``incomplete``; ``--allow-incomplete`` makes that 0). Bad data never
+give a traceback.
 ``evaluation scan``: 0 nothing found, 1 possible leaks, 2 something could not be
 scanned (a missing path, an unreadable register, a file that cannot be parsed).
 """
@@ -9,12 +12,23 @@ scanned (a missing path, an unreadable register, a file that cannot be parsed).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .errors import DataError, EvaluationError, NotebookError, ParameterError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_CODES"]
+
+#: The exit status of every command, as the README and ``--help`` list them.
+EXIT_CODES = {
+    0: "success (run: every notebook ok)",
+    1: "invalid data, a failed notebook, or (--release) possible leaks",
+    2: "usage or parameter error (nothing was run)",
+    3: "run: a notebook completed without some of its key results (incomplete); "
+    "--allow-incomplete gives 0",
+}
+EXIT_HELP = "exit status:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items())
 
 
 def _err(msg: str) -> None:
@@ -24,6 +38,7 @@ def _err(msg: str) -> None:
 def cmd_run(a) -> int:
     from .pipeline import run
 
+    verbosity = 0 if a.quiet else (2 if a.verbose else 1)
     result = run(
         params_file=a.params,
         overrides=a.p or [],
@@ -35,6 +50,7 @@ def cmd_run(a) -> int:
         force=a.force,
         cache=not a.no_cache,
         kernels=a.kernels,
+        verbosity=verbosity,
     )
     rel = result.manifest.get("release", {})
     if result.error is not None:
@@ -46,22 +62,43 @@ def cmd_run(a) -> int:
         print(f"leak scan: {len(leaks)} possible leak(s) - the report is NOT FOR RELEASE")
         for lk in leaks[:50]:
             print(f"  {lk['file']}: {lk['location']}: {lk['rule']}")
-    else:
+    elif not a.quiet:
         print("leak scan: nothing found (releasable)")
-    print(f"report: {result.index}")
+    status = result.status
+    incomplete = [n for n in result.manifest["notebooks"] if n.get("status") == "incomplete"]
+    if incomplete:
+        print(f"status: incomplete - {len(incomplete)} notebook(s) without some key results:")
+        for n in incomplete:
+            for item in n.get("incomplete", []):
+                print(f"  {n['name']}: {item['result']}: {item['why']}")
+    elif not a.quiet:
+        print(f"status: {status}")
+    print(f"report: {result.shown_index}")
     if a.release and leaks:
         _err(
             "--release: refused, the leak scan found possible personal data (see above and manifest.json)"
         )
         return 1
+    if status == "failed":
+        return 1
+    if status == "incomplete" and not a.allow_incomplete:
+        _err(
+            "exit status 3: the run is incomplete (see above); --allow-incomplete accepts it "
+            "for exploratory runs"
+        )
+        return 3
     return 0
 
 
 def cmd_validate(a) -> int:
+    from .paths import EXAMPLE_DATA, project_root
     from .sources import load_dataset
 
+    # paths typed on the command line are relative to the current folder (issue 20.5)
+    data = Path(a.data).expanduser().resolve() if a.data else project_root() / EXAMPLE_DATA
+    codebook = Path(a.codebook).expanduser().resolve() if a.codebook else None
     try:
-        ds = load_dataset(a.data, codebook=a.codebook)
+        ds = load_dataset(data, codebook=codebook)
     except DataError as exc:
         print(f"INVALID: {exc}")
         return 1
@@ -116,6 +153,57 @@ def cmd_refresh(a) -> int:
     return 0
 
 
+def cmd_clean(a) -> int:
+    from .paths import REPORTS, project_root
+    from .pipeline import clean_runs
+
+    if a.keep < 0:
+        raise ParameterError("clean --keep: N must be 0 or more")
+    reports = project_root() / REPORTS
+    removed, kept = clean_runs(reports, a.keep, dry_run=a.dry_run)
+    verb = "would remove" if a.dry_run else "removed"
+    for d in removed:
+        print(f"{verb} {d}")
+    print(f"{verb} {len(removed)} run(s); kept {len(kept)} in {reports}")
+    return 0
+
+
+def lab_command(args: list[str] = ()) -> tuple[list[str], dict[str, str], Path]:
+    """The ``jupyter lab`` command line, environment and folder of ``evaluation lab``."""
+    from .paths import project_root
+
+    root = project_root()
+    bin_dir = str(Path(sys.executable).parent)
+    env = dict(os.environ)
+    path = env.get("PATH", "")
+    if path.split(os.pathsep)[0] != bin_dir:
+        env["PATH"] = bin_dir + (os.pathsep + path if path else "")
+    env.setdefault("VIRTUAL_ENV", str(Path(sys.executable).parent.parent))
+    args = [x for x in args if x != "--"]
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}"]
+    if not any("terminado_settings" in x for x in args):
+        # Lab starts a *login* shell when its output is not a terminal, and a login shell
+        # resets PATH from /etc/profile: ask for the user's shell as is, so that its PATH
+        # (this environment's bin first) holds in Lab's terminals
+        import shlex
+        import shutil
+
+        shell = env.get("SHELL") or shutil.which("bash") or "sh"
+        cmd.append(f"--ServerApp.terminado_settings=shell_command={shlex.quote(shell)}")
+    return [*cmd, *args], env, root
+
+
+def cmd_lab(a) -> int:
+    import subprocess
+
+    cmd, env, root = lab_command(a.args)
+    print(f"JupyterLab at {root} (the report: reports/latest/index.html)")
+    try:
+        return subprocess.call(cmd, env=env, cwd=root)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_scan(a) -> int:
     """0: nothing found; 1: possible leaks; 2: something could not be scanned (never "0 leaks")."""
     from .leaks import ScanError, scan_for_leaks
@@ -136,10 +224,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="evaluation",
         description="sergel-eval: evaluation of the art activation of Sergels torg",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("run", help="run the notebooks into a new report folder")
+    r = sub.add_parser(
+        "run",
+        help="run the notebooks into a new report folder",
+        description="Run the notebooks (papermill) into a new report folder and write the "
+        "HTML report. Paths (--data, --params, --output, path values given with -p) are "
+        "relative to the current folder. Every notebook ends ok, incomplete (it ran, but "
+        "named key results could not be computed: the run says which and why) or failed.",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     r.add_argument(
         "--params", metavar="FILE.yaml", help="YAML file of parameters (over notebooks/params.yaml)"
     )
@@ -147,15 +246,20 @@ def build_parser() -> argparse.ArgumentParser:
         "-p",
         action="append",
         metavar="key=value",
-        help="set one parameter (repeatable; value parsed as YAML)",
+        help="set one parameter (repeatable; value parsed as YAML; checked against notebooks/params.schema.yaml)",
     )
     r.add_argument(
-        "--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (file name or stem)"
+        "--only",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="run only these notebooks (file name or stem) and the notebooks they need "
+        "(from the cache when current); a partial run does not move reports/latest",
     )
     r.add_argument(
         "--output",
         metavar="DIR",
-        help="write the run into DIR (new or empty) instead of reports/<time>/",
+        help="write the run into DIR (new or empty; not inside a data, codebook or notebooks "
+        "folder) instead of reports/<time>/",
     )
     r.add_argument(
         "--data", metavar="DIR", help="data folder for every notebook (default data/example)"
@@ -175,6 +279,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--no-cache", action="store_true", help="neither use nor fill the cache")
     r.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="exit 0 also when a notebook could not compute some key results (exploratory runs)",
+    )
+    loud = r.add_mutually_exclusive_group()
+    loud.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only problems (missing results, leaks, errors) and the report's path",
+    )
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print why each notebook runs or comes from the cache, and its parameters",
+    )
+    r.add_argument(
         "--kernels",
         choices=("auto", "preloaded", "fresh"),
         default="auto",
@@ -184,7 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="validate a data folder")
-    v.add_argument("--data", default="data/example", metavar="DIR")
+    v.add_argument(
+        "--data",
+        default=None,
+        metavar="DIR",
+        help="the data folder to check (relative to the current folder; default data/example "
+        "of the project)",
+    )
     v.add_argument(
         "--codebook",
         metavar="FILE",
@@ -193,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     m = sub.add_parser("make-example-data", help="generate the synthetic example data set")
-    m.add_argument("--out", required=True, metavar="DIR")
+    m.add_argument(
+        "--out", required=True, metavar="DIR", help="the folder to write the data set into"
+    )
     m.add_argument(
         "--seed",
         type=int,
@@ -217,13 +347,38 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("codebook", help="check, export or import a codebook")
     c.add_argument("action", choices=["check", "export", "import"])
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--to", metavar="OUT")
+    c.add_argument(
+        "--to", metavar="OUT", help="the file to write (export: a .qdc; import: a .yaml)"
+    )
     c.set_defaults(func=cmd_codebook)
 
     f = sub.add_parser(
         "refresh-notebooks", help="re-execute the committed notebooks on the example data"
     )
     f.set_defaults(func=cmd_refresh)
+
+    k = sub.add_parser(
+        "clean",
+        help="remove old report runs",
+        description="Remove old run folders in reports/, keeping the newest N. Never removes "
+        "the run reports/latest points at, nor a run folder that holds a file named KEEP "
+        "(touch reports/<run>/KEEP to keep one), nor the cache.",
+    )
+    k.add_argument(
+        "--keep", type=int, required=True, metavar="N", help="how many of the newest runs to keep"
+    )
+    k.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    k.set_defaults(func=cmd_clean)
+
+    lab = sub.add_parser(
+        "lab",
+        help="start JupyterLab at the project root",
+        description="Start JupyterLab at the project root (data/, codebooks/, notebooks/ and "
+        "reports/ visible) with this environment's bin folder first on PATH, so that "
+        "`evaluation ...` works in Lab's terminals. Arguments after -- go to jupyter lab.",
+    )
+    lab.add_argument("args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
+    lab.set_defaults(func=cmd_lab)
 
     s = sub.add_parser(
         "scan",
@@ -246,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
 
         args.seed = REVERSED_SEED if getattr(args, "reverse_effects", False) else DEFAULT_SEED
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except DataError as exc:
         _err(f"INVALID: {exc}")
         return 1
@@ -262,6 +419,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:
+        # the reader went away (`evaluation validate ... | head -1`): stop quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 141
 
 
 if __name__ == "__main__":

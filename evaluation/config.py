@@ -9,10 +9,17 @@ The layers, later ones winning:
 
 Every key must be declared in the ``parameters`` cell of at least one
 notebook; each notebook receives only the keys it declares.
+
+Every value is checked against ``notebooks/params.schema.yaml`` (type and
+allowed values, declared once per key; :func:`check_value`) before any
+notebook starts: a wrong value is a :class:`ParameterError` naming the key,
+the value, where it came from and what is allowed.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +29,19 @@ import yaml
 from .errors import ParameterError
 from .yamlio import load_yaml_file
 
-__all__ = ["parse_override", "load_params", "params_for", "RESERVED"]
+__all__ = [
+    "parse_override",
+    "load_params",
+    "params_for",
+    "load_schema",
+    "check_value",
+    "check_params",
+    "RESERVED",
+    "SCHEMA_FILE",
+]
+
+#: The schema file, next to ``params.yaml`` in the notebooks folder.
+SCHEMA_FILE = "params.schema.yaml"
 
 #: Parameters set by the runner itself; a user may not set them.
 RESERVED = frozenset({"run_dir"})
@@ -58,11 +77,183 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+_TYPES = ("string", "integer", "number", "boolean", "list", "path")
+_FIELDS = {
+    "type",
+    "choices",
+    "pattern",
+    "pattern_hint",
+    "minimum",
+    "maximum",
+    "nullable",
+    "items",
+    "min_items",
+    "unique",
+    "kind",
+    "allow_empty",
+    "help",
+}
+
+
+def load_schema(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Read a parameter schema (``notebooks/params.schema.yaml``) and check its form.
+
+    Returns a mapping ``key -> entry``; see :func:`check_value` for the fields.
+    """
+    path = Path(path)
+    data = load_yaml_file(path) or {}
+    if not isinstance(data, Mapping):
+        raise ParameterError(f"{path.resolve()}: expected a mapping of parameter names to entries")
+    schema = {}
+    for key, spec in data.items():
+        where = f"{path.resolve()}: {key}"
+        if not isinstance(spec, Mapping):
+            raise ParameterError(f"{where}: expected a mapping with at least 'type'")
+        unknown = set(spec) - _FIELDS
+        if unknown:
+            raise ParameterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        for s_ in (spec, spec["items"]) if "items" in spec else (spec,):
+            if s_.get("type") not in _TYPES:
+                raise ParameterError(f"{where}: type must be one of {', '.join(_TYPES)}")
+        schema[str(key)] = dict(spec)
+    return schema
+
+
+def _show(value: Any) -> str:
+    """A value as the user would type it (YAML flow style)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return repr(value)
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("...")
+
+
+def _describe(spec: Mapping[str, Any]) -> str:
+    """What a schema entry allows, in words."""
+    t = spec["type"]
+    if "choices" in spec:
+        text = "one of " + ", ".join(_show(c) if c is None else str(c) for c in spec["choices"])
+    elif t == "list":
+        text = "a list of " + _describe(spec["items"]).removeprefix("a ").removeprefix("an ")
+        if spec.get("min_items"):
+            text += f" (at least {spec['min_items']})"
+        if spec.get("unique"):
+            text += ", each at most once"
+    elif "pattern" in spec:
+        text = spec.get("pattern_hint") or f"a text matching {spec['pattern']}"
+    else:
+        text = {
+            "string": "a text",
+            "integer": "a whole number",
+            "number": "a number",
+            "boolean": "true or false",
+            "path": "a path",
+        }[t]
+        lo, hi = spec.get("minimum"), spec.get("maximum")
+        if lo is not None and hi is not None:
+            text += f" from {lo} to {hi}"
+        elif lo is not None:
+            text += f" >= {lo}"
+        elif hi is not None:
+            text += f" <= {hi}"
+    if spec.get("nullable"):
+        text += ", or null"
+    return text
+
+
+def _valid(value: Any, spec: Mapping[str, Any]) -> bool:
+    if value is None:
+        return bool(spec.get("nullable"))
+    t = spec["type"]
+    if t in ("string", "path"):
+        if not isinstance(value, str):
+            return False
+        if t == "path" and not value and not spec.get("allow_empty"):
+            return False
+    elif t == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+    elif t == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if not math.isfinite(value):
+            return False
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            return False
+    elif t == "list":
+        if not isinstance(value, list):
+            return False
+        if len(value) < spec.get("min_items", 0):
+            return False
+        if spec.get("unique") and len({_show(v) for v in value}) != len(value):
+            return False
+        return all(_valid(v, spec["items"]) for v in value)
+    if "choices" in spec and value not in spec["choices"]:
+        return False
+    if "pattern" in spec and not re.fullmatch(spec["pattern"], value):
+        return False
+    if spec.get("minimum") is not None and value < spec["minimum"]:
+        return False
+    if spec.get("maximum") is not None and value > spec["maximum"]:
+        return False
+    return True
+
+
+def check_value(key: str, value: Any, spec: Mapping[str, Any]) -> str | None:
+    """``None`` when ``value`` is allowed by the schema entry ``spec``, else the message.
+
+    Entry fields: ``type`` (string, integer, number, boolean, list, path),
+    ``choices``, ``pattern`` (whole value; ``pattern_hint`` says it in words),
+    ``minimum``/``maximum``, ``nullable``, for lists ``items`` (an entry),
+    ``min_items`` and ``unique``; for paths ``kind`` (dir or file) and
+    ``allow_empty``.
+
+    >>> check_value("min_cell", 5, {"type": "integer", "minimum": 1}) is None
+    True
+    >>> print(check_value("min_cell", "five", {"type": "integer", "minimum": 1}))
+    min_cell = 'five' is not allowed; expected a whole number >= 1
+    >>> print(check_value("its_family", "bogus", {"type": "string", "choices": ["auto", "poisson"]}))
+    its_family = 'bogus' is not allowed; expected one of auto, poisson
+    >>> print(check_value("states", ["art", "x"],
+    ...       {"type": "list", "items": {"type": "string", "choices": ["art", "park"]}}))
+    states = [art, x] is not allowed; expected a list of one of art, park
+    """
+    if _valid(value, spec):
+        return None
+    return f"{key} = {_show(value)} is not allowed; expected {_describe(spec)}"
+
+
+def check_params(
+    params: Mapping[str, Any],
+    schema: Mapping[str, Mapping[str, Any]],
+    sources: Mapping[str, str] | None = None,
+) -> None:
+    """Check every value of ``params`` against ``schema``; one :class:`ParameterError` naming
+    every wrong value (key, value, its origin and what is allowed).
+
+    A key missing from the schema is an error too: each parameter's type is declared once.
+    """
+    sources = sources or {}
+    problems = []
+    for key, value in params.items():
+        origin = f" (from {sources[key]})" if key in sources else ""
+        if key not in schema:
+            problems.append(f"  {key}{origin}: not in the parameter schema")
+            continue
+        msg = check_value(key, value, schema[key])
+        if msg:
+            problems.append(f"  {msg}{origin}")
+    if problems:
+        raise ParameterError("invalid parameter value(s):\n" + "\n".join(problems))
+
+
 def load_params(
     defaults: str | Path | None,
     params_file: str | Path | None = None,
     overrides: Iterable[str] = (),
     declared: Mapping[str, Iterable[str]] | None = None,
+    schema: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Combine the parameter layers and check the keys.
 
@@ -77,6 +268,8 @@ def load_params(
     declared : mapping notebook -> keys, optional
         What each notebook declares; when given, a key that no notebook
         declares raises :class:`ParameterError` listing the declared keys.
+    schema : mapping key -> entry, optional
+        When given, every value is checked (:func:`check_params`).
 
     Returns
     -------
@@ -111,6 +304,8 @@ def load_params(
                 + "\nthe declared parameters are: "
                 + ", ".join(known)
             )
+    if schema is not None:
+        check_params(params, schema, sources)
     return params
 
 

@@ -66,7 +66,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelPool", "available", "preload_modules"]
+__all__ = ["KernelPool", "available", "preload_modules", "local_manager_class"]
 
 CLIENT = Path(__file__).with_name("_kernel_client.py")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -142,6 +142,62 @@ def preload_modules(notebooks: Iterable[str | Path] = ()) -> list[str]:
                     if name.split(".")[0] == "evaluation" and name not in mods:
                         mods.append(name)
     return mods
+
+
+#: Local kernels talk over Unix sockets (ZeroMQ ``ipc``) where there are any: nothing is
+#: listening on a network port, and ipykernel has no reason to warn that "the kernel is
+#: running over TCP without encryption".
+LOCAL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
+_IPC_MAX = 90  # a Unix socket path must stay short (108 bytes on Linux, 104 on macOS)
+
+
+@functools.cache
+def local_manager_class(base: type) -> type:
+    """A subclass of the kernel manager class ``base`` for this machine's own kernels.
+
+    - transport :data:`LOCAL_TRANSPORT` (IPC on POSIX; the socket files sit next to the
+      connection file, or in a short private folder under ``/tmp`` when that path is too
+      long for a Unix socket);
+    - no interrupt at shutdown: jupyter_client interrupts a kernel before asking it to shut
+      down, which an idle kernel logs as "KeyboardInterrupt caught in kernel"; a kernel that
+      is still busy is killed after the shutdown request times out, as before. Interrupts
+      asked for while the kernel runs (a cell timeout) are sent as usual.
+
+    The pipeline uses it for fresh kernels and :class:`KernelPool` for forked ones.
+    """
+    from traitlets import CaselessStrEnum
+
+    class LocalKernelManager(base):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value=LOCAL_TRANSPORT, config=True)
+
+        def _ip_default(self) -> str:
+            ip = super()._ip_default()
+            if self.transport == "ipc" and (not os.path.isabs(ip) or len(ip) > _IPC_MAX):
+                # jupyter_client's default is relative ("kernel-ipc") when no connection file
+                # is set yet: the kernel (another working directory) would bind elsewhere
+                import uuid
+
+                ip = os.path.join(_ipc_dir(), uuid.uuid4().hex[:12])
+            return ip
+
+        async def _async_interrupt_kernel(self) -> None:
+            if getattr(self, "shutting_down", False):
+                return
+            await super()._async_interrupt_kernel()
+
+    LocalKernelManager.__name__ = LocalKernelManager.__qualname__ = f"Local{base.__name__}"
+    return LocalKernelManager
+
+
+@functools.cache
+def _ipc_dir() -> str:
+    """A private folder (0700) with a short path for this process's kernel sockets."""
+    import shutil
+
+    short = len(tempfile.gettempdir()) > 40 and os.path.isdir("/tmp")
+    path = tempfile.mkdtemp(prefix="sergel-ipc-", dir="/tmp" if short else None)
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 class KernelPool:
@@ -221,7 +277,7 @@ class KernelPool:
 
         argv = [sys.executable, "-I", "-S", str(CLIENT), self.socket_path]
 
-        class PooledKernelManager(base):
+        class PooledKernelManager(local_manager_class(base)):
             """Starts ``python3`` kernels by forking them from the pool's server."""
 
             @property

@@ -4,18 +4,25 @@ This is the only module that starts kernels (through papermill; on Linux they
 are forked from a preloaded server, :mod:`evaluation.kernelpool`). A run:
 
 1. finds ``notebooks/NN_*.ipynb`` (numeric order) and reads the parameters each
-   declares (``papermill.inspect_notebook``);
-2. layers the parameters (:mod:`evaluation.config`) and gives each notebook only
-   the keys it declares, plus ``run_dir``;
+   declares (``papermill.inspect_notebook``); with ``only``, takes those notebooks
+   and every notebook they need (``sergel.needs`` in their metadata);
+2. layers the parameters (:mod:`evaluation.config`), checks every value against
+   ``notebooks/params.schema.yaml`` before anything runs, and gives each notebook
+   only the keys it declares, plus ``run_dir``;
 3. executes each notebook into ``reports/<YYYYMMDD-HHMMSS>[-N]/`` (or
-   ``--output``), never into ``notebooks/``;
+   ``--output``, never inside an input folder), or takes it from the cache
+   (:mod:`evaluation.cache`);
 4. renders each executed notebook to self-contained HTML (code hidden) and
    writes ``index.html`` and ``manifest.json``; points ``reports/latest`` at the
-   run.
+   run when it holds every notebook.
 
-A notebook that fails stops the run: its partly executed copy is kept, the
+Each notebook ends ``ok``, ``incomplete`` (its results JSON lists key results it
+could not compute, ``incomplete: [{"result", "why"}]``), ``failed`` or
+``skipped`` (a notebook it needs failed); the run's status is the worst of them
+(:func:`run_status`). A notebook that fails keeps its partly executed copy; the
 error names the notebook, the cell and the exception, and the manifest records
-it.
+it. The pipeline knows no notebook by name: the index summary is the
+``summary`` of whichever results carry one.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import threading
@@ -37,20 +45,24 @@ from typing import Any
 
 from . import provenance
 from .cache import CACHE_DIR, lookup, pre_key, restore, store
-from .config import load_params, params_for
+from .config import SCHEMA_FILE, load_params, load_schema, params_for, parse_override
 from .errors import NotebookError, ParameterError
-from .kernelpool import KernelPool, preload_modules
+from .kernelpool import KernelPool, local_manager_class, preload_modules
 from .kernelpool import available as pool_available
-from .paths import NOTEBOOKS, REPORTS, project_root, resolve
+from .paths import CODEBOOKS, NOTEBOOKS, REPORTS, project_root, resolve
 
 __all__ = [
     "discover_notebooks",
     "declared_parameters",
     "notebook_needs",
+    "with_needs",
     "new_run_dir",
     "run",
     "RunResult",
+    "run_status",
+    "incomplete_results",
     "refresh_notebooks",
+    "clean_runs",
     "KEY_PACKAGES",
 ]
 
@@ -65,7 +77,6 @@ KEY_PACKAGES = (
     "papermill",
     "nbconvert",
     "nbformat",
-    "nbval",
     "ipykernel",
     "jupyter_client",
     "pyyaml",
@@ -135,6 +146,26 @@ def select(notebooks: Sequence[Path], only: Iterable[str] | None) -> list[Path]:
     return [p for p in notebooks if p.stem in wanted]
 
 
+def with_needs(notebooks: Sequence[Path], chosen: Sequence[Path]) -> list[Path]:
+    """``chosen`` plus every notebook they need, directly or not (``sergel.needs``), in
+    numeric order: a partial run builds what it needs (from the cache when current)."""
+    by_stem = {p.stem: p for p in notebooks}
+    wanted: set[str] = set()
+    todo = [p.stem for p in chosen]
+    while todo:
+        stem = todo.pop()
+        if stem in wanted:
+            continue
+        wanted.add(stem)
+        for dep in notebook_needs(by_stem[stem]):
+            if dep not in by_stem:
+                raise ParameterError(
+                    f"{by_stem[stem].name} needs {dep}, which is not in {by_stem[stem].parent}"
+                )
+            todo.append(dep)
+    return [p for p in notebooks if p.stem in wanted]
+
+
 def new_run_dir(reports: Path, now: datetime | None = None, prefix: str = "") -> Path:
     """Create and return a fresh ``reports/[prefix]YYYYMMDD-HHMMSS[-N]`` folder."""
     reports.mkdir(parents=True, exist_ok=True)
@@ -147,6 +178,63 @@ def new_run_dir(reports: Path, now: datetime | None = None, prefix: str = "") ->
             return cand
         except FileExistsError:
             n += 1
+
+
+def _cwd_relative_paths(overrides: Iterable[str], schema: dict | None) -> list[str]:
+    """``-p key=value`` overrides with relative path values made absolute against the
+    current folder (the values in params.yaml and --params files are taken from the root)."""
+    out = []
+    for text in overrides:
+        key, value = parse_override(text)
+        spec = (schema or {}).get(key, {})
+        if spec.get("type") == "path" and isinstance(value, str) and value:
+            text = f"{key}={json.dumps(str(Path(value).expanduser().resolve()))}"
+        elif key == "data_dir" and schema is None and isinstance(value, str) and value:
+            text = f"{key}={json.dumps(str(Path(value).expanduser().resolve()))}"
+        out.append(text)
+    return out
+
+
+def _check_paths(params: dict[str, Any], schema: dict | None) -> None:
+    """Make path parameters absolute (relative ones from the project root) and check that the
+    folders and files they name exist; the message shows the absolute path tried."""
+    kinds = {k: v.get("kind") for k, v in (schema or {}).items() if v.get("type") == "path"}
+    if schema is None:
+        kinds = {"data_dir": "dir"}
+    for key, kind in kinds.items():
+        value = params.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        path = resolve(value)
+        if kind == "dir" and not path.is_dir():
+            raise ParameterError(f"{key} {value}: no such folder: {path}")
+        if kind == "file" and not path.is_file():
+            raise ParameterError(f"{key} {value}: no such file: {path}")
+        params[key] = str(path)
+
+
+def _refuse_output_in_inputs(
+    output: Path, params: dict[str, Any], nb_dir: Path, root: Path
+) -> None:
+    """A run writes only into its own folder, never inside an input: not inside the data
+    folder (nor ``data/``), the codebook's folder (nor ``codebooks/``) or the notebooks."""
+    out = output.expanduser().resolve()
+    inputs = {
+        "the data folder": params.get("data_dir"),
+        "the data sets folder": root / "data",
+        "the codebook folder": Path(params["codebook"]).parent if params.get("codebook") else None,
+        "the codebooks folder": root / CODEBOOKS,
+        "the notebooks folder": nb_dir,
+    }
+    for what, folder in inputs.items():
+        if not folder:
+            continue
+        folder = Path(folder).resolve()
+        if out == folder or out.is_relative_to(folder):
+            raise ParameterError(
+                f"--output {output}: {out} is inside {what} {folder}; a run never writes into "
+                "its inputs: give a folder elsewhere (e.g. under reports/)"
+            )
 
 
 def _prepare_output(output: str | Path) -> Path:
@@ -218,7 +306,12 @@ def _execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    extra = {"kernel_manager_class": pool.kernel_manager_class} if pool is not None else {}
+    if pool is not None:
+        km_class = pool.kernel_manager_class
+    else:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km_class = local_manager_class(AsyncKernelManager)
     for attempt in range(retries + 1):
         try:
             return papermill.execute_notebook(
@@ -230,7 +323,7 @@ def _execute(
                 progress_bar=False,
                 start_timeout=start_timeout,
                 log_output=False,
-                **extra,
+                kernel_manager_class=km_class,
             )
         except PapermillExecutionError:
             raise
@@ -357,14 +450,46 @@ class RunResult:
     manifest: dict
     failed: list[str] = field(default_factory=list)
     error: NotebookError | None = None
+    latest: Path | None = None
 
     @property
     def index(self) -> Path:
         return self.run_dir / "index.html"
 
     @property
+    def shown_index(self) -> Path:
+        """The index page as the user should open it: through ``reports/latest`` when the
+        run became the latest report, else in the run folder."""
+        return self.latest / "index.html" if self.latest is not None else self.index
+
+    @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``incomplete`` (every notebook ran, some without key results) or ``failed``
+        (a notebook failed or was skipped)."""
+        return run_status(self.manifest.get("notebooks", []))
+
+
+def run_status(entries: Iterable[dict[str, Any]]) -> str:
+    """The status of a run from its notebooks' statuses: ``failed`` if any failed or was
+    skipped, else ``incomplete`` if any is, else ``ok``.
+
+    >>> run_status([{"status": "ok"}, {"status": "incomplete"}])
+    'incomplete'
+    >>> run_status([{"status": "incomplete"}, {"status": "skipped"}])
+    'failed'
+    >>> run_status([{"status": "ok"}])
+    'ok'
+    """
+    statuses = {e.get("status") for e in entries}
+    if statuses & {"failed", "skipped", "running"}:
+        return "failed"
+    if "incomplete" in statuses:
+        return "incomplete"
+    return "ok"
 
 
 def run(
@@ -380,6 +505,7 @@ def run(
     force: bool = False,
     cache: bool = True,
     kernels: str = "auto",
+    verbosity: int = 1,
 ) -> RunResult:
     """Execute the notebooks into a new run folder and render the report.
 
@@ -412,36 +538,46 @@ def run(
         has imported the stack once (:mod:`evaluation.kernelpool`; Linux only);
         ``fresh``: every kernel starts from scratch; ``auto``: preloaded where
         possible. The outputs are the same either way.
+    verbosity : int
+        0: only problems (a kernel-pool fallback) go to ``progress``; 1 (default):
+        one line per notebook; 2: also why each notebook ran or came from the cache.
 
     Returns
     -------
     RunResult
         ``failed`` lists failed notebooks; ``error`` the first failure.
     """
-    say = progress or (lambda s: None)
+    quiet = verbosity <= 0
+    say = (lambda s: None) if (progress is None or quiet) else progress
+    warn = progress or (lambda s: None)  # shown also with --quiet (problems only)
+    detail = progress if (progress is not None and verbosity >= 2) else (lambda s: None)
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / NOTEBOOKS
     all_nbs = discover_notebooks(nb_dir)
     if not all_nbs:
         raise ParameterError(f"no notebooks NN_*.ipynb in {nb_dir}")
-    chosen = select(all_nbs, only)
+    requested = select(all_nbs, only)
+    chosen = with_needs(all_nbs, requested)
+    complete = len(chosen) == len(all_nbs)
     use_pool = _use_pool(kernels)
     declared = {
         p.stem: declared_parameters(p, root / REPORTS / CACHE_DIR if cache else None)
         for p in all_nbs
     }
     defaults_file = nb_dir / "params.yaml"
-    over = list(overrides)
+    schema_file = nb_dir / SCHEMA_FILE
+    schema = load_schema(schema_file) if schema_file.exists() else None
+    over = _cwd_relative_paths(overrides, schema)
     if data is not None:
         over.append(f"data_dir={json.dumps(str(Path(data).resolve()))}")
-    params = load_params(defaults_file, params_file, over, declared)
-    if "data_dir" in params:
-        data_dir = resolve(params["data_dir"])
-        if not data_dir.is_dir():
-            raise ParameterError(f"data_dir {params['data_dir']}: no such folder")
-        params["data_dir"] = str(data_dir)
+    if params_file is not None:
+        params_file = Path(params_file).resolve()
+    params = load_params(defaults_file, params_file, over, declared, schema)
+    _check_paths(params, schema)
 
     reports = root / REPORTS
+    if output:
+        _refuse_output_in_inputs(Path(output), params, nb_dir, root)
     run_dir = _prepare_output(output) if output else new_run_dir(reports)
     started = datetime.now().astimezone()
     manifest: dict[str, Any] = {
@@ -469,6 +605,14 @@ def run(
     say(f"run folder: {run_dir}")
     needs = {p.stem: notebook_needs(p) for p in chosen}
     selected = {p.stem for p in chosen}
+    extra = [p.stem for p in chosen if p not in requested]
+    if extra:
+        say(
+            f"also {', '.join(extra)}: needed by the notebooks asked for "
+            "(from the cache when current, otherwise run first)"
+        )
+    manifest["only"] = [p.stem for p in requested] if only else None
+    manifest["complete"] = complete
     banner = "Syntetiska exempeldata / synthetic example data" if manifest["synthetic"] else None
     cache_root = reports / CACHE_DIR if cache else None
     lock = threading.Lock()
@@ -484,7 +628,7 @@ def run(
                 pools.append(KernelPool(preload_modules(chosen), cwd=root).start())
                 pool_up.append(pools[0].alive)
                 if not pool_up[0]:
-                    say("kernel pool: the server did not start; using fresh kernels")
+                    warn("kernel pool: the server did not start; using fresh kernels")
             return pools[0] if pool_up[0] else None
 
     def task(i: int, nb: Path) -> dict[str, Any]:
@@ -506,12 +650,24 @@ def run(
         key = None
         if cache_root is not None:
             deps = [run_dir / "results" / f"{d}.json" for d in needs[nb.stem]]
-            key = pre_key(nb, nb_params, deps)
+            key = pre_key(nb, nb_params, deps, extra={"banner": banner})
             hit, full = (None, key) if force else lookup(cache_root, nb.stem, key)
             if hit is not None:
                 restore(hit, nb.stem, run_dir, nb_params.get("run_dir"))
-                entry.update(status="cached", cache_key=full)
+                entry.update(status="ok", cached=True, cache_key=full)
+                detail(f"      {nb.stem}: from the cache ({full[:16]})")
+            else:
+                detail(
+                    f"      {nb.stem}: "
+                    + (
+                        "--force: executing"
+                        if force
+                        else "no cache entry for this source, parameters, code and inputs: executing"
+                    )
+                )
         if entry["status"] == "running":
+            entry["cached"] = False
+            detail(f"      {nb.stem}: parameters {json.dumps(nb_params, ensure_ascii=False)}")
             try:
                 _execute(nb, out_nb, nb_params, nb_dir, pool=kernel_pool())
                 _normalise(out_nb)
@@ -532,13 +688,20 @@ def run(
                 render_html(out_nb, run_dir / f"{nb.stem}.html", banner=banner)
         res_path = run_dir / "results" / f"{nb.stem}.json"
         entry["results"] = str(res_path.relative_to(run_dir)) if res_path.exists() else None
-        if entry["status"] == "ok" and key is not None:
-            inputs = (
-                json.loads(res_path.read_text(encoding="utf-8")).get("inputs", [])
-                if res_path.exists()
-                else []
-            )
-            entry["cache_key"] = store(cache_root, nb.stem, key, run_dir, inputs)
+        res_data = _read_results_file(res_path)
+        if entry["status"] == "ok":
+            entry["incomplete"] = incomplete_results(res_data)
+            if entry["incomplete"]:
+                entry["status"] = "incomplete"
+            if key is not None and not entry["cached"]:
+                entry["cache_key"] = store(
+                    cache_root,
+                    nb.stem,
+                    key,
+                    run_dir,
+                    res_data.get("inputs", []),
+                    folders=folders_read(res_data, nb_params),
+                )
         if out_nb.exists():
             from .report import notebook_title
 
@@ -549,9 +712,11 @@ def run(
         entry["seconds"] = round(time.perf_counter() - t0, 2)
         entry["end"] = datetime.now().astimezone().isoformat(timespec="seconds")
         with lock:
-            say(
-                f"      {nb.stem}: {entry['status'].upper() if entry['status'] == 'failed' else entry['status']} ({entry['seconds']:.1f} s)"
-            )
+            shown = entry["status"].upper() if entry["status"] != "ok" else "ok"
+            how = ", from the cache" if entry.get("cached") else ""
+            say(f"      {nb.stem}: {shown} ({entry['seconds']:.1f} s{how})")
+            for item in entry.get("incomplete", []):  # (with --quiet: in the final summary)
+                say(f"      {nb.stem}: missing {item['result']}: {item['why']}")
         return entry
 
     n_jobs = max(1, int(jobs or os.cpu_count() or 1))
@@ -570,13 +735,14 @@ def run(
                         entries[nb.stem] = {
                             "name": nb.stem,
                             "status": "skipped",
+                            "cached": False,
                             "seconds": 0.0,
                             "needs": needs[nb.stem],
                             "reason": "a notebook it needs failed",
                         }
                         continue
                     if len(running) < n_jobs and all(
-                        d in entries and entries[d]["status"] in ("ok", "cached") for d in deps
+                        d in entries and entries[d]["status"] in ("ok", "incomplete") for d in deps
                     ):
                         pending.remove(nb)
                         running[executor.submit(task, order[nb.stem], nb)] = nb.stem
@@ -620,19 +786,115 @@ def run(
     manifest["release"] = release_check(run_dir, params.get("data_dir"), manifest=manifest)
     manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
     manifest["seconds"] = round(sum(e.get("seconds", 0) for e in manifest["notebooks"]), 2)
-    summary = None
-    synth = run_dir / "results" / "04_synthesis.json"
-    if synth.exists():
-        summary = json.loads(synth.read_text(encoding="utf-8")).get("summary")
+    manifest["status"] = run_status(manifest["notebooks"])
+    summary = _summaries(run_dir, manifest["notebooks"])
     (run_dir / "manifest.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     from .report import write_index
 
     write_index(run_dir, manifest, summary)
-    if not output:
+    if not output and complete:  # a partial run (--only) never becomes reports/latest
         _point_latest(reports, run_dir)
+        result.latest = reports / "latest"
     return result
+
+
+def _read_results_file(path: Path) -> dict[str, Any]:
+    """A results JSON as a dict; ``{}`` when absent or unreadable (the run status says so)."""
+    try:
+        data_ = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data_ if isinstance(data_, dict) else {}
+
+
+def incomplete_results(results: dict[str, Any]) -> list[dict[str, str]]:
+    """The key results a notebook could not compute: its results' ``incomplete`` list of
+    ``{"result", "why"}`` (absent = none).
+
+    >>> incomplete_results({"incomplete": [{"result": "rr", "why": "one state only"}]})
+    [{'result': 'rr', 'why': 'one state only'}]
+    >>> incomplete_results({})
+    []
+    """
+    items = results.get("incomplete") or []
+    out = []
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, dict):
+            out.append({"result": str(item.get("result", "?")), "why": str(item.get("why", ""))})
+        else:
+            out.append({"result": str(item), "why": ""})
+    return out
+
+
+def folders_read(results: dict[str, Any], nb_params: dict[str, Any]) -> list[str]:
+    """The folders whose listing a notebook's output depends on: every folder it listed
+    (``listings`` in its results), the folder of every file it read, and its data folder
+    (whose sub-folders decide which sources exist)."""
+    folders: dict[str, None] = {}
+    for f in results.get("listings", []) or []:
+        folders[str(Path(f))] = None
+    for f in results.get("inputs", []) or []:
+        folders[str(Path(f).parent)] = None
+    if nb_params.get("data_dir"):
+        folders[str(Path(nb_params["data_dir"]))] = None
+    return list(folders)
+
+
+def _summaries(run_dir: Path, entries: list[dict[str, Any]]) -> list[str] | None:
+    """The ``summary`` sentences of every results file that has them, in notebook order
+    (the pipeline knows no notebook by name)."""
+    out: list[str] = []
+    for entry in entries:
+        if not entry.get("results"):
+            continue
+        try:
+            data_ = json.loads((run_dir / entry["results"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        summary = data_.get("summary") if isinstance(data_, dict) else None
+        if isinstance(summary, str):
+            summary = [summary]
+        if isinstance(summary, list):
+            out += [str(s_) for s_ in summary if s_]
+    return out or None
+
+
+_RUN_NAME = re.compile(r"\d{8}-\d{6}(-\d+)?")
+
+
+def clean_runs(reports: Path, keep: int, dry_run: bool = False) -> tuple[list[Path], list[Path]]:
+    """Remove all but the ``keep`` newest run folders ``reports/YYYYMMDD-HHMMSS[-N]``.
+
+    Never removes the run ``reports/latest`` points at, a run folder holding a file
+    named ``KEEP``, the cache, or anything that is not a run folder. Returns
+    (removed, kept) run folders, newest first.
+    """
+    import shutil
+
+    if not reports.is_dir():
+        return [], []
+    latest = reports / "latest"
+    target = latest.resolve() if latest.is_symlink() or latest.exists() else None
+    runs = sorted(
+        (
+            d
+            for d in reports.iterdir()
+            if d.is_dir() and not d.is_symlink() and _RUN_NAME.fullmatch(d.name)
+        ),
+        key=lambda d: tuple(int(x) for x in d.name.replace("-", " ").split()) + (0,) * 3,
+        reverse=True,
+    )
+    removed, kept = [], []
+    for i, d in enumerate(runs):
+        if i < keep or d.resolve() == target or (d / "KEEP").exists():
+            kept.append(d)
+            continue
+        if not dry_run:
+            shutil.rmtree(d)
+        removed.append(d)
+    return removed, kept
 
 
 def refresh_notebooks(

@@ -176,7 +176,7 @@ body { font-family: "Helvetica Neue", Arial, sans-serif; max-width: 1000px; marg
 h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; } th, td { text-align: left; padding: 0.35em 0.6em; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #f4f4f4; } code { font-size: 0.9em; }
-.status-ok { color: #1a7f37; } .status-failed { color: #b42318; font-weight: bold; } .status-cached { color: #555; }
+.status-ok { color: #1a7f37; } .status-incomplete { color: #9a5b00; font-weight: bold; } .status-failed { color: #b42318; font-weight: bold; } .status-cached { color: #555; }
 .banner { padding: 0.8em 1em; margin: 1em 0; border-radius: 4px; }
 .banner.notrelease { background: #fde8e8; border: 2px solid #b42318; color: #7a1010; font-weight: bold; font-size: 1.1em; }
 .banner.synthetic { background: #fff4ce; border: 1px solid #e0c060; }
@@ -234,6 +234,11 @@ def write_index(
                 f'<br><span class="status-failed"><code>{e(err.get("ename", ""))}: '
                 f"{e(err.get('evalue', '')[:200])}</code></span><br>"
                 f"{m('partial_notebook')} <code>{e(nb.get('notebook', ''))}</code>"
+            )
+        if status == "incomplete":  # named key results could not be computed (the run says why)
+            extra = "".join(
+                f'<br><span class="status-incomplete">{e(i.get("result", ""))}: {e(i.get("why", ""))}</span>'
+                for i in nb.get("incomplete", [])
             )
         seconds = i18n.number(float(nb.get("seconds", 0) or 0), lang, 1)
         rows.append(

@@ -113,8 +113,8 @@ def test_interrupt_reaches_the_kernel(tmp_path):
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - t0 < 15
         # and the kernel lives on
-        out, _, reply = run_code(kc, "print(6 * 7)")
-        assert out.strip() == "42"
+        out, err, reply = run_code(kc, "print(6 * 7)")
+        assert out.strip() == "42", (out, err, reply)
 
 
 def test_killed_client_takes_its_kernel_along(tmp_path):
@@ -244,3 +244,77 @@ def test_a_run_uses_fresh_kernels_when_the_server_does_not_start(monkeypatch, tm
     assert res.ok, res.error
     assert res.manifest["kernels"] == "fresh"
     assert any("did not start; using fresh kernels" in s for s in said)
+
+
+@pytest.mark.parametrize("kernels", ["fresh", "preloaded"])
+def test_local_kernels_over_ipc_quietly(tmp_path, kernels):
+    """Fresh and preloaded kernels talk over Unix sockets: no TCP warning, no interrupt
+    noise at the end of a successful run (issue 20.7)."""
+    import json
+    import shutil
+
+    import nbformat
+
+    from .conftest import cli
+
+    proj = tmp_path / "proj"
+    (proj / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", proj / "pyproject.toml")
+    for i in range(2):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [
+            nbformat.v4.new_markdown_cell("# T\n\nTransport."),
+            nbformat.v4.new_code_cell('run_dir = ""', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                "import json\nfrom ipykernel import get_connection_info\n"
+                "from evaluation.report import write_results\n"
+                f'write_results(run_dir, "0{i}_t", '
+                '{"transport": json.loads(get_connection_info())["transport"]})'
+            ),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(nb, proj / "notebooks" / f"0{i}_t.ipynb")
+    res = cli(
+        "run",
+        "--no-cache",
+        "--kernels",
+        kernels,
+        "--output",
+        str(proj / "out"),
+        env={"SERGEL_EVAL_ROOT": str(proj)},
+        cwd=proj,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    for i in range(2):
+        got = json.loads((proj / "out" / "results" / f"0{i}_t.json").read_text())
+        assert got["transport"] == "ipc"
+    assert "TCP" not in res.stderr and "eavesdropping" not in res.stderr, res.stderr
+    assert "KeyboardInterrupt" not in res.stderr, res.stderr
+
+
+def test_no_interrupt_while_shutting_down(monkeypatch):
+    """jupyter_client interrupts before every shutdown; an idle kernel logs that as an error."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from evaluation.kernelpool import local_manager_class
+
+    sent = []
+
+    async def fake_interrupt(self):
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", fake_interrupt)
+    km = local_manager_class(AsyncKernelManager)(kernel_name="python3")
+    assert km.transport == "ipc"
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == []
+    km.shutting_down = False
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == [False], "an interrupt asked for while running is still sent"

@@ -76,7 +76,7 @@ def test_manifest_contents(one_run):
         "release",
     }
     assert set(m["git"]) == {"commit", "dirty"}
-    assert m["parameters"]["min_cell"] == 10 and m["parameters"]["family"] == "auto"
+    assert m["parameters"]["min_cell"] == 10 and m["parameters"]["count_family"] == "auto"
     nb = {n["name"]: n for n in m["notebooks"]}
     assert nb["01_site_observations"]["parameters"]["min_cell"] == 10
     assert "min_cell" not in nb["00_data_quality"]["parameters"], (
@@ -138,7 +138,7 @@ def test_unknown_parameter_lists_declared():
     assert res.returncode == 2
     assert (
         "famly (from -p)" in res.stderr
-        and "family" in res.stderr.split("declared parameters are:")[1]
+        and "count_family" in res.stderr.split("declared parameters are:")[1]
     )
 
 
