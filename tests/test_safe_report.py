@@ -79,12 +79,6 @@ def test_payloads_are_shown_as_text_in_tables_and_quotes(pages):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="02 cell 17 (weak-code 'Reading') and 04 cell 4 (summary) put codebook labels into "
-    "Markdown unescaped; CSP blocks them, but they must use evaluation.safehtml.escape "
-    "(integrator: see helper C's report), then drop this marker",
-)
 def test_nothing_is_even_requested_from_outside_on_any_page(pages):
     bad = pages[~pages["ok"]]
     assert bad.empty, bad[["page", "details"]].to_dict("records")
