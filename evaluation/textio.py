@@ -27,11 +27,20 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from . import provenance
 from .errors import DataError, Problem
 
-__all__ = ["read_text", "read_bytes", "confine", "check_inside", "MAX_FILE_BYTES"]
+__all__ = [
+    "read_text",
+    "read_bytes",
+    "open_regular",
+    "decode_utf8",
+    "confine",
+    "check_inside",
+    "MAX_FILE_BYTES",
+]
 
 #: Largest input file read (bytes): a transcript set of 50 MB in one file still reads.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -102,35 +111,26 @@ def check_inside(path: str | Path, root: str | Path, label: str, what: str) -> P
     return target
 
 
-def read_bytes(
+def open_regular(
     path: str | Path,
     label: str | None = None,
     *,
     root: str | Path | None = None,
     limit: int = MAX_FILE_BYTES,
-) -> bytes:
-    """The bytes of a regular file, bounded and (optionally) confined.
+    what: str = "the data folder",
+) -> tuple[BinaryIO, int]:
+    """Open a regular file for reading: ``(binary file object, size in bytes)``.
 
-    Parameters
-    ----------
-    path : str or Path
-    label : str, optional
-        How the file is named in messages (default: the path).
-    root : str or Path, optional
-        The folder the file must resolve inside; default the folder of the
-        enclosing :func:`confine`, if any.
-    limit : int
-        Largest size accepted, in bytes.
-
-    Raises
-    ------
-    DataError
-        The file is missing, not a regular file, outside ``root`` or too large.
+    Opens without blocking (a FIFO cannot hang the call), then checks on the
+    open file that it is a regular file of at most ``limit`` bytes and, when
+    ``root`` (or an enclosing :func:`confine`) is given, that the path resolves
+    inside it; ``what`` names that folder in messages. Raises
+    :class:`DataError` otherwise. The caller closes the file.
     """
     path = Path(path)
     label = label or str(path)
     bound = root if root is not None else _ROOT.get()
-    target = check_inside(path, bound, label, "the data folder") if bound is not None else path
+    target = check_inside(path, bound, label, what) if bound is not None else path
 
     def refuse(message: str, expected: str = "a regular file") -> DataError:
         return DataError([Problem(label, None, None, message, expected)])
@@ -156,24 +156,65 @@ def read_bytes(
                 f"a file of at most {limit:,} bytes",
             )
         os.set_blocking(fd, True)
-        chunks, total = [], 0
-        while True:
-            block = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not block:
-                break
-            chunks.append(block)
-            total += len(block)
-            if total > limit:
-                raise refuse(
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    provenance.record(target)
+    return fh, st.st_size
+
+
+def read_bytes(
+    path: str | Path,
+    label: str | None = None,
+    *,
+    root: str | Path | None = None,
+    limit: int = MAX_FILE_BYTES,
+    what: str = "the data folder",
+) -> bytes:
+    """The bytes of a regular file, bounded and (optionally) confined.
+
+    Parameters
+    ----------
+    path : str or Path
+    label : str, optional
+        How the file is named in messages (default: the path).
+    root : str or Path, optional
+        The folder the file must resolve inside; default the folder of the
+        enclosing :func:`confine`, if any.
+    limit : int
+        Largest size accepted, in bytes (checked on the size the file
+        declares and again while reading, in case it grows).
+    what : str
+        How ``root`` is named in messages.
+
+    Raises
+    ------
+    DataError
+        The file is missing, not a regular file, outside ``root`` or too large.
+    """
+    label = label or str(path)
+    fh, _ = open_regular(path, label, root=root, limit=limit, what=what)
+    with fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise DataError(
+                [Problem(label, None, None, f"cannot be read ({exc.strerror})", "a readable file")]
+            ) from None
+    if len(data) > limit:
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
                     f"grew past the limit of {limit:,} bytes while being read",
                     f"a file of at most {limit:,} bytes",
                 )
-    except OSError as exc:
-        raise refuse(f"cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-    provenance.record(target)
-    return b"".join(chunks)
+            ]
+        )
+    return data
 
 
 def decode_utf8(raw: bytes, label: str) -> str:
@@ -207,6 +248,7 @@ def read_text(
     *,
     root: str | Path | None = None,
     limit: int = MAX_FILE_BYTES,
+    what: str = "the data folder",
 ) -> str:
     """Read a file as UTF-8 (a leading byte-order mark is dropped).
 
@@ -215,4 +257,4 @@ def read_text(
     sequence when the file is not UTF-8, or when it does not exist.
     """
     label = label or str(path)
-    return decode_utf8(read_bytes(path, label, root=root, limit=limit), label)
+    return decode_utf8(read_bytes(path, label, root=root, limit=limit, what=what), label)

@@ -115,7 +115,7 @@ def check_frame(
     and the list of problems. A missing required column stops the checks of
     that file (nothing else about it can be trusted).
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.attrs.get("problems", []))
     present = list(raw.columns)
     known = {f.name for f in spec.fields}
     missing = [f for f in spec.fields if f.name not in present and not f.optional_column]
@@ -198,23 +198,26 @@ def check_frame(
             problems.append(Problem(label, line_of(idx), col, msg, expected))
 
     if spec.key and all(k in df for k in spec.key):
-        keycols = df[list(spec.key)]
-        dup = keycols.duplicated(keep="first") & keycols.notna().all(axis=1)
-        if dup.any():
-            first_line = {}
-            for idx, key in zip(df.index, map(tuple, keycols.astype(str).to_numpy()), strict=True):
-                first_line.setdefault(key, line_of(idx))
-            for idx in df.index[dup.to_numpy()]:
-                key = tuple(str(v) for v in keycols.loc[idx])
+        # one pass: the first line of each key, then every later line with that key
+        valid = df[list(spec.key)].notna().all(axis=1).to_numpy()
+        first_line: dict[tuple, int] = {}
+        columns = [df[k].tolist() for k in spec.key]
+        for pos, (idx, key) in enumerate(zip(df.index, zip(*columns, strict=True), strict=True)):
+            if not valid[pos]:
+                continue
+            if key in first_line:
+                shown = "/".join(str(raw.at[idx, k]).strip() for k in spec.key)
                 problems.append(
                     Problem(
                         label,
                         line_of(idx),
                         ", ".join(spec.key),
-                        f"duplicate {'/'.join(key)} (first on line {first_line[key]})",
+                        f"duplicate {shown}: also on line {first_line[key]}",
                         f"each {', '.join(spec.key)} once",
                     )
                 )
+            else:
+                first_line[key] = line_of(idx)
     return df, problems
 
 

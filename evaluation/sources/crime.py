@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ._io import read_csv_text
+from ._io import confined, read_csv_text
 from ._schema import Field, FileSpec, check_frame, line_of, unknown_reference
 from .codes import CRIME_CATEGORIES
 
@@ -51,6 +51,7 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area", "category", "month"])
 
 
+@confined
 def load_crime(
     folder: str | Path, prefix: str = "crime"
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ._io import read_csv_text, read_text
+from ._io import confined, read_csv_text, read_text
 from ._schema import Field, FileSpec, check_frame, line_of
 from .codes import ROLES
 
@@ -159,6 +159,7 @@ def parse_transcript(
     return pd.DataFrame(rows, columns=cols), problems
 
 
+@confined
 def load_focus_groups(
     folder: str | Path, code_ids: set[str] | None = None, prefix: str = "focus_groups"
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -315,17 +316,23 @@ def load_focus_groups(
                         )
                     )
         keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
-        dup = codings.duplicated(keycols, keep="first")
-        for idx in codings.index[dup.to_numpy()]:
-            problems.append(
-                Problem(
-                    clabel,
-                    line_of(idx),
-                    "code",
-                    "the same coding appears twice",
-                    "each group/segment/code/coder (and span) once",
+        first: dict[tuple, int] = {}
+        for idx, key in zip(
+            codings.index, zip(*(codings[c].tolist() for c in keycols), strict=True), strict=True
+        ):
+            key = tuple("" if pd.isna(v) else str(v) for v in key)
+            if key in first:
+                problems.append(
+                    Problem(
+                        clabel,
+                        line_of(idx),
+                        "code",
+                        f"the same coding appears twice: also on line {first[key]}",
+                        "each group/segment/code/coder (and span) once",
+                    )
                 )
-            )
+            else:
+                first[key] = line_of(idx)
     return {
         "participants": parts,
         "segments": segments,
