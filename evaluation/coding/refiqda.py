@@ -47,7 +47,9 @@ __all__ = [
     "read_qdc",
     "write_qdc",
     "read_qdpx",
+    "read_qdpx_texts",
     "write_qdpx",
+    "write_import_folder",
     "code_guid",
     "NS_CODEBOOK",
     "NS_PROJECT",
@@ -938,10 +940,14 @@ def _selection_spans(
     return out
 
 
-def _read_project(
+def read_qdpx_texts(
     path: str | Path, language: str = "sv", sources_dir: str | Path | None = None
 ) -> tuple[Codebook, pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """:func:`read_qdpx` plus the text of every source (``{group: text}``)."""
+    """:func:`read_qdpx` plus the text of every source: ``(codebook, segments, codings, texts)``.
+
+    ``texts`` maps each group to its source text (line breaks ``\\n``), the text that
+    ``segments`` and the codings' positions refer to.
+    """
     path = Path(path)
     file = str(path)
     sdir = None
@@ -1164,5 +1170,30 @@ def read_qdpx(
         codings of unknown codes. :class:`~evaluation.errors.CodebookError` for
         a bad codebook.
     """
-    cb, segments, codings, _ = _read_project(path, language, sources_dir)
+    cb, segments, codings, _ = read_qdpx_texts(path, language, sources_dir)
     return cb, segments, codings
+
+
+def write_import_folder(
+    folder: str | Path, codebook: Codebook, codings: pd.DataFrame, texts: dict[str, str]
+) -> Path:
+    """Write an imported project as ``codebook.yaml``, ``codings.csv`` and ``transcripts/``.
+
+    ``codings.csv`` has the columns of ``focus_groups/codings.csv`` (``group``,
+    ``segment``, ``code``, ``coder``, ``start``, ``end``); ``transcripts/<group>.txt``
+    holds each source's text (UTF-8, ``\\n`` line breaks). Coder names become
+    identifiers as the data contract wants them (``Anna`` -> ``anna``). The caller decides whether
+    ``folder`` may be written (``evaluation codebook import`` refuses an existing,
+    non-empty folder unless ``--force``).
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    codebook.write_yaml(out / "codebook.yaml")
+    cols = ["group", "segment", "code", "coder", "start", "end"]
+    table = codings[cols].copy()
+    table["coder"] = [_slug(str(c)) for c in table["coder"]]  # the data contract's coder ids
+    table.to_csv(out / "codings.csv", index=False)
+    (out / "transcripts").mkdir(exist_ok=True)
+    for group, text in texts.items():
+        (out / "transcripts" / f"{group}.txt").write_text(text, encoding="utf-8")
+    return out
