@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Largest input file read (bytes): a transcript set of 50 MB in one file still reads.
-MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _ROOT: contextvars.ContextVar[Path | None] = contextvars.ContextVar("evaluation_root", default=None)
 

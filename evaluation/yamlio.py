@@ -6,13 +6,16 @@ types are built, a duplicate key is an error naming both lines, and any error
 names the file and line.
 
 A YAML file can also be small and ruinous: aliases that refer to aliases (a
-"billion laughs" of 440 bytes expands to hundreds of millions of nodes for
+"billion laughs" of 440 bytes expands to hundreds of millions of values for
 whoever walks the result), or nesting thousands of levels deep (a
-``RecursionError``). The loader counts, while composing, the nodes every alias
-would expand to and the nesting depth, and refuses a document past
-:data:`MAX_YAML_NODES` nodes, :data:`MAX_YAML_DEPTH` levels or
-:data:`MAX_YAML_BYTES` characters, naming the line where the limit was passed.
-A recursive alias (a collection that contains itself) is refused too.
+``RecursionError``). Objects are built straight from the parser's events
+(libyaml's when available), without recursion and without PyYAML's node graph;
+while reading, every value counts once and an alias as many values as its
+anchor holds, and a document past :data:`MAX_YAML_NODES` values,
+:data:`MAX_YAML_DEPTH` levels or :data:`MAX_YAML_BYTES` bytes is refused, naming
+the line where the limit was passed. A recursive alias (a collection that
+contains itself) is refused too. Only the YAML 1.1 scalar types, lists and
+mappings (with ``<<`` merge keys) are built; any other tag is refused.
 
 Every YAML input of the toolkit goes through :func:`load_yaml_text` /
 :func:`load_yaml_file`: codebooks, ``notebooks/params.yaml`` and ``--params``
@@ -25,9 +28,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from .errors import DataError, Problem
@@ -41,14 +53,14 @@ __all__ = [
     "MAX_YAML_NODES",
 ]
 
-#: Largest YAML document read (characters): a 100,000-code flat codebook is about 10 MB.
-MAX_YAML_BYTES = 32 * 1024 * 1024
+#: Largest YAML document read (bytes): a flat codebook of 100,000 codes is about 6 MB.
+MAX_YAML_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of collections (a nested codebook uses two levels per code level).
 MAX_YAML_DEPTH = 128
 #: Most nodes a document may have once every alias is expanded.
-MAX_YAML_NODES = 5_000_000
+MAX_YAML_NODES = 2_000_000
 
-try:  # libyaml's parser when available (fast); the composer is always the counting one below
+try:  # libyaml's parser when available (fast); objects are built from its events below
     from yaml._yaml import CParser as _Events
 
     _EVENT_BASES: tuple = (_Events,)
@@ -58,6 +70,9 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml.scanner import Scanner
 
     _EVENT_BASES = (Reader, Scanner, Parser)
+
+_SEQ, _MAP, _MERGE = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:merge"
+_NO_KEY = object()
 
 
 class LineDict(dict):
@@ -73,95 +88,170 @@ class _Refused(Exception):
         self.line, self.message, self.expected = line, message, expected
 
 
-class _BoundedComposer(Composer):
-    """A composer that counts expanded nodes and nesting depth as it goes."""
-
-    max_depth = MAX_YAML_DEPTH
-    max_nodes = MAX_YAML_NODES
-
-    def _bounds_init(self) -> None:
-        self._depth = 0
-        self._count = 0
-        self._sizes: dict[int, int] = {}
-
-    def _add(self, n: int, mark) -> None:
-        self._count += n
-        if self._count > self.max_nodes:
-            raise _Refused(
-                mark.line + 1 if mark is not None else None,
-                f"more than {self.max_nodes:,} values once aliases (*name) are expanded",
-                f"a document of at most {self.max_nodes:,} values (write repeated parts out"
-                " instead of nesting aliases)",
-            )
-
-    def compose_node(self, parent, index):
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            node = self.anchors.get(event.anchor)
-            if node is not None:
-                size = self._sizes.get(id(node))
-                if size is None:
-                    raise _Refused(
-                        event.start_mark.line + 1,
-                        f"the alias *{event.anchor} refers to a collection that contains it",
-                        "no recursive aliases",
-                    )
-                self._add(size, event.start_mark)
-            return super().compose_node(parent, index)
-        before = self._count
-        event = self.peek_event()
-        self._add(1, event.start_mark)
-        collection = self.check_event(SequenceStartEvent, MappingStartEvent)
-        if collection:
-            self._depth += 1
-            if self._depth > self.max_depth:
-                raise _Refused(
-                    event.start_mark.line + 1,
-                    f"nested more than {self.max_depth} levels deep",
-                    f"at most {self.max_depth} levels of nesting",
-                )
-        node = super().compose_node(parent, index)
-        if collection:
-            self._depth -= 1
-        self._sizes[id(node)] = self._count - before
-        return node
-
-
-class _UniqueKeyLoader(_BoundedComposer, *_EVENT_BASES, SafeConstructor, Resolver):  # type: ignore[misc]
-    """A safe, bounded loader that refuses duplicate keys."""
+class _EventLoader(*_EVENT_BASES, SafeConstructor, Resolver):  # type: ignore[misc]
+    """The parser's events, the resolver and the safe scalar constructors, nothing else."""
 
     def __init__(self, stream) -> None:
         for base in _EVENT_BASES:
             base.__init__(self, stream)
-        Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
-        self._bounds_init()
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    key_lines: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not _hashable(key):
-            continue
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first on line {seen[key]})",
-                key_node.start_mark,
+class _Frame:
+    __slots__ = ("value", "anchor", "before", "key", "key_line", "merges", "line")
+
+    def __init__(self, value, anchor, before, line) -> None:
+        self.value, self.anchor, self.before, self.line = value, anchor, before, line
+        self.key, self.key_line, self.merges = _NO_KEY, 0, []
+
+
+def _build(loader: _EventLoader, max_depth: int, max_nodes: int) -> Any:
+    """Python objects straight from the parser's events, iteratively and within bounds.
+
+    No node graph is kept (PyYAML's composer holds one for the whole document, a few
+    hundred bytes per value) and nothing recurses, so depth costs no stack. Every value
+    counts once, an alias as many values as its anchor holds, so a document that expands
+    past ``max_nodes`` is refused while it is read; a recursive alias is refused.
+    """
+    anchors: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+    stack: list[_Frame] = []
+    count = 0
+    result: Any = None
+
+    def add(n: int, mark) -> None:
+        nonlocal count
+        count += n
+        if count > max_nodes:
+            raise _Refused(
+                mark.line + 1,
+                f"more than {max_nodes:,} values once aliases (*name) are expanded",
+                f"a document of at most {max_nodes:,} values (write repeated parts out"
+                " instead of nesting aliases)",
             )
-        seen[key] = line
-        key_lines[key] = line
-    mapping = loader.construct_mapping(node, deep=deep)
-    out = LineDict(mapping)
-    out.line = node.start_mark.line + 1
-    out.key_lines = key_lines
-    return out
+
+    def emit(value: Any, line: int, mark) -> None:
+        nonlocal result
+        if not stack:
+            result = value
+            return
+        top = stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif top.key is _NO_KEY:
+            if value is not _MERGE and not _hashable(value):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", None, "found an unhashable key", mark
+                )
+            top.key, top.key_line = value, line
+        else:
+            key, top.key = top.key, _NO_KEY
+            if key is _MERGE:
+                merged = value if isinstance(value, list) else [value]
+                if not all(isinstance(m, dict) for m in merged):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        None,
+                        "expected a mapping or list of mappings for merging",
+                        mark,
+                    )
+                top.merges.extend(merged)
+                return
+            d = top.value
+            if key in d.key_lines:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first on line {d.key_lines[key]})",
+                    mark,
+                )
+            d.key_lines[key] = top.key_line
+            d[key] = value
+
+    loader.get_event()  # stream start
+    if loader.check_event(StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # document start
+    while not loader.check_event(DocumentEndEvent):
+        ev = loader.get_event()
+        mark = ev.start_mark
+        line = mark.line + 1
+        if isinstance(ev, AliasEvent):
+            if ev.anchor not in anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {ev.anchor!r}", mark
+                )
+            if ev.anchor not in sizes:
+                raise _Refused(
+                    line,
+                    f"the alias *{ev.anchor} refers to a collection that contains it",
+                    "no recursive aliases",
+                )
+            add(sizes[ev.anchor], mark)
+            emit(anchors[ev.anchor], line, mark)
+        elif isinstance(ev, ScalarEvent):
+            add(1, mark)
+            tag = ev.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(ScalarNode, ev.value, ev.implicit)
+            if tag == _MERGE and stack and stack[-1].key is _NO_KEY:
+                value = _MERGE
+            else:
+                if tag not in loader.yaml_constructors or tag in (_SEQ, _MAP, None):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"could not determine a constructor for the tag {tag!r}", mark
+                    )
+                node = ScalarNode(tag, ev.value, mark, mark, style=ev.style)
+                value = loader.yaml_constructors[tag](loader, node)
+            if ev.anchor is not None:
+                anchors[ev.anchor], sizes[ev.anchor] = value, 1
+            emit(value, line, mark)
+        elif isinstance(ev, (SequenceStartEvent, MappingStartEvent)):
+            add(1, mark)
+            if len(stack) >= max_depth:
+                raise _Refused(
+                    line,
+                    f"nested more than {max_depth} levels deep",
+                    f"at most {max_depth} levels of nesting",
+                )
+            is_seq = isinstance(ev, SequenceStartEvent)
+            if ev.tag not in (None, "!", _SEQ if is_seq else _MAP):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"could not determine a constructor for the tag {ev.tag!r}", mark
+                )
+            value = [] if is_seq else LineDict()
+            if not is_seq:
+                value.line, value.key_lines = line, {}
+            if ev.anchor is not None:
+                if ev.anchor in anchors:
+                    sizes.pop(ev.anchor, None)
+                anchors[ev.anchor] = value
+            stack.append(_Frame(value, ev.anchor, count - 1, line))
+        elif isinstance(ev, (SequenceEndEvent, MappingEndEvent)):
+            top = stack.pop()
+            if top.merges:  # merged keys first; the mapping's own keys win
+                own, merged = dict(top.value), LineDict()
+                for m in top.merges:
+                    for k, v in m.items():
+                        merged.setdefault(k, v)
+                top.value.clear()
+                top.value.update({k: v for k, v in merged.items() if k not in own})
+                top.value.update(own)
+            if top.anchor is not None:
+                sizes[top.anchor] = count - top.before
+            emit(top.value, top.line, mark)
+    loader.get_event()  # document end
+    if not loader.check_event(StreamEndEvent):
+        ev = loader.peek_event()
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream",
+            None,
+            "but found another document",
+            ev.start_mark,
+        )
+    return result
 
 
 def _hashable(x) -> bool:
@@ -170,9 +260,6 @@ def _hashable(x) -> bool:
     except TypeError:
         return False
     return True
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml_text(
@@ -225,10 +312,9 @@ def load_yaml_text(
                 )
             ]
         )
-    loader = _UniqueKeyLoader(text)
-    loader.max_depth, loader.max_nodes = max_depth, max_nodes
+    loader = _EventLoader(text)
     try:
-        return loader.get_single_data()
+        return _build(loader, max_depth, max_nodes)
     except _Refused as exc:
         raise DataError([Problem(file, exc.line, None, exc.message, exc.expected)]) from None
     except yaml.MarkedYAMLError as exc:

@@ -56,18 +56,21 @@ __all__ = [
     "MAX_MEMBER_BYTES",
     "MAX_UNPACKED_BYTES",
     "MAX_MEMBERS",
+    "MAX_ARCHIVE_BYTES",
     "MAX_XML_BYTES",
 ]
 
 #: Largest archive member read (bytes, unpacked): the declared size is checked before
 #: reading and reading stops there.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
 #: Largest total of the members read from one archive (bytes, unpacked).
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: Largest ``.qdpx`` file (bytes, packed; members not read, such as media, cost nothing).
+MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
 #: Most members an archive may list (each costs memory before anything is read).
 MAX_MEMBERS = 100_000
 #: Largest ``project.qde`` / ``.qdc`` document (bytes).
-MAX_XML_BYTES = 64 * 1024 * 1024
+MAX_XML_BYTES = 32 * 1024 * 1024
 
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -596,7 +599,7 @@ class _Archive:
     def __init__(self, path: Path, file: str) -> None:
         self.file = file
         self.used = 0
-        fh, _ = open_regular(path, file, limit=MAX_UNPACKED_BYTES, what="")
+        fh, _ = open_regular(path, file, limit=MAX_ARCHIVE_BYTES)
         try:
             n = self._members_listed(fh)
             if n is not None and n > MAX_MEMBERS:
