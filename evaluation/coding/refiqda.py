@@ -68,7 +68,7 @@ MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 #: Largest ``.qdpx`` file (bytes, packed; members not read, such as media, cost nothing).
 MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
 #: Most members an archive may list (each costs memory before anything is read).
-MAX_MEMBERS = 100_000
+MAX_MEMBERS = 50_000
 #: Largest ``project.qde`` / ``.qdc`` document (bytes).
 MAX_XML_BYTES = 32 * 1024 * 1024
 
@@ -662,6 +662,7 @@ class _Archive:
                 f" {MAX_MEMBER_BYTES:,}",
                 f"members of at most {MAX_MEMBER_BYTES:,} bytes",
             )
+        # counted on declared sizes: reading never goes past them
         if self.used + info.file_size > MAX_UNPACKED_BYTES:
             raise _problem(
                 where,
@@ -686,7 +687,7 @@ class _Archive:
             ) from None
         if len(data) > info.file_size:  # pragma: no cover - zipfile truncates already
             raise _problem(where, "the member is larger than it declares", "an intact archive")
-        self.used += len(data)
+        self.used += info.file_size
         return data
 
 
