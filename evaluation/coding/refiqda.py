@@ -5,7 +5,8 @@ project namespace ``urn:QDA-XML:project:1.0``; a ``.qdpx`` is a zip holding
 ``project.qde`` and ``sources/``. Exports validate against the standard's
 ``Project.xsd`` (tested).
 
-Written with the standard library's ``xml.etree`` rather than ``pyrefiqda``
+Written with the standard library's ``xml.etree`` (parsing through ``defusedxml``,
+which refuses DTDs and entities) rather than ``pyrefiqda``
 (models generated from the XSDs): import must accept what real tools write,
 which often is not schema-valid (bare file names as paths, empty ``<Sets/>``,
 byte-order marks, upper-case GUIDs, line breaks counted as two characters), a
@@ -843,10 +844,10 @@ def _paragraphs(text: str) -> list[tuple[int, int, int]]:
 
 
 class _Positions:
-    """Map a tool's character positions to positions in the text with ``\n`` line breaks.
+    """Map a tool's character positions to positions in the text with ``\\n`` line breaks.
 
     ``"one"``: a line break counts as one character (the identity); ``"two"``: it counts
-    as two (``\r\n``, as Windows tools count), and a position between the two characters
+    as two (``\\r\\n``, as Windows tools count), and a position between the two characters
     maps to the break. Uses the sorted line-break offsets and bisection: O(log n) per
     position, no table the size of the text.
     """
