@@ -78,8 +78,11 @@ def load_crime(
     ok = rep["month"].notna() & rep["area"].isin(areas["area"])
     years = rep["month"].dt.year
     reported_once: set = set()
-    for idx in rep.index[ok.to_numpy()]:
-        key = (rep.at[idx, "area"], int(years.loc[idx]))
+    sel = ok.to_numpy()
+    for idx, area, year in zip(
+        rep.index[sel], rep["area"].to_numpy()[sel], years.to_numpy()[sel], strict=True
+    ):
+        key = (area, int(year))
         if key not in known and key not in reported_once:
             reported_once.add(key)
             problems.append(

@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import DataError, Problem
 from ..paths import resolve
 from ..textio import confine
+from ._schema import MAX_PROBLEMS_PER_FILE
 from .calendar import activation_on, load_calendar
 from .crime import load_crime
 from .focus_groups import load_focus_groups
@@ -130,7 +131,9 @@ class Dataset:
 def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Problem]:
     on = activation_on(cal, sessions["date"])
     probs = []
-    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()]:
+    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()][
+        :MAX_PROBLEMS_PER_FILE
+    ]:
         probs.append(
             Problem(
                 "observations/sessions.csv",

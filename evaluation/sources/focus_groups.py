@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ._io import confined, read_csv_text, read_text
-from ._schema import Field, FileSpec, check_frame, line_of
+from ._schema import Field, FileSpec, ProblemList, check_frame, line_of
 from .codes import ROLES
 
 __all__ = [
@@ -178,8 +178,7 @@ def load_focus_groups(
     )
     problems += probs
     if not parts.empty:
-        for idx in parts.index:
-            p = parts.at[idx, "participant"]
+        for idx, p in zip(parts.index, parts["participant"].tolist(), strict=True):
             if p is not None and (not _PSEUDONYM.match(p) or p == MODERATOR):
                 problems.append(
                     Problem(
@@ -255,14 +254,24 @@ def load_focus_groups(
                 segments["group"], segments["segment"], segments["text"], strict=True
             )
         }
+        cprobs = ProblemList(clabel)  # capped: a hostile file must not make a million lines
         has_offsets = "start" in codings and "end" in codings
-        for idx in codings.index:
-            g, s, c = codings.at[idx, "group"], codings.at[idx, "segment"], codings.at[idx, "code"]
+        starts = codings["start"].tolist() if has_offsets else [None] * len(codings)
+        ends = codings["end"].tolist() if has_offsets else [None] * len(codings)
+        for idx, g, s, c, a, b in zip(
+            codings.index,
+            codings["group"].tolist(),
+            codings["segment"].tolist(),
+            codings["code"].tolist(),
+            starts,
+            ends,
+            strict=True,
+        ):
             line = line_of(idx)
             if g is None or pd.isna(s):
                 continue
             if g not in n_turns:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -273,7 +282,7 @@ def load_focus_groups(
                 )
                 continue
             if s > n_turns[g]:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -284,7 +293,7 @@ def load_focus_groups(
                 )
                 continue
             if code_ids is not None and c is not None and c not in code_ids:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -294,9 +303,8 @@ def load_focus_groups(
                     )
                 )
             if has_offsets:
-                a, b = codings.at[idx, "start"], codings.at[idx, "end"]
                 if pd.notna(a) != pd.notna(b):
-                    problems.append(
+                    cprobs.append(
                         Problem(
                             clabel,
                             line,
@@ -306,7 +314,7 @@ def load_focus_groups(
                         )
                     )
                 elif pd.notna(a) and not (0 <= a < b <= seg_len[(g, s)]):
-                    problems.append(
+                    cprobs.append(
                         Problem(
                             clabel,
                             line,
@@ -322,7 +330,7 @@ def load_focus_groups(
         ):
             key = tuple("" if pd.isna(v) else str(v) for v in key)
             if key in first:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line_of(idx),
@@ -333,6 +341,7 @@ def load_focus_groups(
                 )
             else:
                 first[key] = line_of(idx)
+        problems += cprobs.done()
     return {
         "participants": parts,
         "segments": segments,

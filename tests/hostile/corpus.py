@@ -490,7 +490,7 @@ def _data_cases(root: Path, secret: Path) -> list[Case]:
 
     via_cli = {
         "symlink-secret", "symlink-dev-zero", "fifo", "duplicate-row", "extra-field",
-        "swedish-excel",
+        "swedish-excel", "million-problems",
     }  # fmt: skip
 
     def both(name: str, f: Path, words: tuple[str, ...]):
@@ -575,6 +575,17 @@ def _data_cases(root: Path, secret: Path) -> list[Case]:
             fh.truncate(200 * 1024 * 1024)
 
     both("huge-csv", folder("huge", sparse), ("crime/reported.csv", "limit"))
+
+    def many_bad_rows(folder: Path):  # 15 MB, 450,000 rows, every one wrong twice over
+        row = b"2016-01,sergels_torg,violence,-1\n"
+        data = b"month,area,category,count\n" + row * (15_000_000 // len(row))
+        (folder / "crime/reported.csv").write_bytes(data)
+
+    both(
+        "million-problems",
+        folder("many_bad", many_bad_rows),
+        ("crime/reported.csv", "more problems in this file"),
+    )
 
     def dup_row(b: bytes) -> bytes:
         lines = b.rstrip(b"\n").split(b"\n")

@@ -415,3 +415,25 @@ def test_quoted_line_breaks_keep_line_numbers(tmp_path):
     # the record on line 2 spans two lines; the blank line 4 keeps its place
     assert [int(i) + 2 for i in df.index] == [2, 5]
     assert df["b"].tolist() == ["two\nlines", "x"]
+
+
+def test_fast_and_careful_csv_readers_agree(tmp_path):
+    """The plain case goes through pandas' C parser, anything with quotes through the csv
+    module: both give the same frame (values, line numbers) for the same records."""
+    from evaluation.sources._io import read_csv_text
+
+    plain = "a,b,c\n1,2\n\n3, 4 ,5\n,,\n6,7,8\n"
+    quoted = plain.replace("6,7,8", '"6",7,8')
+    (tmp_path / "plain.csv").write_text(plain, encoding="utf-8")
+    (tmp_path / "quoted.csv").write_text(quoted, encoding="utf-8")
+    fast, careful = read_csv_text(tmp_path / "plain.csv"), read_csv_text(tmp_path / "quoted.csv")
+    assert (
+        fast.to_dict("list")
+        == careful.to_dict("list")
+        == {
+            "a": ["1", "3", "6"],
+            "b": ["2", "4 ", "7"],
+            "c": ["", "5", "8"],
+        }
+    )
+    assert list(fast.index) == list(careful.index) == [0, 2, 4]
