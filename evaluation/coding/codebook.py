@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import CodebookError, Problem
 from ..yamlio import LineDict, load_yaml_file
 
-__all__ = ["Code", "Codebook", "load_codebook", "CODE_FIELDS", "MAX_CODE_DEPTH"]
+__all__ = ["Code", "Codebook", "load_codebook", "CODE_FIELDS", "MAX_CODE_DEPTH", "MAX_CODES"]
 
 CODE_FIELDS = (
     "id",
@@ -49,6 +49,8 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 #: Deepest nesting of codes (YAML children or parent chains; REFI-QDA Code elements).
 MAX_CODE_DEPTH = 50
+#: Most codes in one codebook (a flat codebook of 100,000 codes reads well within it).
+MAX_CODES = 200_000
 #: Most problems listed for one codebook (the rest are counted).
 MAX_PROBLEMS = 1000
 
@@ -302,6 +304,10 @@ def _from_mapping(data, file: str) -> Codebook:
         if item is _END:
             stack.pop()
             continue
+        if len(order) >= MAX_CODES:
+            err(getattr(item, "line", where_line), "codes", f"more than {MAX_CODES:,} codes",
+                f"a codebook of at most {MAX_CODES:,} codes")  # fmt: skip
+            break
         line = getattr(item, "line", where_line)
         if not isinstance(item, dict):
             err(

@@ -41,8 +41,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CodebookError, DataError, Problem
+from ..sources.focus_groups import MAX_TRANSCRIPT_LINES
 from ..textio import open_regular, read_bytes
-from .codebook import MAX_CODE_DEPTH, Code, Codebook
+from .codebook import MAX_CODE_DEPTH, MAX_CODES, Code, Codebook
 
 __all__ = [
     "read_qdc",
@@ -312,6 +313,19 @@ def _codebook_from(
             stack.append((iter(kids), parent, level))
 
     if codes_el is not None:
+        n_codes = sum(1 for el in codes_el.iter() if _local(el.tag) == "Code")
+        if n_codes > MAX_CODES:  # refused before any is built
+            raise CodebookError(
+                [
+                    Problem(
+                        file,
+                        None,
+                        "Code",
+                        f"{n_codes:,} codes, more than the limit of {MAX_CODES:,}",
+                        f"a codebook of at most {MAX_CODES:,} codes",
+                    )
+                ]
+            )
         push(codes_el, None, 0)
     while stack:
         kids, parent, level = stack[-1]
@@ -1011,7 +1025,15 @@ def _read_archive(
     sources = _child(root, "Sources")
     for src in _children(sources, "TextSource") if sources is not None else []:
         sname = _short(src.get("name") or src.get("guid") or "?")
-        raw_text, _where = _source_text(src, arc, sdir, file)
+        raw_text, where = _source_text(src, arc, sdir, file)
+        n_lines = raw_text.count("\n") + 1
+        if n_lines > MAX_TRANSCRIPT_LINES:
+            raise _problem(
+                where,
+                f"source {sname} has {n_lines:,} lines, more than the limit of"
+                f" {MAX_TRANSCRIPT_LINES:,}",
+                f"sources of at most {MAX_TRANSCRIPT_LINES:,} lines",
+            )
         text = raw_text.replace("\r\n", "\n")
         label = src.get("name") or src.get("guid") or "source"
         group = _slug(re.sub(r"\.(txt|docx?|rtf)$", "", label, flags=re.I))

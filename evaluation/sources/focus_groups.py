@@ -31,9 +31,13 @@ __all__ = [
     "MODERATOR",
     "parse_transcript",
     "load_focus_groups",
+    "MAX_TRANSCRIPT_LINES",
 ]
 
 MODERATOR = "MOD"
+#: Most lines in one transcript (or REFI-QDA source): a 50 MB transcript set has a few
+#: hundred thousand; a file of millions of tiny lines is refused before it is split.
+MAX_TRANSCRIPT_LINES = 1_000_000
 _TURN = re.compile(
     r"^(?:\[(?P<time>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z0-9_]*):[ \t]*(?P<text>.*)\Z",
     re.S,
@@ -98,7 +102,21 @@ def parse_transcript(
     [['fg1:1', 'MOD', 'Hej!', 16], ['fg1:2', 'POL1', 'Hej hej.', 28]]
     """
     label = label or f"{group}.txt"
-    rows, problems = [], []
+    rows: list[dict] = []
+    problems = ProblemList(label)
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_TRANSCRIPT_LINES:
+        problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                f"{n_lines:,} lines, more than the limit of {MAX_TRANSCRIPT_LINES:,} for one"
+                " transcript; it was not parsed",
+                f"a transcript of at most {MAX_TRANSCRIPT_LINES:,} lines",
+            )
+        )
+        text = ""
     # Paragraphs: maximal runs of non-blank lines, with their offsets.
     pos, line_no, para_start, para_line, buf = 0, 1, None, None, []
     lines = text.split("\n")
@@ -156,7 +174,7 @@ def parse_transcript(
         "doc_start",
         "doc_end",
     ]
-    return pd.DataFrame(rows, columns=cols), problems
+    return pd.DataFrame(rows, columns=cols), problems.done()
 
 
 @confined

@@ -285,6 +285,20 @@ def _qdpx_cases(root: Path, secret: Path) -> list[Case]:
             args=[str(p)],
         )
     )
+    many = "".join(
+        f'<Code guid="c{k:07d}-0000-4000-8000-000000000000" name="K{k}"/>' for k in range(300_000)
+    )
+    p = qdpx(d / "many_codes.qdpx", qde(codes=many))
+    both("300000-codes", p, ("many_codes.qdpx", "more than the limit"))
+    lines = b"x\n" * 2_000_000
+    p = raw_zip(
+        d / "lines.qdpx",
+        [
+            {"name": "project.qde", "data": qde(), "method": 0},
+            {"name": "sources/s1.txt", "data": deflate(lines), "plain": lines, "method": 8},
+        ],
+    )
+    both("source-of-tiny-lines", p, ("lines.qdpx", "sources/s1.txt", "lines, more than"))
     deep = "".join(
         f'<Code guid="c{k:06d}-0000-4000-8000-000000000000" name="k{k}">' for k in range(600)
     )
@@ -581,6 +595,14 @@ def _data_cases(root: Path, secret: Path) -> list[Case]:
         data = b"month,area,category,count\n" + row * (15_000_000 // len(row))
         (folder / "crime/reported.csv").write_bytes(data)
 
+    both(
+        "transcript-of-tiny-lines",
+        folder(
+            "tiny_lines",
+            lambda f: (f / "focus_groups/transcripts/zz.txt").write_bytes(b"x\n" * 20_000_000),
+        ),
+        ("zz.txt", "lines, more than the limit"),
+    )
     both(
         "million-problems",
         folder("many_bad", many_bad_rows),

@@ -59,15 +59,14 @@ def test_transcript_set_of_50_mb(tmp_path):
     (folder / "transcripts").mkdir(parents=True)
     rng = random.Random(14)
     words = "jag tycker att konsten på plattan har gjort skillnad men langning oroar".split()
+    utterances = [" ".join(rng.choice(words) for _ in range(80)) for _ in range(97)]
     rows = ["participant,group,role"]
     total = 0
     for g in range(10):
         rows += [f"P{g}A,fg{g},polis", f"P{g}B,fg{g},ungdomsjour"]
-        turns = []
-        while sum(map(len, turns)) < 5_000_000:
-            who = ["MOD", f"P{g}A", f"P{g}B"][len(turns) % 3]
-            turns.append(f"{who}: " + " ".join(rng.choice(words) for _ in range(80)) + "\n\n")
-        text = "".join(turns)
+        who = ["MOD", f"P{g}A", f"P{g}B"]
+        n = 5_000_000 // 480
+        text = "".join(f"{who[k % 3]}: {utterances[k % 97]}\n\n" for k in range(n))
         total += len(text.encode("utf-8"))
         (folder / "transcripts" / f"fg{g}.txt").write_text(text, encoding="utf-8")
     (folder / "participants.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
