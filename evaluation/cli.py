@@ -55,6 +55,14 @@ def cmd_run(a) -> int:
     return 0
 
 
+def _out_of_memory(what: str) -> int:
+    _err(
+        f"INVALID: {what} is too large for the memory available; it was not read"
+        " (see README: 'Files from other people' for the limits)"
+    )
+    return 1
+
+
 def cmd_validate(a) -> int:
     from .sources import load_dataset
 
@@ -63,6 +71,8 @@ def cmd_validate(a) -> int:
     except DataError as exc:
         print(f"INVALID: {exc}")
         return 1
+    except MemoryError:
+        return _out_of_memory(f"the data folder {a.data}")
     print("VALID")
     print(ds.summary())
     return 0
@@ -94,6 +104,13 @@ def _refuse_overwrite(to: Path, force: bool, inputs: list[Path], what: str) -> N
 
 
 def cmd_codebook(a) -> int:
+    try:
+        return _codebook(a)
+    except MemoryError:
+        return _out_of_memory(a.file)
+
+
+def _codebook(a) -> int:
     from .coding.codebook import load_codebook
 
     src = Path(a.file)

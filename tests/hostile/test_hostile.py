@@ -8,19 +8,22 @@ The files are built by ``tests/hostile/corpus.py`` into a temporary folder.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import resource
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from .corpus import FORBIDDEN, ROOT, Case, build
+from .corpus import FORBIDDEN, ROOT, build
 
 MEMORY = 1 << 30  # bytes of address space per case
 SECONDS = 10
@@ -56,20 +59,12 @@ def snapshot(paths: list[Path]) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> tuple[Path, dict[str, Case]]:
-    root = tmp_path_factory.mktemp("hostile")
-    return root, {c.name: c for c in build(root)}
-
-
-def _names() -> list[str]:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as d:
-        return [c.name for c in build(Path(d) / "c")]
-
-
-NAMES = _names()
+# Built once, when the tests are collected (the case names are the test ids), and removed
+# when the process ends.
+_DIR = Path(tempfile.mkdtemp(prefix="hostile-"))
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
+CASES = {c.name: c for c in build(_DIR / "corpus")}
+NAMES = list(CASES)
 
 
 def test_corpus_is_built_not_committed():
@@ -80,9 +75,8 @@ def test_corpus_is_built_not_committed():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_hostile_case(corpus, name):
-    root, cases = corpus
-    case = cases[name]
+def test_hostile_case(name):
+    root, case = _DIR / "corpus", CASES[name]
     secret = root / "secret" / "id_rsa"
     before = snapshot([*case.inputs, secret])
     if case.cli is not None:
