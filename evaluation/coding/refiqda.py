@@ -18,6 +18,14 @@ GUIDs we write are stable: ``uuid5`` of the codebook id and code id (codes),
 of the coder (users), of the group (sources) and of the span (selections), so
 a re-export does not break the other tool's links.
 
+Import treats a project as possibly hostile (it comes from other people): only
+the archive is read unless the caller names a folder of external sources
+(``sources_dir``), members are read within :data:`MAX_MEMBER_BYTES` /
+:data:`MAX_UNPACKED_BYTES` (declared sizes checked first), XML is parsed without
+DTDs or entities, code trees are walked without recursion, and every defect is a
+:class:`~evaluation.errors.DataError` naming the archive, member, source or
+selection.
+
 Our own fields that QDA-XML has no place for (the code id, the English label,
 include/exclude, examples, keywords) travel in the code's ``Description`` as
 labelled lines (``Include: ...``), which other tools show as text and which

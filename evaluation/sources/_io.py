@@ -98,9 +98,7 @@ def _fast_csv(text: str) -> pd.DataFrame | None:
     except (pd.errors.ParserError, ValueError):  # pragma: no cover - the slow path reports
         return None
     df.columns = header
-    df = df[(df != "").any(axis=1)] if len(df.columns) else df
-    df.attrs["problems"] = []
-    return df
+    return df[(df != "").any(axis=1)] if len(df.columns) else df
 
 
 def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
@@ -213,5 +211,6 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
         else:
             seen[name] = k
     df = pd.DataFrame(rows, columns=header, index=pd.Index(index, dtype="int64"), dtype=str)
-    df.attrs["problems"] = problems
+    if problems:  # check_frame takes them (pandas copies attrs on every operation)
+        df.attrs["problems"] = problems
     return df
