@@ -221,6 +221,10 @@ def check_frame(
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
+        # in file order, so that the problems listed (at most MAX_PROBLEMS_PER_FILE) are the first
+        fc = fc.iloc[
+            np.argsort(pd.to_numeric(fc["index"], errors="coerce").to_numpy(), kind="stable")
+        ]
         for row in problems.room(fc).itertuples(index=False):
             col, idx = row.column, row.index
             if idx is None or (isinstance(idx, float) and np.isnan(idx)) or col not in typed:
