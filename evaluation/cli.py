@@ -90,6 +90,14 @@ def cmd_run(a) -> int:
     return 0
 
 
+def _out_of_memory(what: str) -> int:
+    _err(
+        f"INVALID: {what} is too large for the memory available; it was not read"
+        " (see README: 'Files from other people' for the limits)"
+    )
+    return 1
+
+
 def cmd_validate(a) -> int:
     from .paths import EXAMPLE_DATA, project_root
     from .sources import load_dataset
@@ -102,6 +110,8 @@ def cmd_validate(a) -> int:
     except DataError as exc:
         print(f"INVALID: {exc}")
         return 1
+    except MemoryError:
+        return _out_of_memory(f"the data folder {a.data}")
     print("VALID")
     print(ds.summary())
     return 0
@@ -120,29 +130,84 @@ def cmd_make_example(a) -> int:
     return 0
 
 
+def _refuse_overwrite(to: Path, force: bool, inputs: list[Path], what: str) -> None:
+    """Stop (exit 2) before writing ``to`` over an existing file or an input."""
+    target = to.resolve()
+    for inp in inputs:
+        r = inp.resolve()
+        if target == r or (inp.is_dir() and r in target.parents):
+            raise ParameterError(f"{what}: --to {to} would write over the input {inp}")
+    if to.exists() and not force:
+        if to.is_dir() and not any(to.iterdir()):
+            return
+        raise ParameterError(f"{what}: {to} exists; use --force to overwrite it")
+
+
 def cmd_codebook(a) -> int:
+    try:
+        return _codebook(a)
+    except MemoryError:
+        return _out_of_memory(a.file)
+
+
+def _codebook(a) -> int:
     from .coding.codebook import load_codebook
 
-    cb = load_codebook(a.file)
+    src = Path(a.file)
+    suffix = src.suffix.lower()
+    sources_dir = Path(a.sources_dir) if a.sources_dir else None
+    if sources_dir is not None and suffix != ".qdpx":
+        raise ParameterError("codebook: --sources-dir applies to a .qdpx project only")
+    if suffix == ".qdpx":
+        from .coding.refiqda import read_qdpx_texts
+
+        cb, segments, codings, texts = read_qdpx_texts(src, sources_dir=sources_dir)
+    else:
+        cb, codings, texts = load_codebook(src), None, {}
     if a.action == "check":
+        extra = ""
+        if codings is not None:
+            extra = (
+                f"; {len(texts)} source(s), {len(segments)} segments,"
+                f" {codings['selection'].nunique()} coded selections"
+            )
         print(
-            f"OK: {a.file}: codebook {cb.id!r} version {cb.version}, {len(cb.codes)} codes ({len(cb.roots())} top-level)"
+            f"OK: {a.file}: codebook {cb.id!r} version {cb.version}, {len(cb.codes)} codes"
+            f" ({len(cb.roots())} top-level){extra}"
         )
         return 0
     if not a.to:
-        raise ParameterError(f"codebook {a.action}: --to FILE is required")
+        raise ParameterError(f"codebook {a.action}: --to is required")
     to = Path(a.to)
+    inputs = [src] + ([sources_dir] if sources_dir is not None else [])
     if a.action == "export":
         from .coding.refiqda import write_qdc
 
         if to.suffix.lower() != ".qdc":
             raise ParameterError("codebook export: --to must end in .qdc")
+        _refuse_overwrite(to, a.force, inputs, "codebook export")
         write_qdc(cb, to)
-    else:
+        print(f"wrote {to} ({len(cb.codes)} codes)")
+        return 0
+    if codings is None:
         if to.suffix.lower() not in (".yaml", ".yml"):
             raise ParameterError("codebook import: --to must end in .yaml or .yml")
+        _refuse_overwrite(to, a.force, inputs, "codebook import")
         cb.write_yaml(to)
-    print(f"wrote {to} ({len(cb.codes)} codes)")
+        print(f"wrote {to} ({len(cb.codes)} codes)")
+        return 0
+    # a project: codebook, codings and transcripts into a (new) folder
+    from .coding.refiqda import write_import_folder
+
+    if to.suffix:
+        raise ParameterError("codebook import: for a .qdpx project --to names a folder")
+    _refuse_overwrite(to, a.force, inputs, "codebook import")
+    write_import_folder(to, cb, codings, texts)
+    breaks = ", ".join(f"{g}: {v}" for g, v in codings.attrs.get("line_breaks", {}).items())
+    print(
+        f"wrote {to}: codebook.yaml ({len(cb.codes)} codes), codings.csv ({len(codings)} rows),"
+        f" transcripts/ ({len(texts)} files); line breaks counted as: {breaks or '-'}"
+    )
     return 0
 
 
@@ -344,11 +409,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.set_defaults(func=cmd_make_example)
 
-    c = sub.add_parser("codebook", help="check, export or import a codebook")
+    c = sub.add_parser(
+        "codebook",
+        help="check, export or import a codebook (YAML, REFI-QDA .qdc, or a .qdpx project)",
+    )
     c.add_argument("action", choices=["check", "export", "import"])
-    c.add_argument("file", metavar="FILE")
+    c.add_argument("file", metavar="FILE", help=".yaml, .yml, .qdc or (check, import) .qdpx")
     c.add_argument(
-        "--to", metavar="OUT", help="the file to write (export: a .qdc; import: a .yaml)"
+        "--to",
+        metavar="OUT",
+        help="export: a .qdc file; import: a .yaml file, or a new folder for a .qdpx project "
+        "(codebook.yaml, codings.csv, transcripts/)",
+    )
+    c.add_argument("--force", action="store_true", help="overwrite an existing --to")
+    c.add_argument(
+        "--sources-dir",
+        metavar="DIR",
+        help="folder from which a .qdpx project's external sources (relative:// or "
+        "absolute:// paths) may be read; without it only the archive is read",
     )
     c.set_defaults(func=cmd_codebook)
 

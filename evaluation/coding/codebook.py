@@ -24,16 +24,16 @@ REFI-QDA exchange carries); :meth:`Code.text` gives any language's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import CodebookError, Problem
-from ..sources._io import read_text
-from ..yamlio import LineDict, load_yaml_text
+from ..yamlio import LineDict, load_yaml_file
 
-__all__ = ["Code", "Codebook", "load_codebook", "CODE_FIELDS"]
+__all__ = ["Code", "Codebook", "load_codebook", "CODE_FIELDS", "MAX_CODE_DEPTH", "MAX_CODES"]
 
 CODE_FIELDS = (
     "id",
@@ -54,6 +54,14 @@ _TEXT_FIELDS = ("definition", "include", "exclude")
 #: The report's languages (columns of :meth:`Codebook.to_frame`).
 _LANGUAGES = ("sv", "en")
 _ID_OK = "lower-case letters, digits and _ (snake_case), starting with a letter"
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: Deepest nesting of codes (YAML children or parent chains; REFI-QDA Code elements).
+MAX_CODE_DEPTH = 50
+#: Most codes in one codebook (a flat codebook of 100,000 codes reads well within it).
+MAX_CODES = 200_000
+#: Most problems listed for one codebook (the rest are counted).
+MAX_PROBLEMS = 1000
 
 
 @dataclass
@@ -118,10 +126,13 @@ class Codebook:
         return out
 
     def descendants(self, code_id: str) -> list[str]:
-        out = []
-        for c in self.codes[code_id].children:
-            out.append(c)
-            out.extend(self.descendants(c))
+        """Every code below ``code_id``, in tree order (iterative: any depth)."""
+        out: list[str] = []
+        stack = list(reversed(self.codes[code_id].children))
+        while stack:
+            cid = stack.pop()
+            out.append(cid)
+            stack.extend(reversed(self.codes[cid].children))
         return out
 
     def depth(self, code_id: str) -> int:
@@ -136,15 +147,11 @@ class Codebook:
         return anc[-1] if anc else code_id
 
     def preorder(self) -> list[str]:
-        out = []
-
-        def walk(cid):
-            out.append(cid)
-            for ch in self.codes[cid].children:
-                walk(ch)
-
+        """Every code in tree order (a parent before its children; iterative)."""
+        out: list[str] = []
         for r in self.roots():
-            walk(r)
+            out.append(r)
+            out.extend(self.descendants(r))
         return out
 
     # -- tables -----------------------------------------------------------
@@ -163,14 +170,18 @@ class Codebook:
             ``, ``), ``codable``.
         """
         rows = []
-        for cid in self.preorder():
+        paths: dict[str, str] = {}
+        depths: dict[str, int] = {}
+        for cid in self.preorder():  # parents come first: depth and path in linear time
             c = self.codes[cid]
+            depths[cid] = depths[c.parent] + 1 if c.parent is not None else 0
+            paths[cid] = f"{paths[c.parent]}/{cid}" if c.parent is not None else cid
             rows.append(
                 {
                     "id": c.id,
                     "parent": c.parent or "",
-                    "depth": self.depth(cid),
-                    "path": self.path(cid),
+                    "depth": depths[cid],
+                    "path": paths[cid],
                     "label_sv": c.label.get("sv", ""),
                     "label_en": c.label.get("en", ""),
                     "definition": c.definition,
@@ -204,7 +215,7 @@ class Codebook:
     def to_dict(self) -> dict:
         """The YAML structure (nested ``children``), for :meth:`write_yaml`."""
 
-        def node(cid):
+        def node(cid: str) -> dict:
             c = self.codes[cid]
             d: dict = {"id": c.id, "label": dict(c.label)}
             for k in _TEXT_FIELDS:
@@ -220,9 +231,13 @@ class Codebook:
                 d["color"] = c.color
             if not c.codable:
                 d["codable"] = False
-            if c.children:
-                d["children"] = [node(ch) for ch in c.children]
             return d
+
+        built = {cid: node(cid) for cid in self.preorder()}
+        for cid, d in built.items():  # attach children without recursion
+            kids = self.codes[cid].children
+            if kids:
+                d["children"] = [built[k] for k in kids]
 
         head = {
             "id": self.id,
@@ -232,7 +247,7 @@ class Codebook:
         }
         if self.description:
             head["description"] = self.description
-        return {"codebook": head, "codes": [node(r) for r in self.roots()]}
+        return {"codebook": head, "codes": [built[r] for r in self.roots()]}
 
     def write_yaml(self, path: str | Path) -> None:
         import yaml
@@ -249,11 +264,59 @@ def _text(v) -> str:
     return str(v).strip()
 
 
+_END = object()
+
+
+def _short(v, n: int = 60) -> str:
+    r = repr(v)
+    return r if len(r) <= n else r[: n - 3] + "..."
+
+
+def _code_texts(item, cid: str, kl, line, head, err) -> tuple[dict, dict]:
+    """A code's definition/include/exclude: one text, or one per language (``{sv, en}``).
+
+    Returns the texts per field and language, and the plain text of each field in
+    the codebook's own language (or the first language given).
+    """
+    texts: dict[str, dict[str, str]] = {}
+    plain: dict[str, str] = {}
+    for k in _TEXT_FIELDS:
+        v = item.get(k)
+        if isinstance(v, dict):
+            texts[k] = {str(lang): _text(x) for lang, x in v.items() if _text(x)}
+            for lang, x in v.items():
+                if not isinstance(x, str | int | float) or isinstance(x, bool):
+                    err(
+                        kl.get(k, line),
+                        f"{k}.{lang}",
+                        f"code {cid!r}: {_short(x)} is not a text",
+                        f"{k}: {{sv: ..., en: ...}} or one text",
+                    )
+            main = _text(head.get("language")) or "sv"
+            plain[k] = texts[k].get(main) or next(iter(texts[k].values()), "")
+        elif isinstance(v, list):
+            err(
+                kl.get(k, line),
+                k,
+                f"code {cid!r}: a list",
+                f"{k}: one text or {{sv: ..., en: ...}}",
+            )
+            plain[k] = ""
+        else:
+            plain[k] = _text(v)
+    return texts, plain
+
+
 def _from_mapping(data, file: str) -> Codebook:
     problems: list[Problem] = []
 
+    more = [0]
+
     def err(line, col, msg, exp):
-        problems.append(Problem(file, line, col, msg, exp))
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(file, line, col, msg, exp))
+        else:
+            more[0] += 1
 
     if not isinstance(data, dict) or "codes" not in data:
         raise CodebookError(
@@ -278,120 +341,115 @@ def _from_mapping(data, file: str) -> Codebook:
 
     codes: dict[str, Code] = {}
     order: list[str] = []
+    # Depth first with an explicit stack of (iterator over a list of codes, parent, level),
+    # so codes come in file order (a parent before its children) at any depth without
+    # recursion; nesting past MAX_CODE_DEPTH is reported, not walked.
+    stack: list[tuple] = []
 
-    def visit(items, parent, where_line):
+    def push(items, parent, where_line, level) -> None:
         if not isinstance(items, list):
             err(where_line, "children" if parent else "codes", "not a list", "a list of codes")
-            return
-        for item in items:
-            line = getattr(item, "line", where_line)
-            if not isinstance(item, dict):
-                err(
-                    line,
-                    "codes",
-                    f"{item!r} is not a code",
-                    "a mapping with id, label, definition, ...",
-                )
-                continue
-            kl = getattr(item, "key_lines", {})
-            for k in item:
-                if k not in CODE_FIELDS:
-                    err(kl.get(k, line), k, "unknown field", "one of " + ", ".join(CODE_FIELDS))
-            cid = _text(item.get("id"))
-            if not cid:
-                err(line, "id", "code without id", "an id")
-                continue
-            import re
-
-            if not re.match(r"^[a-z][a-z0-9_]*$", cid):
-                err(kl.get("id", line), "id", f"{cid!r} is not a valid id", _ID_OK)
-            label = item.get("label")
-            if isinstance(label, str):
-                label = {_text(head.get("language")) or "sv": label}
-            if not isinstance(label, dict) or not any(_text(v) for v in label.values()):
-                err(
-                    kl.get("label", line),
-                    "label",
-                    f"code {cid!r} has an empty label",
-                    "label: {sv: ..., en: ...}",
-                )
-                label = {}
-            else:
-                for lang, v in label.items():
-                    if not _text(v):
-                        err(
-                            kl.get("label", line),
-                            f"label.{lang}",
-                            f"code {cid!r} has an empty {lang} label",
-                            "a non-empty label",
-                        )
-            if cid in codes:
-                err(
-                    kl.get("id", line),
-                    "id",
-                    f"duplicate code id {cid!r} (first on line {codes[cid].line})",
-                    "ids unique across the whole tree",
-                )
-                continue
-            p = parent if parent is not None else (_text(item.get("parent")) or None)
-            if parent is not None and item.get("parent") not in (None, parent):
-                err(
-                    kl.get("parent", line),
-                    "parent",
-                    f"{item.get('parent')!r} contradicts the nesting under {parent!r}",
-                    "no parent field inside children",
-                )
-
-            texts: dict[str, dict[str, str]] = {}
-            plain: dict[str, str] = {}
-            for k in _TEXT_FIELDS:
-                v = item.get(k)
-                if isinstance(v, dict):
-                    texts[k] = {str(lang): _text(x) for lang, x in v.items() if _text(x)}
-                    for lang, x in v.items():
-                        if not isinstance(x, str | int | float) or isinstance(x, bool):
-                            err(
-                                kl.get(k, line),
-                                f"{k}.{lang}",
-                                f"code {cid!r}: {x!r} is not a text",
-                                f"{k}: {{sv: ..., en: ...}} or one text",
-                            )
-                    main = _text(head.get("language")) or "sv"
-                    plain[k] = texts[k].get(main) or next(iter(texts[k].values()), "")
-                elif isinstance(v, list):
-                    err(
-                        kl.get(k, line),
-                        k,
-                        f"code {cid!r}: a list",
-                        f"{k}: one text or {{sv: ..., en: ...}}",
-                    )
-                    plain[k] = ""
-                else:
-                    plain[k] = _text(v)
-
-            def lst(k, item=item):
-                v = item.get(k) or []
-                return [str(x) for x in v] if isinstance(v, list) else [str(v)]
-
-            codes[cid] = Code(
-                id=cid,
-                label={str(k): _text(v) for k, v in (label or {}).items()},
-                definition=plain["definition"],
-                include=plain["include"],
-                exclude=plain["exclude"],
-                examples=lst("examples"),
-                keywords=lst("keywords"),
-                parent=p,
-                color=_text(item.get("color")) or None,
-                codable=bool(item.get("codable", True)),
-                line=line,
-                texts=texts,
+        elif level >= MAX_CODE_DEPTH:
+            err(
+                where_line,
+                "children",
+                f"codes nested more than {MAX_CODE_DEPTH} levels deep (under {parent!r})",
+                f"at most {MAX_CODE_DEPTH} levels of codes",
             )
-            order.append(cid)
-            if "children" in item and item["children"] is not None:
-                visit(item["children"], cid, kl.get("children", line))
+        else:
+            stack.append((iter(items), parent, where_line, level))
 
-    visit(data["codes"], None, getattr(data, "key_lines", {}).get("codes"))
+    push(data["codes"], None, getattr(data, "key_lines", {}).get("codes"), 0)
+    while stack:
+        items, parent, where_line, level = stack[-1]
+        item = next(items, _END)
+        if item is _END:
+            stack.pop()
+            continue
+        if len(order) >= MAX_CODES:
+            err(getattr(item, "line", where_line), "codes", f"more than {MAX_CODES:,} codes",
+                f"a codebook of at most {MAX_CODES:,} codes")  # fmt: skip
+            break
+        line = getattr(item, "line", where_line)
+        if not isinstance(item, dict):
+            err(
+                line,
+                "codes",
+                f"{_short(item)} is not a code",
+                "a mapping with id, label, definition, ...",
+            )
+            continue
+        kl = getattr(item, "key_lines", {})
+        for k in item:
+            if k not in CODE_FIELDS:
+                err(kl.get(k, line), k, "unknown field", "one of " + ", ".join(CODE_FIELDS))
+        cid = _text(item.get("id"))
+        if not cid:
+            err(line, "id", "code without id", "an id")
+            continue
+        if not _ID_RE.match(cid):
+            err(kl.get("id", line), "id", f"{_short(cid)} is not a valid id", _ID_OK)
+        label = item.get("label")
+        if isinstance(label, str):
+            label = {_text(head.get("language")) or "sv": label}
+        if not isinstance(label, dict) or not any(_text(v) for v in label.values()):
+            err(
+                kl.get("label", line),
+                "label",
+                f"code {cid!r} has an empty label",
+                "label: {sv: ..., en: ...}",
+            )
+            label = {}
+        else:
+            for lang, v in label.items():
+                if not _text(v):
+                    err(
+                        kl.get("label", line),
+                        f"label.{lang}",
+                        f"code {cid!r} has an empty {lang} label",
+                        "a non-empty label",
+                    )
+        if cid in codes:
+            err(
+                kl.get("id", line),
+                "id",
+                f"duplicate code id {cid!r} (first on line {codes[cid].line})",
+                "ids unique across the whole tree",
+            )
+            continue
+        p = parent if parent is not None else (_text(item.get("parent")) or None)
+        if parent is not None and item.get("parent") not in (None, parent):
+            err(
+                kl.get("parent", line),
+                "parent",
+                f"{_short(item.get('parent'))} contradicts the nesting under {parent!r}",
+                "no parent field inside children",
+            )
+
+        texts, plain = _code_texts(item, cid, kl, line, head, err)
+
+        def lst(k, item=item):
+            v = item.get(k) or []
+            return [str(x) for x in v] if isinstance(v, list) else [str(v)]
+
+        codes[cid] = Code(
+            id=cid,
+            label={str(k): _text(v) for k, v in (label or {}).items()},
+            definition=plain["definition"],
+            include=plain["include"],
+            exclude=plain["exclude"],
+            examples=lst("examples"),
+            keywords=lst("keywords"),
+            parent=p,
+            color=_text(item.get("color")) or None,
+            codable=bool(item.get("codable", True)),
+            line=line,
+            texts=texts,
+        )
+        order.append(cid)
+        if "children" in item and item["children"] is not None:
+            push(item["children"], cid, kl.get("children", line), level + 1)
+
     for cid in order:
         p = codes[cid].parent
         if p is not None and p not in codes:
@@ -402,27 +460,52 @@ def _from_mapping(data, file: str) -> Codebook:
                 "the id of another code",
             )
             codes[cid].parent = None
-    # cycles in parent chains (flat form)
+    # Cycles and depth of parent chains (flat form), in linear time: each code's depth is
+    # computed once, following its chain up to a code whose depth is known.
+    depth: dict[str, int] = {}
     for cid in order:
-        seen, cur = {cid}, codes[cid].parent
-        while cur is not None:
-            if cur in seen:
-                err(
-                    codes[cid].line,
-                    "parent",
-                    f"the parents of {cid!r} form a cycle",
-                    "a tree (no code its own ancestor)",
-                )
-                codes[cid].parent = None
-                break
-            seen.add(cur)
+        chain, cur, on_chain = [], cid, set()
+        while cur is not None and cur not in depth and cur not in on_chain:
+            chain.append(cur)
+            on_chain.add(cur)
             cur = codes[cur].parent
+        if cur is not None and cur in on_chain:  # a loop: cut it where it closes
+            err(
+                codes[cur].line,
+                "parent",
+                f"the parents of {cur!r} form a cycle",
+                "a tree (no code its own ancestor)",
+            )
+            codes[cur].parent = None
+            depth[cur] = 0
+            chain = chain[: chain.index(cur)]
+            cur = codes[chain[-1]].parent if chain else None
+        base = depth[cur] if cur is not None else -1
+        for c in reversed(chain):
+            base += 1
+            depth[c] = base
+    too_deep = [cid for cid in order if depth.get(cid, 0) >= MAX_CODE_DEPTH]
+    if too_deep:
+        cid = too_deep[0]
+        err(
+            codes[cid].line,
+            "parent",
+            f"{len(too_deep)} code(s) nested more than {MAX_CODE_DEPTH} levels deep"
+            f" (first: {cid!r})",
+            f"at most {MAX_CODE_DEPTH} levels of codes",
+        )
+    child_sets: dict[str, set[str]] = {cid: set(codes[cid].children) for cid in order}
     for cid in order:
         p = codes[cid].parent
-        if p is not None and cid not in codes[p].children:
+        if p is not None and cid not in child_sets[p]:
+            child_sets[p].add(cid)
             codes[p].children.append(cid)
     if not codes and not problems:
         err(None, "codes", "the codebook has no codes", "at least one code")
+    if more[0]:
+        problems.append(
+            Problem(file, None, None, f"... and {more[0]:,} more problems", "a valid codebook")
+        )
     if problems:
         raise CodebookError(problems)
     return Codebook(
@@ -477,7 +560,7 @@ def load_codebook(path: str | Path) -> Codebook:
     from ..errors import DataError
 
     try:
-        data = load_yaml_text(read_text(path), str(path))
+        data = load_yaml_file(path)
     except DataError as exc:
         raise CodebookError(exc.problems) from None
     if not isinstance(data, LineDict):

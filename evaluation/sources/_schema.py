@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from ..errors import Problem
 
-__all__ = ["Field", "FileSpec", "check_frame", "line_of"]
+__all__ = ["Field", "FileSpec", "check_frame", "line_of", "MAX_PROBLEMS_PER_FILE"]
 
 _FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M", "month": "%Y-%m"}
 _EXPECT = {
@@ -72,6 +72,52 @@ class FileSpec:
         return next(f for f in self.fields if f.name == name)
 
 
+#: Most problems listed for one file; the rest are counted in one more line. A hostile
+#: file of a million bad rows must not make a million messages.
+MAX_PROBLEMS_PER_FILE = 1000
+
+
+class ProblemList(list):
+    """A list of problems of one file that keeps the first :data:`MAX_PROBLEMS_PER_FILE`."""
+
+    def __init__(self, label: str, items=()) -> None:
+        super().__init__(items)
+        self.label, self.skipped = label, 0
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= MAX_PROBLEMS_PER_FILE
+
+    def room(self, items):
+        """The first items (a sequence, an index or a frame) that still fit; the others are
+        counted as skipped."""
+        free = max(MAX_PROBLEMS_PER_FILE - len(self), 0)
+        self.skipped += max(len(items) - free, 0)
+        return items.iloc[:free] if isinstance(items, pd.DataFrame) else items[:free]
+
+    def append(self, problem: Problem) -> None:
+        if self.full:
+            self.skipped += 1
+        else:
+            super().append(problem)
+
+    def done(self) -> list[Problem]:
+        """A plain list, with one line saying how many more problems there were."""
+        out = list(self)
+        if self.skipped:
+            out.append(
+                Problem(
+                    self.label,
+                    None,
+                    None,
+                    f"... and {self.skipped:,} more problems in this file (the first"
+                    f" {MAX_PROBLEMS_PER_FILE:,} are listed)",
+                    "a file with fewer errors",
+                )
+            )
+        return out
+
+
 def line_of(index) -> int:
     """The line in the file of a 0-based data row (header is line 1)."""
     return int(index) + 2
@@ -115,7 +161,8 @@ def check_frame(
     and the list of problems. A missing required column stops the checks of
     that file (nothing else about it can be trusted).
     """
-    problems: list[Problem] = []
+    # (popped: pandas deep-copies attrs on every operation)
+    problems = ProblemList(label, raw.attrs.pop("problems", []))
     present = list(raw.columns)
     known = {f.name for f in spec.fields}
     missing = [f for f in spec.fields if f.name not in present and not f.optional_column]
@@ -147,7 +194,7 @@ def check_frame(
         if f.name not in present:
             continue
         series, bad = _parse(raw[f.name], f)
-        for idx in raw.index[bad.to_numpy()]:
+        for idx in problems.room(raw.index[bad.to_numpy()]):
             problems.append(
                 Problem(
                     label,
@@ -166,7 +213,7 @@ def check_frame(
     for f in spec.fields:
         if f.name in df and f.required:
             empty = df[f.name].isna() & ~flagged[f.name]
-            for idx in df.index[empty.to_numpy()]:
+            for idx in problems.room(df.index[empty.to_numpy()]):
                 problems.append(Problem(label, line_of(idx), f.name, "empty value", f.expected()))
 
     schema = pa.DataFrameSchema(columns, strict=False, coerce=False)
@@ -174,7 +221,11 @@ def check_frame(
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
-        for row in fc.itertuples(index=False):
+        # in file order, so that the problems listed (at most MAX_PROBLEMS_PER_FILE) are the first
+        fc = fc.iloc[
+            np.argsort(pd.to_numeric(fc["index"], errors="coerce").to_numpy(), kind="stable")
+        ]
+        for row in problems.room(fc).itertuples(index=False):
             col, idx = row.column, row.index
             if idx is None or (isinstance(idx, float) and np.isnan(idx)) or col not in typed:
                 continue
@@ -198,24 +249,28 @@ def check_frame(
             problems.append(Problem(label, line_of(idx), col, msg, expected))
 
     if spec.key and all(k in df for k in spec.key):
-        keycols = df[list(spec.key)]
-        dup = keycols.duplicated(keep="first") & keycols.notna().all(axis=1)
+        # vectorised: the duplicated rows, then (for the ones listed) the line of their key's
+        # first row, by a merge on the key columns
+        keys = df[list(spec.key)]
+        valid = keys.notna().all(axis=1)
+        dup = keys.duplicated(keep="first") & valid
         if dup.any():
-            first_line = {}
-            for idx, key in zip(df.index, map(tuple, keycols.astype(str).to_numpy()), strict=True):
-                first_line.setdefault(key, line_of(idx))
-            for idx in df.index[dup.to_numpy()]:
-                key = tuple(str(v) for v in keycols.loc[idx])
+            shown = problems.room(df.index[dup.to_numpy()])
+            firsts = keys[valid & ~dup].assign(_first=lambda d: d.index + 2)
+            later = keys.loc[shown].assign(_row=shown)
+            pairs = later.merge(firsts, on=list(spec.key), how="left")
+            for idx, first in zip(pairs["_row"], pairs["_first"], strict=True):
+                value = "/".join(str(raw.at[idx, k]).strip() for k in spec.key)
                 problems.append(
                     Problem(
                         label,
                         line_of(idx),
                         ", ".join(spec.key),
-                        f"duplicate {'/'.join(key)} (first on line {first_line[key]})",
+                        f"duplicate {value}: also on line {int(first)}",
                         f"each {', '.join(spec.key)} once",
                     )
                 )
-    return df, problems
+    return df, problems.done()
 
 
 def unknown_reference(
@@ -228,8 +283,8 @@ def unknown_reference(
     """Problems for values of ``column`` that are not in ``allowed`` (a reference check)."""
     vals = df[column]
     bad = vals.notna() & ~vals.isin(list(allowed))
-    out = []
-    for idx in df.index[bad.to_numpy()]:
+    out = ProblemList(label)
+    for idx in out.room(df.index[bad.to_numpy()]):
         out.append(
             Problem(
                 label,
@@ -239,4 +294,4 @@ def unknown_reference(
                 f"a {what} listed in the data",
             )
         )
-    return out
+    return out.done()

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ._io import read_csv_text
-from ._schema import Field, FileSpec, check_frame, line_of
+from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of
 from .codes import CALENDAR_KINDS
 
 __all__ = ["CALENDAR", "load_calendar", "activation_on"]
@@ -34,7 +34,7 @@ def load_calendar(
     if df.empty:
         return df, problems
     bad = df["end"].notna() & df["start"].notna() & (df["end"] < df["start"])
-    for idx in df.index[bad.to_numpy()]:
+    for idx in df.index[bad.to_numpy()][:MAX_PROBLEMS_PER_FILE]:
         problems.append(
             Problem(
                 label,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ._io import read_csv_text
+from ._io import confined, read_csv_text
 from ._schema import Field, FileSpec, check_frame, line_of, unknown_reference
 from .codes import CRIME_CATEGORIES
 
@@ -51,6 +51,7 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area", "category", "month"])
 
 
+@confined
 def load_crime(
     folder: str | Path, prefix: str = "crime"
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -77,8 +78,11 @@ def load_crime(
     ok = rep["month"].notna() & rep["area"].isin(areas["area"])
     years = rep["month"].dt.year
     reported_once: set = set()
-    for idx in rep.index[ok.to_numpy()]:
-        key = (rep.at[idx, "area"], int(years.loc[idx]))
+    sel = ok.to_numpy()
+    for idx, area, year in zip(
+        rep.index[sel], rep["area"].to_numpy()[sel], years.to_numpy()[sel], strict=True
+    ):
+        key = (area, int(year))
         if key not in known and key not in reported_once:
             reported_once.add(key)
             problems.append(

@@ -9,6 +9,8 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..paths import resolve
+from ..textio import confine
+from ._schema import MAX_PROBLEMS_PER_FILE
 from .calendar import activation_on, load_calendar
 from .crime import load_crime
 from .focus_groups import load_focus_groups
@@ -129,7 +131,9 @@ class Dataset:
 def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Problem]:
     on = activation_on(cal, sessions["date"])
     probs = []
-    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()]:
+    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()][
+        :MAX_PROBLEMS_PER_FILE
+    ]:
         probs.append(
             Problem(
                 "observations/sessions.csv",
@@ -163,7 +167,10 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     ------
     DataError
         Listing *every* error in every file (file, line, column, what was
-        expected). The folder is only read, never written.
+        expected). The folder is only read, never written, and only regular
+        files inside it are read: a symbolic link that points out of the
+        folder, a FIFO, a device or a folder where a file should be is an
+        error naming the file (its content is never read or shown).
 
     Examples
     --------
@@ -206,31 +213,32 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
             ds.codebook = attempt(load_codebook, cb_path)
     code_ids = set(ds.codebook.codes) if ds.codebook is not None else None
 
-    if (root / "calendar.csv").exists():
-        res = attempt(load_calendar, root / "calendar.csv")
-        if res:
-            ds.calendar, p = res
-            problems += p
-    if (root / "observations").is_dir():
-        res = attempt(load_observations, root / "observations")
-        if res:
-            ds.observations, p = res
-            problems += p
-    if (root / "focus_groups").is_dir():
-        res = attempt(load_focus_groups, root / "focus_groups", code_ids)
-        if res:
-            ds.focus_groups, p = res
-            problems += p
-    if (root / "crime").is_dir():
-        res = attempt(load_crime, root / "crime")
-        if res:
-            ds.crime, p = res
-            problems += p
-    if (root / "survey" / "safety.csv").exists():
-        res = attempt(load_survey, root / "survey" / "safety.csv")
-        if res:
-            ds.survey, p = res
-            problems += p
+    with confine(root, keep_outer=False):  # every file read must resolve inside the folder
+        if (root / "calendar.csv").exists():
+            res = attempt(load_calendar, root / "calendar.csv")
+            if res:
+                ds.calendar, p = res
+                problems += p
+        if (root / "observations").is_dir():
+            res = attempt(load_observations, root / "observations")
+            if res:
+                ds.observations, p = res
+                problems += p
+        if (root / "focus_groups").is_dir():
+            res = attempt(load_focus_groups, root / "focus_groups", code_ids)
+            if res:
+                ds.focus_groups, p = res
+                problems += p
+        if (root / "crime").is_dir():
+            res = attempt(load_crime, root / "crime")
+            if res:
+                ds.crime, p = res
+                problems += p
+        if (root / "survey" / "safety.csv").exists():
+            res = attempt(load_survey, root / "survey" / "safety.csv")
+            if res:
+                ds.survey, p = res
+                problems += p
 
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]

@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ._io import read_csv_text, read_text
-from ._schema import Field, FileSpec, check_frame, line_of
+from ._io import confined, read_csv_text, read_text
+from ._schema import Field, FileSpec, ProblemList, check_frame, line_of
 from .codes import ROLES
 
 __all__ = [
@@ -31,9 +31,13 @@ __all__ = [
     "MODERATOR",
     "parse_transcript",
     "load_focus_groups",
+    "MAX_TRANSCRIPT_LINES",
 ]
 
 MODERATOR = "MOD"
+#: Most lines in one transcript (or REFI-QDA source): a 50 MB transcript set has a few
+#: hundred thousand; a file of millions of tiny lines is refused before it is split.
+MAX_TRANSCRIPT_LINES = 1_000_000
 _TURN = re.compile(
     r"^(?:\[(?P<time>\d{1,2}:\d{2}:\d{2})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z0-9_]*):[ \t]*(?P<text>.*)\Z",
     re.S,
@@ -98,7 +102,21 @@ def parse_transcript(
     [['fg1:1', 'MOD', 'Hej!', 16], ['fg1:2', 'POL1', 'Hej hej.', 28]]
     """
     label = label or f"{group}.txt"
-    rows, problems = [], []
+    rows: list[dict] = []
+    problems = ProblemList(label)
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_TRANSCRIPT_LINES:
+        problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                f"{n_lines:,} lines, more than the limit of {MAX_TRANSCRIPT_LINES:,} for one"
+                " transcript; it was not parsed",
+                f"a transcript of at most {MAX_TRANSCRIPT_LINES:,} lines",
+            )
+        )
+        text = ""
     # Paragraphs: maximal runs of non-blank lines, with their offsets.
     pos, line_no, para_start, para_line, buf = 0, 1, None, None, []
     lines = text.split("\n")
@@ -156,9 +174,10 @@ def parse_transcript(
         "doc_start",
         "doc_end",
     ]
-    return pd.DataFrame(rows, columns=cols), problems
+    return pd.DataFrame(rows, columns=cols), problems.done()
 
 
+@confined
 def load_focus_groups(
     folder: str | Path, code_ids: set[str] | None = None, prefix: str = "focus_groups"
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -177,8 +196,7 @@ def load_focus_groups(
     )
     problems += probs
     if not parts.empty:
-        for idx in parts.index:
-            p = parts.at[idx, "participant"]
+        for idx, p in zip(parts.index, parts["participant"].tolist(), strict=True):
             if p is not None and (not _PSEUDONYM.match(p) or p == MODERATOR):
                 problems.append(
                     Problem(
@@ -254,14 +272,24 @@ def load_focus_groups(
                 segments["group"], segments["segment"], segments["text"], strict=True
             )
         }
+        cprobs = ProblemList(clabel)  # capped: a hostile file must not make a million lines
         has_offsets = "start" in codings and "end" in codings
-        for idx in codings.index:
-            g, s, c = codings.at[idx, "group"], codings.at[idx, "segment"], codings.at[idx, "code"]
+        starts = codings["start"].tolist() if has_offsets else [None] * len(codings)
+        ends = codings["end"].tolist() if has_offsets else [None] * len(codings)
+        for idx, g, s, c, a, b in zip(
+            codings.index,
+            codings["group"].tolist(),
+            codings["segment"].tolist(),
+            codings["code"].tolist(),
+            starts,
+            ends,
+            strict=True,
+        ):
             line = line_of(idx)
             if g is None or pd.isna(s):
                 continue
             if g not in n_turns:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -272,7 +300,7 @@ def load_focus_groups(
                 )
                 continue
             if s > n_turns[g]:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -283,7 +311,7 @@ def load_focus_groups(
                 )
                 continue
             if code_ids is not None and c is not None and c not in code_ids:
-                problems.append(
+                cprobs.append(
                     Problem(
                         clabel,
                         line,
@@ -293,9 +321,8 @@ def load_focus_groups(
                     )
                 )
             if has_offsets:
-                a, b = codings.at[idx, "start"], codings.at[idx, "end"]
                 if pd.notna(a) != pd.notna(b):
-                    problems.append(
+                    cprobs.append(
                         Problem(
                             clabel,
                             line,
@@ -305,7 +332,7 @@ def load_focus_groups(
                         )
                     )
                 elif pd.notna(a) and not (0 <= a < b <= seg_len[(g, s)]):
-                    problems.append(
+                    cprobs.append(
                         Problem(
                             clabel,
                             line,
@@ -315,17 +342,24 @@ def load_focus_groups(
                         )
                     )
         keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
-        dup = codings.duplicated(keycols, keep="first")
-        for idx in codings.index[dup.to_numpy()]:
-            problems.append(
-                Problem(
-                    clabel,
-                    line_of(idx),
-                    "code",
-                    "the same coding appears twice",
-                    "each group/segment/code/coder (and span) once",
+        first: dict[tuple, int] = {}
+        for idx, key in zip(
+            codings.index, zip(*(codings[c].tolist() for c in keycols), strict=True), strict=True
+        ):
+            key = tuple("" if pd.isna(v) else str(v) for v in key)
+            if key in first:
+                cprobs.append(
+                    Problem(
+                        clabel,
+                        line_of(idx),
+                        "code",
+                        f"the same coding appears twice: also on line {first[key]}",
+                        "each group/segment/code/coder (and span) once",
+                    )
                 )
-            )
+            else:
+                first[key] = line_of(idx)
+        problems += cprobs.done()
     return {
         "participants": parts,
         "segments": segments,

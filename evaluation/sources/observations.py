@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from ._io import read_csv_text
-from ._schema import Field, FileSpec, check_frame, line_of, unknown_reference
+from ._io import confined, read_csv_text
+from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of, unknown_reference
 from .codes import ACTIVATIONS, ACTIVITIES, AGE_BANDS, GENDERS, INCIDENT_KINDS
 
 __all__ = [
@@ -118,6 +118,7 @@ def primary_sessions(sessions: pd.DataFrame) -> pd.DataFrame:
     return sessions.sort_values("session_id").drop_duplicates("pair", keep="first")
 
 
+@confined
 def load_observations(
     folder: str | Path, prefix: str = "observations"
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -146,7 +147,7 @@ def load_observations(
     s = out["sessions"]
     if not s.empty:
         bad = s["start"].notna() & s["end"].notna() & (s["end"] <= s["start"])
-        for idx in s.index[bad.to_numpy()]:
+        for idx in s.index[bad.to_numpy()][:MAX_PROBLEMS_PER_FILE]:
             problems.append(
                 Problem(
                     f"{prefix}/sessions.csv",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ._io import read_csv_text
-from ._schema import Field, FileSpec, check_frame, line_of
+from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of
 
 __all__ = ["SAFETY", "load_survey"]
 
@@ -34,7 +34,7 @@ def load_survey(
     if df.empty:
         return df, problems
     bad = df["n"].notna() & df["n_yes"].notna() & (df["n_yes"] > df["n"])
-    for idx in df.index[bad.fillna(False).to_numpy()]:
+    for idx in df.index[bad.fillna(False).to_numpy()][:MAX_PROBLEMS_PER_FILE]:
         problems.append(
             Problem(
                 label,

@@ -172,3 +172,102 @@ def test_bad_archives(tmp_path):
     with pytest.raises(DataError, match="not well-formed XML"):
         read_qdpx(tmp_path / "y.qdpx")
     assert TEXT  # the fixture text is non-empty
+
+
+# ----------------------------------------------------------------------------- issue 14
+def _external_project(tmp_path, path_attr, base=""):
+    from ..hostile.corpus import TEXT as HOSTILE_TEXT
+    from ..hostile.corpus import qde, qdpx, selection
+
+    sel = selection("d0000000-0000-4000-8000-000000000001", 0, 5)
+    return qdpx(tmp_path / "p.qdpx", qde(path_attr, sel, project_attrs=base), {}), HOSTILE_TEXT
+
+
+def test_external_sources_only_from_the_named_folder(tmp_path):
+    from evaluation.errors import DataError
+
+    ext = tmp_path / "ext"
+    (ext / "sub").mkdir(parents=True)
+    p, text = _external_project(tmp_path, 'plainTextPath="relative://sub/fg1.txt"')
+    (ext / "sub" / "fg1.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="outside the archive") as exc:
+        read_qdpx(p)  # not without sources_dir
+    assert "fg1.txt" in str(exc.value) and "sources_dir" in str(exc.value)
+    cb, segs, cod = read_qdpx(p, sources_dir=ext)
+    assert len(segs) == 3 and segs["text"].iloc[0] == "Hur ser ni på konsten?"
+    # absolute:// inside the folder is read; a link inside it that stays inside too
+    p, _ = _external_project(tmp_path, f'plainTextPath="absolute://{ext}/sub/fg1.txt"')
+    assert len(read_qdpx(p, sources_dir=ext)[1]) == 3
+    (ext / "alias.txt").symlink_to(ext / "sub" / "fg1.txt")
+    p, _ = _external_project(tmp_path, 'plainTextPath="relative://alias.txt"')
+    assert len(read_qdpx(p, sources_dir=ext)[1]) == 3
+    # basePath is not followed: relative:// is against sources_dir only
+    (tmp_path / "fg1.txt").write_text(text, encoding="utf-8")
+    p, _ = _external_project(
+        tmp_path, 'plainTextPath="relative://fg1.txt"', f' basePath="file://{tmp_path}"'
+    )
+    with pytest.raises(DataError, match="file not found"):
+        read_qdpx(p, sources_dir=ext)
+
+
+def test_two_character_line_breaks_map_like_the_table_they_replace():
+    """_Positions (bisection) against the full table it replaced, on random texts."""
+    import random
+
+    from evaluation.coding.refiqda import _Positions
+
+    rng = random.Random(14)
+    for _ in range(200):
+        text = "".join(rng.choice("ab \n") for _ in range(rng.randint(0, 40)))
+        table = []  # the old construction: positions counting "\n" as two characters
+        for i, ch in enumerate(text):
+            table.append(i)
+            if ch == "\n":
+                table.append(i)
+        table.append(len(text))
+        pos = _Positions(text)
+        assert pos.length["two"] == len(table) - 1
+        assert [pos.map(p, "two") for p in range(len(table))] == table
+
+
+def test_control_character_refused_on_export(tmp_path):
+    from evaluation.errors import CodebookError
+
+    cb = load_codebook(CODEBOOK)
+    first = cb.roots()[0]
+    cb.codes[first].label["sv"] = "Ring\x07klocka"
+    with pytest.raises(CodebookError, match=first) as exc:
+        write_qdc(cb, tmp_path / "x.qdc")
+    assert "U+0007" in str(exc.value)
+    assert not (tmp_path / "x.qdc").exists()
+
+
+def test_cli_import_project_and_overwrite_rules(tmp_path):
+    from ..conftest import cli
+
+    project = make("nvivo", tmp_path)
+    out = tmp_path / "imported"
+    r = cli("codebook", "import", str(project), "--to", str(out))
+    assert r.returncode == 0, r.stderr
+    assert {p.name for p in out.iterdir()} == {"codebook.yaml", "codings.csv", "transcripts"}
+    cb = load_codebook(out / "codebook.yaml")
+    assert cb.codes["narkotikahandel"].parent == "teman"
+    codings = pd.read_csv(out / "codings.csv")
+    assert list(codings.columns) == ["group", "segment", "code", "coder", "start", "end"]
+    assert set(codings["coder"]) == {"anna", "bo"}
+    text = (out / "transcripts" / "fokusgrupp_1.txt").read_text(encoding="utf-8")
+    row = codings[codings["code"] == "samverkan"].iloc[0]
+    turn = text.split("\n\n")[row.segment - 1].split(": ", 1)[1]
+    assert turn[row.start : row.end] == "Samverkan med vakterna har blivit bättre."
+    # a second import, an export onto an existing file: refused (2) unless --force
+    assert cli("codebook", "import", str(project), "--to", str(out)).returncode == 2
+    assert cli("codebook", "import", str(project), "--to", str(out), "--force").returncode == 0
+    qdc = tmp_path / "cb.qdc"
+    qdc.write_text("mine")
+    r = cli("codebook", "export", str(out / "codebook.yaml"), "--to", str(qdc))
+    assert r.returncode == 2 and "--force" in r.stderr and qdc.read_text() == "mine"
+    r = cli("codebook", "export", str(out / "codebook.yaml"), "--to", str(qdc), "--force")
+    assert r.returncode == 0 and read_qdc(qdc).codes.keys() == cb.codes.keys()
+    # never over the input, even with --force
+    r = cli("codebook", "export", str(qdc), "--to", str(qdc), "--force")
+    assert r.returncode == 2 and "input" in r.stderr

@@ -88,6 +88,13 @@ def replace_in(rel: str, old: str, new: str) -> Callable[[Path], None]:
     return f
 
 
+def extra_value(path: Path, line: int) -> None:
+    """Add one value too many to a line (counting the header as 1)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] += ",oops"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 S, C, INC, Z = (
     "observations/sessions.csv",
     "observations/counts.csv",
@@ -243,6 +250,40 @@ CASES = [
         "end",
         "outside the turn",
     ),
+    # issue 14: data quirks a new user produces
+    ("duplicated_crime_row", copy_line(R, 2), R, "last", "month, area, category", "also on line 2"),
+    ("extra_field", lambda f: extra_value(f / R, 2), R, 2, None, "the header has 4"),
+    (
+        "semicolons_and_decimal_commas",
+        lambda f: (f / A).write_text(
+            (f / A).read_text(encoding="utf-8").replace(",", ";").replace(".", ","),
+            encoding="utf-8",
+        ),
+        A,
+        1,
+        None,
+        "Excel with Swedish",
+    ),
+    (
+        "symlink_out_of_the_folder",
+        lambda f: (
+            (f.parent / "elsewhere.csv").write_bytes((f / CAL).read_bytes()),
+            (f / CAL).unlink(),
+            (f / CAL).symlink_to(f.parent / "elsewhere.csv"),
+        ),
+        CAL,
+        None,
+        None,
+        "outside the data folder",
+    ),
+    (
+        "folder_named_like_a_transcript",
+        lambda f: (f / "focus_groups/transcripts/extra.txt").mkdir(),
+        "focus_groups/transcripts/extra.txt",
+        None,
+        None,
+        "not a regular file",
+    ),
 ]
 
 
@@ -352,3 +393,47 @@ def test_observer_who_never_double_observed_is_warned(data_copy):
     (data_copy / S).write_text("\n".join(lines) + "\n")
     ds = load_dataset(data_copy)
     assert any("obs_new" in w.message and "never double-observed" in w.message for w in ds.warnings)
+
+
+def test_extra_field_does_not_hide_other_errors(data_copy):
+    """A row with one value too many is reported with its line; the file's other rows are
+    still checked (before, one whole-file error hid everything else)."""
+    extra_value(data_copy / R, 2)
+    set_cell(R, 9, "count", "many")(data_copy)
+    with pytest.raises(DataError) as exc:
+        load_dataset(data_copy)
+    where = {(p.file, p.line) for p in exc.value.problems}
+    assert {(R, 2), (R, 9)} <= where, str(exc.value)
+
+
+def test_quoted_line_breaks_keep_line_numbers(tmp_path):
+    from evaluation.sources._io import read_csv_text
+
+    p = tmp_path / "x.csv"
+    p.write_text('a,b\n1,"two\nlines"\n\n3,x\n', encoding="utf-8")
+    df = read_csv_text(p)
+    # the record on line 2 spans two lines; the blank line 4 keeps its place
+    assert [int(i) + 2 for i in df.index] == [2, 5]
+    assert df["b"].tolist() == ["two\nlines", "x"]
+
+
+def test_fast_and_careful_csv_readers_agree(tmp_path):
+    """The plain case goes through pandas' C parser, anything with quotes through the csv
+    module: both give the same frame (values, line numbers) for the same records."""
+    from evaluation.sources._io import read_csv_text
+
+    plain = "a,b,c\n1,2\n\n3, 4 ,5\n,,\n6,7,8\n"
+    quoted = plain.replace("6,7,8", '"6",7,8')
+    (tmp_path / "plain.csv").write_text(plain, encoding="utf-8")
+    (tmp_path / "quoted.csv").write_text(quoted, encoding="utf-8")
+    fast, careful = read_csv_text(tmp_path / "plain.csv"), read_csv_text(tmp_path / "quoted.csv")
+    assert (
+        fast.to_dict("list")
+        == careful.to_dict("list")
+        == {
+            "a": ["1", "3", "6"],
+            "b": ["2", "4 ", "7"],
+            "c": ["", "5", "8"],
+        }
+    )
+    assert list(fast.index) == list(careful.index) == [0, 2, 4]
