@@ -334,8 +334,9 @@ def test_duplicate_codebook_id_and_yaml_key(data_copy, root, tmp_path):
         load_dataset(data_copy, codebook=cb)
     cb.write_text(
         text.replace(
-            "    definition: Talk about dangers",
-            "    definition: x\n    definition: Talk about dangers",
+            "    label: {sv: Trygghet och risk, en: Safety and risk}\n    definition:",
+            "    label: {sv: Trygghet och risk, en: Safety and risk}\n    definition: x\n"
+            "    definition:",
         ),
         encoding="utf-8",
     )
