@@ -70,7 +70,7 @@ GOAL_COLOURS: dict[str, str] = {
     "toward": "#4477AA",  # toward the goal (blue)
     "away": "#EE7733",  # away from the goal (orange)
     "unclear": "#DDDDDD",  # no clear change (light grey)
-    "concern": "#CCBB44",  # a concern raised in the focus groups (yellow)
+    "concern": "#EECC66",  # a concern raised in the focus groups (Tol medium-contrast yellow)
     "context": "#F2F2F2",  # context without a direction
     "missing": "#FFFFFF",  # no data
 }
@@ -867,7 +867,10 @@ def survey_plot(proportions, item: str, language: str = "sv", ax=None, target: s
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(0, 100)
     if len(s):
+        from matplotlib.ticker import MaxNLocator
+
         ax.set_xlim(s["year"].min() - 0.5, s["year"].max() + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _add_alt(
         ax, _t("a11y.survey_plot", language, item=label(item, language), series="; ".join(series))
     )
@@ -963,7 +966,9 @@ def its_figure(
                 hi,
                 facecolor="none",
                 edgecolor=COLOURS["co_intervention"],
-                hatch="//",
+                hatch=("//", "\\\\", "xx", "..")[
+                    (len(names) - 1) % 4
+                ],  # overlapping periods stay apart
                 lw=0,
                 alpha=0.6,
                 label=_t("plot.its.co_intervention", language) + (f": {name}" if name else ""),
@@ -974,7 +979,7 @@ def its_figure(
     ax.set_xlabel(_t("plot.its.month", language))
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
     eff = result.effects.loc["level_change"] if "level_change" in result.effects.index else None
     effect = (
         i18n.ci(eff["rate_ratio"], eff["ci_low"], eff["ci_high"], language)
