@@ -47,11 +47,22 @@ def cmd_run(a) -> int:
     else:
         print("leak scan: nothing found (releasable)")
     print(f"report: {result.index}")
+    if getattr(a, "pdf", False):  # --pdf: the printable report (evaluation.pdf)
+        from .pdf import write_pdf
+
+        print(f"pdf: {write_pdf(result.run_dir)}")
     if a.release and leaks:
         _err(
             "--release: refused, the leak scan found possible personal data (see above and manifest.json)"
         )
         return 1
+    return 0
+
+
+def cmd_pdf(a) -> int:
+    from .pdf import write_pdf
+
+    print(f"pdf: {write_pdf(a.run_dir)}")
     return 0
 
 
@@ -173,7 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="preloaded: fork each kernel from a process that has imported the stack once "
         "(Linux); fresh: start every kernel from scratch; auto (default): preloaded where possible",
     )
+    r.add_argument(
+        "--pdf", action="store_true", help="also write report.pdf into the run folder (Chromium)"
+    )
     r.set_defaults(func=cmd_run)
+
+    pdf = sub.add_parser(
+        "pdf", help="write report.pdf of a run folder: contents, index, notebooks, page numbers"
+    )
+    pdf.add_argument("run_dir", metavar="RUN_DIR")
+    pdf.set_defaults(func=cmd_pdf)
 
     v = sub.add_parser("validate", help="validate a data folder")
     v.add_argument("--data", default="data/example", metavar="DIR")
