@@ -41,6 +41,7 @@ __all__ = [
     "calendar_heatmap",
     "survey_plot",
     "its_figure",
+    "effort_figure",
     "localise",
 ]
 
@@ -1003,3 +1004,101 @@ def its_figure(
         ),
     )
     return localise(ax, language)
+
+
+def effort_figure(effort, language: str = "sv", title: str | None = None):
+    """The observation effort: sessions and hours by zone, hour of day and weekday, by activation state.
+
+    ``effort``: :func:`evaluation.analyses.effort.observation_effort`'s table.
+    Two rows (sessions, hours) by three columns (zone, hour of day, weekday)
+    of bars stacked by activation state in the scheme's colours, one legend.
+    Returns the figure; its alt text gives the totals, the most and least
+    observed zone, the hours of day covered and the weekdays observed.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.patches import Patch
+
+    from .analyses.effort import effort_by
+    from .i18n import weekday_names
+
+    states = list(dict.fromkeys(sorted(effort["activation"], key=lambda a: (a != "none", a))))
+    fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), gridspec_kw={"width_ratios": [1.2, 2, 1]})
+    dims = [
+        ("zone", "effort.by_zone"),
+        ("hour", "effort.by_hour"),
+        ("weekday", "effort.by_weekday"),
+    ]
+    for col, (dim, head) in enumerate(dims):
+        t = effort_by(effort, dim)
+        levels = list(dict.fromkeys(t[dim]))
+        x = np.arange(len(levels))
+        for row, measure in enumerate(("sessions", "hours")):
+            ax = axes[row][col]
+            bottom = np.zeros(len(levels))
+            for k, st in enumerate(states):
+                v = (
+                    t[t["activation"] == st]
+                    .set_index(dim)[measure]
+                    .reindex(levels, fill_value=0)
+                    .to_numpy(dtype=float)
+                )
+                ax.bar(x, v, bottom=bottom, color=colour(st, k), width=0.8, lw=0)
+                bottom += v
+            if dim == "zone":
+                ticks = [label(z, language) for z in levels]
+                ax.set_xticks(x, ticks, rotation=30, ha="right")
+            elif dim == "weekday":
+                ax.set_xticks(x, weekday_names(language))
+            else:
+                ax.set_xticks(x[::3], [str(h) for h in levels][::3])
+                ax.set_xlim(-0.6, 23.6)
+            ax.set_ylabel(_t(f"effort.{measure}", language) if col == 0 else "")
+            if row == 0:
+                ax.set_title(_t(head, language))
+                ax.set_xticklabels([])
+            else:
+                ax.set_xlabel(_t(f"effort.{dim}", language))
+            ax.grid(axis="x", visible=False)
+    fig.legend(
+        handles=[
+            Patch(color=colour(st, k), label=label(st, language)) for k, st in enumerate(states)
+        ],
+        title=_t("effort.legend", language),
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        frameon=False,
+    )
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    by_zone = effort.groupby("zone")["hours"].sum().sort_values()
+    by_state = effort.groupby("activation")[["sessions", "hours"]].sum()
+    if len(effort):
+        fig._sergel_alt = [
+            _t(
+                "effort.alt",
+                language,
+                sessions=int(effort["sessions"].sum()),
+                hours=_n(effort["hours"].sum(), language, 1),
+                states="; ".join(
+                    _t(
+                        "effort.state",
+                        language,
+                        state=label(st, language),
+                        sessions=int(by_state.loc[st, "sessions"]),
+                        hours=_n(by_state.loc[st, "hours"], language, 1),
+                    )
+                    for st in states
+                ),
+                top_zone=label(by_zone.index[-1], language),
+                top_zone_hours=_n(by_zone.iloc[-1], language, 1),
+                low_zone=label(by_zone.index[0], language),
+                low_zone_hours=_n(by_zone.iloc[0], language, 1),
+                first_hour=int(effort["hour"].min()),
+                last_hour=int(effort["hour"].max()),
+                weekdays=int(effort["weekday"].nunique()),
+            )
+        ]
+        fig._sergel_caption = title or _t("effort.title", language)
+    return localise(fig, language)
