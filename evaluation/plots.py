@@ -42,6 +42,8 @@ __all__ = [
     "survey_plot",
     "its_figure",
     "effort_figure",
+    "share_bars",
+    "monthly_counts",
     "localise",
 ]
 
@@ -1101,4 +1103,125 @@ def effort_figure(effort, language: str = "sv", title: str | None = None):
             )
         ]
         fig._sergel_caption = title or _t("effort.title", language)
+    return localise(fig, language)
+
+
+def share_bars(
+    shares,
+    title: str | None = None,
+    xlabel: str | None = None,
+    legend_title: str | None = None,
+    language: str = "sv",
+    ax=None,
+):
+    """Horizontal bars of each group's share per category (e.g. themes by professional role).
+
+    ``shares``: long format with ``theme`` (category label), ``role`` (group
+    label) and ``share`` (percent), e.g. :func:`evaluation.analyses.focus.role_shares`.
+    Groups take the colours without a fixed meaning (:data:`PALETTE`); the
+    legend sits outside the bars. The alt text names each group's largest
+    category with its share.
+    """
+    import numpy as np
+
+    themes = list(dict.fromkeys(shares["theme"]))
+    roles = list(dict.fromkeys(shares["role"]))
+    ax = _ax(ax, (9, 1.2 + 0.45 * len(themes) * max(1, len(roles)) / 2))
+    h = 0.8 / max(len(roles), 1)
+    y = np.arange(len(themes))
+    tops = []
+    for k, role in enumerate(roles):
+        g = shares[shares["role"] == role].set_index("theme")["share"].reindex(themes)
+        ax.barh(
+            y + (k - (len(roles) - 1) / 2) * h,
+            g.fillna(0).to_numpy(),
+            height=h,
+            color=PALETTE[k % len(PALETTE)],
+            label=role,
+        )
+        if g.notna().any():
+            tops.append(f"{role}: {g.idxmax()} ({_n(g.max(), language, 0)} %)")
+    ax.set_yticks(y, themes)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel or "")
+    ax.set_ylabel("")
+    if title:
+        ax.set_title(title)
+    ax.legend(
+        frameon=False, fontsize=8, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+    )
+    _add_alt(
+        ax,
+        (title + ". " if title else "")
+        + _t("a11y.share_bars", language, n=len(themes), groups=len(roles), tops="; ".join(tops)),
+    )
+    return localise(ax, language)
+
+
+def monthly_counts(
+    reported,
+    categories,
+    areas,
+    target: str | None = None,
+    ylabel: str | None = None,
+    legend_title: str | None = None,
+    language: str = "sv",
+):
+    """Reported crimes per month, one panel per category, one line per area (log scale).
+
+    ``reported``: ``month``, ``area``, ``category``, ``count`` (codes). The
+    target area in the target colour, comparison areas in the comparison
+    colours; the x axis spans the months in the data. Returns the figure; the
+    alt text gives each area's monthly mean in the first and last year.
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    d = reported[reported["category"].isin(categories) & reported["area"].isin(areas)].copy()
+    d["month"] = pd.to_datetime(d["month"].astype(str))
+    cols = _area_colours(sorted(areas, key=lambda a: a != target), target)
+    fig, axes = plt.subplots(1, len(categories), figsize=(6 * len(categories), 3.8), squeeze=False)
+    parts = []
+    for ax, cat in zip(axes[0], categories, strict=True):
+        c = d[d["category"] == cat]
+        means = []
+        for area in sorted(areas, key=lambda a: a != target):
+            g = c[c["area"] == area].sort_values("month")
+            if g.empty:
+                continue
+            ax.plot(
+                g["month"],
+                g["count"],
+                color=cols[area],
+                lw=2 if area == target else 1.3,
+                label=label(area, language),
+            )
+            y0, y1 = g["month"].dt.year.min(), g["month"].dt.year.max()
+            m0 = g.loc[g["month"].dt.year == y0, "count"].mean()
+            m1 = g.loc[g["month"].dt.year == y1, "count"].mean()
+            means.append(
+                _t(
+                    "a11y.monthly_series",
+                    language,
+                    area=label(area, language),
+                    first=_n(m0, language, 1),
+                    first_year=int(y0),
+                    last=_n(m1, language, 1),
+                    last_year=int(y1),
+                )
+            )
+        ax.set_yscale("log")
+        if len(c):
+            ax.set_xlim(c["month"].min(), c["month"].max())
+        ax.set_title(label(cat, language))
+        ax.set_xlabel("")
+        ax.set_ylabel(ylabel or "")
+        parts.append(f"{label(cat, language)}: " + "; ".join(means))
+    axes[0][-1].legend(
+        frameon=False, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0)
+    )
+    fig.tight_layout()
+    fig._sergel_alt = [
+        _t("a11y.monthly_counts", language, measure=ylabel or "", series=". ".join(parts))
+    ]
     return localise(fig, language)

@@ -187,3 +187,39 @@ def test_figures_drawn_elsewhere_get_a_description_from_their_texts():
     assert alt == "Figur: Antal. Vågrät axel: år; lodrät axel: –. Teckenförklaring: a."
     assert caption == "Antal"
     plt.close("all")
+
+
+def test_share_bars_alt_names_each_groups_largest_share():
+    shares = pd.DataFrame(
+        {
+            "theme": ["Trygghet", "Handel", "Trygghet", "Handel"],
+            "role": ["polis", "polis", "fältassistent", "fältassistent"],
+            "share": [10.0, 24.0, 30.0, 5.0],
+        }
+    )
+    ax = plots.share_bars(shares, title="Teman", language="sv")
+    alt, caption = plots.figure_text(ax.figure, "sv")
+    assert "polis: Handel (24 %)" in alt and "fältassistent: Trygghet (30 %)" in alt
+    assert caption == "Teman"
+    plt.close("all")
+
+
+def test_monthly_counts_target_in_its_colour_axis_to_the_data(example_ds):
+    rep = example_ds.crime["reported"]
+    fig = plots.monthly_counts(
+        rep, ["violence"], ["sergels_torg", "odenplan"], target="sergels_torg", language="en"
+    )
+    ax = fig.axes[0]
+    colours = {ln.get_label(): matplotlib.colors.to_hex(ln.get_color()).upper() for ln in ax.lines}
+    assert colours == {
+        "Sergels torg": plots.COLOURS["target"].upper(),
+        "Odenplan": plots.COLOURS["comparison"].upper(),
+    }
+    last = pd.to_datetime(rep["month"].astype(str)).max()
+    assert matplotlib.dates.num2date(ax.get_xlim()[1]).replace(tzinfo=None) == last
+    alt, _ = plots.figure_text(fig, "en")
+    # the first year's mean for Sergels torg, by hand from reported.csv
+    s = rep[(rep["area"] == "sergels_torg") & (rep["category"] == "violence")]
+    m = s[s["month"].astype(str).str.startswith("2016")]["count"].mean()
+    assert f"Sergels torg {m:.1f} (2016)" in alt
+    plt.close("all")
