@@ -401,7 +401,7 @@ def rate_plot(
     hue: str | None = None,
     ylabel: str | None = None,
     title: str | None = None,
-    language: str = "sv",
+    language: str | None = None,
     ax=None,
 ):
     """Point estimates with CI bars from a rate table (``rate``, ``ci_low``, ``ci_high``).
@@ -411,6 +411,7 @@ def rate_plot(
     no activation). The legend sits outside the axes so it covers no point.
     The figure's alt text lists every estimate with its interval.
     """
+    language = language or _language()  # default: the notebook's language
     import numpy as np
     from matplotlib.lines import Line2D
 
@@ -488,12 +489,13 @@ def heatmap(
     cbar_label: str = "",
     ax=None,
     figsize=(9, 6),
-    language: str = "sv",
+    language: str | None = None,
 ):
     """A labelled heatmap of a DataFrame (rows x columns); numbers in ``language``'s style.
 
     The alt text gives the size and the highest and lowest cells.
     """
+    language = language or _language()  # default: the notebook's language
     import numpy as np
     import seaborn as sns
 
@@ -536,13 +538,16 @@ def heatmap(
     return localise(ax, language)
 
 
-def timeline(calendar, sessions=None, title: str | None = None, language: str = "sv", ax=None):
+def timeline(
+    calendar, sessions=None, title: str | None = None, language: str | None = None, ax=None
+):
     """Calendar periods as bars by kind, with observation sessions as ticks.
 
     Each kind in its colour of the scheme; one-day events are drawn as marks
     wide enough to see. The x axis runs from the first to the last date in the
     calendar and sessions.
     """
+    language = language or _language()  # default: the notebook's language
     import matplotlib.dates as mdates
     import pandas as pd
 
@@ -620,8 +625,11 @@ def _code(text: str, prefix: str, language: str) -> str:
     """The catalogue code of a translated text (``findings.question.girls`` -> ``girls``), else the text."""
     from . import i18n
 
-    key = i18n.reverse(language, prefix).get(text)
-    return key[len(prefix) + 1 :] if key else text
+    for lang in (language, *i18n.LANGUAGES):
+        key = i18n.reverse(lang, prefix).get(text)
+        if key:
+            return key[len(prefix) + 1 :]
+    return text
 
 
 def goal_direction(question: str, source: str, direction: str, goal_sign=None) -> str:
@@ -648,7 +656,7 @@ def goal_direction(question: str, source: str, direction: str, goal_sign=None) -
 
 
 def triangulation(
-    evidence, title: str | None = None, ax=None, language: str = "sv", goal_sign=None
+    evidence, title: str | None = None, ax=None, language: str | None = None, goal_sign=None
 ):
     """Questions x sources, each cell coloured by whether the finding moves toward the goal.
 
@@ -660,6 +668,7 @@ def triangulation(
     drop in crime and a rise in girls staying both move toward the goal
     (:data:`GOAL_SIGN`). A legend below the grid names the colours.
     """
+    language = language or _language()  # default: the notebook's language
     import textwrap
 
     from matplotlib.patches import Patch, Rectangle
@@ -750,11 +759,12 @@ def triangulation(
     return ax
 
 
-def calendar_heatmap(sessions, title: str | None = None, language: str = "sv"):
+def calendar_heatmap(sessions, title: str | None = None, language: str | None = None):
     """Observation sessions per day as calendar grids (weeks x weekdays), one panel per year.
 
     ``sessions``: with ``date`` (datetime or ``YYYY-MM-DD``). Returns the figure.
     """
+    language = language or _language()  # default: the notebook's language
     import matplotlib.pyplot as plt
     import pandas as pd
     import seaborn as sns
@@ -825,7 +835,9 @@ def _kernel_variable(name: str):
         return None
 
 
-def survey_plot(proportions, item: str, language: str = "sv", ax=None, target: str | None = None):
+def survey_plot(
+    proportions, item: str, language: str | None = None, ax=None, target: str | None = None
+):
     """Share feeling safe per year and area, with the Wilson intervals as error bars.
 
     ``proportions``: :func:`evaluation.stats.survey_proportions`'s table.
@@ -833,6 +845,7 @@ def survey_plot(proportions, item: str, language: str = "sv", ax=None, target: s
     notebook's ``area`` parameter); the others in the comparison colours. The
     legend sits outside the axes; the x axis spans the survey years.
     """
+    language = language or _language()  # default: the notebook's language
     ax = _ax(ax)
     s = proportions[proportions["item"] == item]
     if target is None:
@@ -885,7 +898,7 @@ def its_figure(
     ax=None,
     events=None,
     title: str | None = None,
-    language: str = "sv",
+    language: str | None = None,
     ylabel: str | None = None,
 ):
     """The interrupted-time-series figure of an :class:`evaluation.stats.its.ITSResult`, labelled in ``language``.
@@ -900,6 +913,7 @@ def its_figure(
     Every text from the catalogue (``plot.its.*``); the alt text gives the
     period, the intervention and the modelled level change with its CI.
     """
+    language = language or _language()  # default: the notebook's language
     import matplotlib.pyplot as plt
     import pandas as pd
 
@@ -1008,7 +1022,7 @@ def its_figure(
     return localise(ax, language)
 
 
-def effort_figure(effort, language: str = "sv", title: str | None = None):
+def effort_figure(effort, language: str | None = None, title: str | None = None):
     """The observation effort: sessions and hours by zone, hour of day and weekday, by activation state.
 
     ``effort``: :func:`evaluation.analyses.effort.observation_effort`'s table.
@@ -1017,6 +1031,7 @@ def effort_figure(effort, language: str = "sv", title: str | None = None):
     Returns the figure; its alt text gives the totals, the most and least
     observed zone, the hours of day covered and the weekdays observed.
     """
+    language = language or _language()  # default: the notebook's language
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.patches import Patch
@@ -1111,7 +1126,7 @@ def share_bars(
     title: str | None = None,
     xlabel: str | None = None,
     legend_title: str | None = None,
-    language: str = "sv",
+    language: str | None = None,
     ax=None,
 ):
     """Horizontal bars of each group's share per category (e.g. themes by professional role).
@@ -1122,6 +1137,7 @@ def share_bars(
     legend sits outside the bars. The alt text names each group's largest
     category with its share.
     """
+    language = language or _language()  # default: the notebook's language
     import numpy as np
 
     themes = list(dict.fromkeys(shares["theme"]))
@@ -1165,7 +1181,7 @@ def monthly_counts(
     target: str | None = None,
     ylabel: str | None = None,
     legend_title: str | None = None,
-    language: str = "sv",
+    language: str | None = None,
 ):
     """Reported crimes per month, one panel per category, one line per area (log scale).
 
@@ -1174,6 +1190,7 @@ def monthly_counts(
     colours; the x axis spans the months in the data. Returns the figure; the
     alt text gives each area's monthly mean in the first and last year.
     """
+    language = language or _language()  # default: the notebook's language
     import matplotlib.pyplot as plt
     import pandas as pd
 
