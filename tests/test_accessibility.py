@@ -9,15 +9,11 @@ report language on every page.
 """
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from evaluation import i18n
 from evaluation.browser import find_chromium
-
-from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -25,19 +21,8 @@ NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 
 
 @pytest.fixture(scope="module", params=i18n.LANGUAGES)
-def run(request, tmp_path_factory):
-    language = request.param
-    out = tmp_path_factory.mktemp(f"a11y_{language}") / "run"
-    res = subprocess.run(
-        [sys.executable, "-m", "evaluation.cli", "run", "--no-cache", "--output", str(out)]
-        + ["-p", f"language={language}"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-    )
-    assert res.returncode == 0, res.stdout + res.stderr
-    return language, out
+def run(request, example_report):
+    return request.param, example_report(request.param)
 
 
 def test_no_serious_or_critical_axe_violation(run):

@@ -58,31 +58,12 @@ def test_pdf_of_a_folder_that_is_no_run_is_a_clear_error(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def pdf_run(tmp_path_factory):
+def pdf_run(example_report):
     pytest.importorskip("playwright", reason="pip install -e '.[dev]'")
     pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
     if find_chromium() is None:
         pytest.skip("Chromium is absent: install Debian's chromium (apt-get install chromium)")
-    out = tmp_path_factory.mktemp("pdf") / "run"
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "evaluation.cli",
-            "run",
-            "--no-cache",
-            "--pdf",
-            "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-    )
-    assert res.returncode == 0, res.stdout + res.stderr
-    assert f"pdf: {out / 'report.pdf'}" in res.stdout
-    return out
+    return example_report("sv")  # evaluation run --pdf (see conftest)
 
 
 @pytest.mark.browser
