@@ -265,4 +265,22 @@ def write_pdf(
                 _print(ctx, doc, out)
             finally:
                 browser.close()
+    _link_from_index(run_dir, out, language)
     return out
+
+
+def _link_from_index(run_dir: Path, pdf: Path, language: str) -> None:
+    """A link to the PDF on the run's index page (once; only for a PDF inside the run folder)."""
+    from .i18n import t
+
+    index = run_dir / "index.html"
+    if pdf.parent.resolve() != run_dir.resolve() or not index.is_file():
+        return
+    page = index.read_text(encoding="utf-8")
+    if 'class="sergel-pdf-link"' in page or "</h1>" not in page:
+        return
+    link = (
+        f'<p class="sergel-pdf-link"><a href="{html.escape(pdf.name)}">'
+        f"{html.escape(t('pdf.link', language))}</a></p>"
+    )
+    index.write_text(page.replace("</h1>", "</h1>" + link, 1), encoding="utf-8")

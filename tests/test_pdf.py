@@ -98,3 +98,6 @@ def test_report_pdf_opens_with_text_page_numbers_and_contents(pdf_run):
     assert [o.title for o in reader.outline if not isinstance(o, list)][1:] == [
         s.title for s in secs
     ]
+    # the index page links the PDF
+    index = (pdf_run / "index.html").read_text(encoding="utf-8")
+    assert '<a href="report.pdf">Utskriftsversion (PDF)</a>' in index
