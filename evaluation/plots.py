@@ -459,7 +459,7 @@ def rate_plot(
             _t(
                 "a11y.rate_plot",
                 language,
-                measure=(title + ", " if title else "") + measure,
+                measure=measure,
                 by=_variable(x, language) + (" / " + _variable(hue, language) if hue else ""),
                 points="; ".join(
                     _t(
