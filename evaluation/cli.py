@@ -74,6 +74,10 @@ def cmd_run(a) -> int:
     elif not a.quiet:
         print(f"status: {status}")
     print(f"report: {result.shown_index}")
+    if getattr(a, "pdf", False):  # --pdf: the printable report (evaluation.pdf)
+        from .pdf import write_pdf
+
+        print(f"pdf: {write_pdf(result.run_dir)}")
     if a.release and leaks:
         _err(
             "--release: refused, the leak scan found possible personal data (see above and manifest.json)"
@@ -96,6 +100,13 @@ def _out_of_memory(what: str) -> int:
         " (see README: 'Files from other people' for the limits)"
     )
     return 1
+
+
+def cmd_pdf(a) -> int:
+    from .pdf import write_pdf
+
+    print(f"pdf: {write_pdf(a.run_dir)}")
+    return 0
 
 
 def cmd_validate(a) -> int:
@@ -368,7 +379,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="preloaded: fork each kernel from a process that has imported the stack once "
         "(Linux); fresh: start every kernel from scratch; auto (default): preloaded where possible",
     )
+    r.add_argument(
+        "--pdf", action="store_true", help="also write report.pdf into the run folder (Chromium)"
+    )
     r.set_defaults(func=cmd_run)
+
+    pdf = sub.add_parser(
+        "pdf", help="write report.pdf of a run folder: contents, index, notebooks, page numbers"
+    )
+    pdf.add_argument("run_dir", metavar="RUN_DIR")
+    pdf.set_defaults(func=cmd_pdf)
 
     v = sub.add_parser("validate", help="validate a data folder")
     v.add_argument(

@@ -154,6 +154,9 @@ def render_html(
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title or Path(nb_path).stem}}
     )
+    # nbconvert's "¶" anchor links would be read as part of every heading: drop them (the
+    # headings keep their ids, which the table of contents links to)
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     body = _toc(body, language)
     back = html.escape(t("report.back_to_index", language))
     top = f'<div class="sergel-back"><a href="index.html">&larr; {back}</a></div>'
@@ -175,13 +178,15 @@ _INDEX_CSS = """
 body { font-family: "Helvetica Neue", Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; } th, td { text-align: left; padding: 0.35em 0.6em; border-bottom: 1px solid #eee; vertical-align: top; }
-th { background: #f4f4f4; } code { font-size: 0.9em; }
+thead th { background: #f4f4f4; } tbody th { font-weight: normal; } code { font-size: 0.9em; }
 .status-ok { color: #1a7f37; } .status-incomplete { color: #9a5b00; font-weight: bold; } .status-failed { color: #b42318; font-weight: bold; } .status-cached { color: #555; }
 .banner { padding: 0.8em 1em; margin: 1em 0; border-radius: 4px; }
 .banner.notrelease { background: #fde8e8; border: 2px solid #b42318; color: #7a1010; font-weight: bold; font-size: 1.1em; }
 .banner.synthetic { background: #fff4ce; border: 1px solid #e0c060; }
 .banner.ok { background: #e7f6ea; border: 1px solid #9bd3a7; }
 .summary { font-size: 1.05em; background: #f7f9fc; border-left: 4px solid #4477aa; padding: 0.6em 1em; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+a { color: #0b57a4; }
 """
 
 
@@ -242,17 +247,19 @@ def write_index(
             )
         seconds = i18n.number(float(nb.get("seconds", 0) or 0), lang, 1)
         rows.append(
-            f"<tr><td>{link}<br><small>{e(nb.get('summary', ''))}</small>{extra}</td>"
+            f'<tr><th scope="row">{link}<br><small>{e(nb.get("summary", ""))}</small>{extra}</th>'
             f'<td class="status-{e(status)}">{e(i18n.label(status, lang))}</td>'
             f"<td>{m('seconds', seconds=seconds)}</td></tr>"
         )
     params = "".join(
-        f"<tr><td><code>{e(str(k))}</code></td><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
+        f'<tr><th scope="row"><code>{e(str(k))}</code></th>'
+        f"<td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
         for k, v in sorted(manifest.get("parameters", {}).items())
     )
     inputs = manifest.get("inputs", [])
     inp = "".join(
-        f"<tr><td><code>{e(i['path'])}</code></td><td>{e(i18n.number(int(i['bytes']), lang, 0))}</td>"
+        f'<tr><th scope="row"><code>{e(i["path"])}</code></th>'
+        f"<td>{e(i18n.number(int(i['bytes']), lang, 0))}</td>"
         f"<td><code>{e(i['sha256'][:16])}…</code></td></tr>"
         for i in inputs
     )
@@ -294,17 +301,19 @@ def write_index(
 <html lang="{e(lang)}"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{m("page_title")}</title><style>{_INDEX_CSS}</style></head>
 <body>
+<main>
 <h1>{m("heading")}</h1>
 <p>{m("intro", group=group)} {run_text}</p>
 {"".join(banners)}
 {summ}
 <h2>{m("sections")}</h2>
-<table><tr><th>{m("col_notebook")}</th><th>{m("col_status")}</th><th>{m("col_time")}</th></tr>{"".join(rows)}</table>
+<table><caption class="sr-only">{m("sections")}</caption><thead><tr><th scope="col">{m("col_notebook")}</th><th scope="col">{m("col_status")}</th><th scope="col">{m("col_time")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 <h2>{m("parameters")}</h2>
-<table><tr><th>{m("col_parameter")}</th><th>{m("col_value")}</th></tr>{params}</table>
+<table><caption class="sr-only">{m("parameters")}</caption><thead><tr><th scope="col">{m("col_parameter")}</th><th scope="col">{m("col_value")}</th></tr></thead><tbody>{params}</tbody></table>
 <h2>{m("provenance")}</h2>
 <p>{provenance_text}</p>
-<table><tr><th>{m("col_input")}</th><th>{m("col_bytes")}</th><th>SHA-256</th></tr>{inp}</table>
+<table><caption class="sr-only">{m("provenance")}</caption><thead><tr><th scope="col">{m("col_input")}</th><th scope="col">{m("col_bytes")}</th><th scope="col">SHA-256</th></tr></thead><tbody>{inp}</tbody></table>
+</main>
 </body></html>
 """
     out = run_dir / "index.html"
@@ -312,15 +321,33 @@ def write_index(
     return out
 
 
-def notebook_setup() -> None:
-    """Call once at the top of a notebook: the report theme, quiet library deprecation noise."""
+def notebook_setup(language: str | None = None) -> None:
+    """Call once at the top of a notebook: the report theme, quiet library deprecation noise.
+
+    Also, for readers with a screen reader: every figure shown carries its alt
+    text and a numbered caption (:func:`evaluation.plots.set_theme`), and every
+    DataFrame displayed is an accessible table (:func:`evaluation.tables.frame_html`),
+    in ``language`` (default: the notebook's ``language`` parameter).
+    """
     import warnings
 
     import pandas as pd
 
-    from .plots import set_theme
+    from .plots import _language, set_theme
 
-    set_theme()
+    set_theme(language=language)
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except ImportError:  # pragma: no cover
+        ip = None
+    if ip is not None:
+        from .tables import frame_html
+
+        ip.display_formatter.formatters["text/html"].for_type(
+            pd.DataFrame, lambda df: frame_html(df, _language())
+        )
     for cat in (FutureWarning, DeprecationWarning, PendingDeprecationWarning):
         warnings.filterwarnings("ignore", category=cat)
     pd.set_option("display.max_colwidth", 300)

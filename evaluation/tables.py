@@ -15,6 +15,8 @@ from .safehtml import escape
 __all__ = [
     "pretty",
     "Table",
+    "frame_html",
+    "accessible_html",
     "fmt_ci",
     "fmt_p",
     "term_label",
@@ -31,14 +33,103 @@ class Table:
     so executed notebooks and reports are the same for the same inputs.
     """
 
-    def __init__(self, styler, frame: pd.DataFrame):
-        self.styler, self.frame = styler, frame
+    def __init__(self, styler, frame: pd.DataFrame, row_headers: bool = False):
+        self.styler, self.frame, self.row_headers = styler, frame, row_headers
 
     def _repr_html_(self) -> str:
-        return self.styler.to_html()
+        return accessible_html(self.styler.to_html(), row_headers=self.row_headers)
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+def accessible_html(html: str, row_headers: bool = False) -> str:
+    """A pandas Styler table made readable by screen readers: ``scope`` on every header cell.
+
+    Column headings get ``scope="col"``, index cells ``scope="row"``; with
+    ``row_headers`` the first cell of every body row becomes a row header
+    (``<th scope="row">``), for tables whose first column names the row.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"zon": ["a"], "n": [1]}).style.hide(axis="index").set_uuid("x").to_html()
+    >>> out = accessible_html(h, row_headers=True)
+    >>> 'scope="col"' in out, '<th scope="row" id="T_x_row0_col0"' in out
+    (True, True)
+    """
+    import re
+
+    html = re.sub(
+        r'<th (id="[^"]*" )?class="(col_heading|index_name)', r'<th scope="col" \1class="\2', html
+    )
+    html = re.sub(
+        r'<th (id="[^"]*" )?class="row_heading', r'<th scope="row" \1class="row_heading', html
+    )
+    if row_headers:
+        html = re.sub(
+            r'<td (id="[^"]*_col0" class="data row\d+ col0"[^>]*)>(.*?)</td>',
+            r'<th scope="row" \1>\2</th>',
+            html,
+            flags=re.S,
+        )
+    return html
+
+
+def _caption(columns, language: str) -> str:
+    from . import i18n
+
+    return i18n.t("a11y.table_caption", language, columns=", ".join(str(c) for c in columns))
+
+
+def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = None) -> str:
+    """A plain DataFrame as an accessible HTML table: a caption, header cells with ``scope``, no empty header row.
+
+    The index becomes the first column of row headers (its name, else "row",
+    as the heading); a crosstab's two axis names go into the caption
+    ("Zon efter aktivering") instead of a second, mostly empty header row.
+    ``caption`` defaults to ``df.attrs["caption"]``, else one made from the
+    axis names or the column headings. Numbers in ``language``'s style.
+    :func:`evaluation.report.notebook_setup` makes this the HTML of every
+    DataFrame a notebook displays.
+
+    >>> d = pd.DataFrame({"konst": [1, 2]}, index=pd.Index(["plattan", "trapporna"], name="Zon"))
+    >>> d.columns.name = "Aktivering"
+    >>> h = frame_html(d, "sv")
+    >>> "<caption>Zon efter Aktivering</caption>" in h, h.count("<tr>"), 'scope="row"' in h
+    (True, 3, True)
+    """
+    from . import i18n
+
+    d = df.copy()
+    rows_name, cols_name = d.index.name, d.columns.name
+    d.columns.name = None
+    keep_index = not isinstance(d.index, pd.RangeIndex) or rows_name is not None
+    if keep_index:
+        first = rows_name if rows_name is not None else i18n.t("a11y.row_heading", language)
+        d.index.name = first if first not in d.columns else f"{first} "
+        d = d.reset_index()
+    if caption is None:
+        caption = df.attrs.get("caption")
+    if caption is None:
+        caption = (
+            i18n.t("a11y.crosstab_caption", language, rows=rows_name, cols=cols_name)
+            if rows_name is not None and cols_name is not None
+            else _caption(d.columns, language)
+        )
+    fmts = {}
+    for c in d.columns:
+        if pd.api.types.is_bool_dtype(d[c]):
+            continue
+        if pd.api.types.is_float_dtype(d[c]):
+            fmts[c] = _number_format(2, False, language)
+        elif pd.api.types.is_integer_dtype(d[c]):
+            fmts[c] = str if _is_year_column(c) else _integer_format(language)
+    ident = hashlib.sha256((d.to_json(default_handler=str) + str(caption)).encode()).hexdigest()[
+        :10
+    ]
+    d.columns = [str(c) for c in d.columns]
+    fmts = {str(k): v for k, v in fmts.items()}
+    sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident).set_caption(caption)
+    return accessible_html(sty.to_html(), row_headers=keep_index)
 
 
 def fmt_p(p, language: str = "en") -> str:
@@ -178,9 +269,11 @@ def pretty(
         sty = sty.set_table_styles(
             [{"selector": "th", "props": [("text-align", "left")]}], overwrite=False
         )
-    if caption:
-        sty = sty.set_caption(escape(caption))
-    return Table(sty, d)
+    # every table has a caption (WCAG 1.3.1): the one given, else one naming its columns
+    sty = sty.set_caption(escape(caption or _caption(d.columns, language)))
+    # a first column of text names the row: row headers for screen readers
+    row_headers = len(d.columns) > 1 and not pd.api.types.is_numeric_dtype(d.iloc[:, 0])
+    return Table(sty, d, row_headers=row_headers)
 
 
 def _standard_errors(cov_type: str, n_clusters: int, language: str) -> str:

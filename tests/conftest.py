@@ -60,3 +60,43 @@ def cli(*args, env=None, cwd=ROOT, timeout=600) -> subprocess.CompletedProcess:
         env=e,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def example_report(tmp_path_factory):
+    """``example_report(language)``: a full run of the example in a language, once per session.
+
+    ``evaluation run --no-cache --pdf -p language=...``: the HTML pages and
+    ``report.pdf`` (the PDF only where Playwright, pypdf and Chromium are
+    installed; otherwise the run is made without ``--pdf``). Tests that only
+    read a finished report share it instead of running the notebooks again.
+    """
+    runs: dict[str, Path] = {}
+
+    def make(language: str = "sv") -> Path:
+        if language not in runs:
+            from evaluation.browser import find_chromium
+
+            out = tmp_path_factory.mktemp(f"example_report_{language}") / "run"
+            try:
+                import playwright  # noqa: F401
+                import pypdf  # noqa: F401
+
+                pdf = ["--pdf"] if find_chromium() else []
+            except ImportError:
+                pdf = []
+            res = cli(
+                "run",
+                "--no-cache",
+                *pdf,
+                "--output",
+                str(out),
+                "-p",
+                f"language={language}",
+                timeout=900,
+            )
+            assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+            runs[language] = out
+        return runs[language]
+
+    return make

@@ -174,7 +174,7 @@ class ITSResult:
         """
         import matplotlib.pyplot as plt
 
-        from ..plots import PALETTE
+        from ..plots import COLOURS  # the report's one colour scheme
 
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 4.5))
@@ -186,7 +186,7 @@ class ITSResult:
         )
         cf = cf.assign(x=list(x_all))
         for series, g in cf.groupby("series", sort=False):
-            col = PALETTE[0] if series == "treated" else PALETTE[2]
+            col = COLOURS["target"] if series == "treated" else COLOURS["comparison"]
             ax.scatter(
                 g["x"],
                 g["observed"],
@@ -223,8 +223,10 @@ class ITSResult:
                 ax.axvspan(
                     ev.start,
                     ev.end,
-                    color=PALETTE[4],
-                    alpha=0.10,
+                    facecolor="none",
+                    edgecolor=COLOURS["co_intervention"],
+                    hatch="//",
+                    alpha=0.6,
                     lw=0,
                     label="co-intervention" if i == 0 else None,
                 )
