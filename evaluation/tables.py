@@ -123,12 +123,16 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
             fmts[c] = _number_format(2, False, language)
         elif pd.api.types.is_integer_dtype(d[c]):
             fmts[c] = str if _is_year_column(c) else _integer_format(language)
+        elif not pd.api.types.is_numeric_dtype(d[c]):
+            fmts[c] = escape  # text from data is shown, never interpreted
     ident = hashlib.sha256((d.to_json(default_handler=str) + str(caption)).encode()).hexdigest()[
         :10
     ]
-    d.columns = [str(c) for c in d.columns]
-    fmts = {str(k): v for k, v in fmts.items()}
-    sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident).set_caption(caption)
+    names = {c: escape(str(c)) for c in d.columns}
+    d.columns = [names[c] for c in d.columns]
+    fmts = {names[k]: v for k, v in fmts.items()}
+    sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident)
+    sty = sty.set_caption(escape(caption) if caption else None)
     return accessible_html(sty.to_html(), row_headers=keep_index)
 
 
