@@ -188,7 +188,7 @@ def method_conflict_rates(
 def method_conflict_rate_ratio(
     site,
     *,
-    covariates: Sequence[str] = ("zone",),
+    covariates: Sequence[str] = ("zone", "weather", "temperature_c", "observer"),
     target: str = "target_staying",
     family: str = "auto",
     cluster: str | None = "date",
@@ -200,18 +200,18 @@ def method_conflict_rate_ratio(
 
     The count model of :func:`~evaluation.stats.rate_ratio_model` on the
     sessions: outcome ``co_presence_sales``, exposure the minutes observed,
-    ``activated`` plus ``covariates`` (text columns as categories, as in
+    ``activated`` plus ``covariates`` (text columns as categories, those the
+    sessions lack or miss values of left out, as in
     :func:`~evaluation.analyses.site.analyse_site`), clustered by ``cluster``.
     """
     per = conflict_per_session(_per_session(site, **site_kw), target)
-    from .sensitivity import _term  # categorical columns as C(...), as analyse_site does
+    from .site import model_formula, usable_covariates  # the same terms as analyse_site
 
-    terms = ["activated", *[_term(per, c) for c in covariates]]
     return rate_ratio_model(
         per,
         "co_presence_sales",
         "minutes",
-        " + ".join(terms),
+        model_formula(per, usable_covariates(per, covariates)[0]),
         family=family,
         cluster=cluster,
         level=level,

@@ -49,29 +49,35 @@ SITE_OUTCOMES = {
 
 
 def _term(per: pd.DataFrame, col: str) -> str:
-    d = per[col]
-    return (
-        f"C({col})"
-        if d.dtype == object or str(d.dtype) in ("category", "str", "string", "bool")
-        else col
-    )
+    from .site import covariate_term
+
+    return covariate_term(per, col)
+
+
+#: Plausible confounders added to the main covariates in turn when not among them.
+EXTRA_COVARIATES = ("daypart", "weekend", "weather", "temperature_c", "observer")
 
 
 def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dict[str, str]:
-    """The main covariates, none, and the main ones plus each plausible confounder in turn."""
-    main = [c for c in covariates if c in per]
-    sets = {"+".join(main) or "none": " + ".join(_term(per, c) for c in main)}
+    """The main covariates; none; the main ones without each in turn (what each adjustment
+    changes); the main ones plus each plausible confounder in turn, and plus all of them."""
+    from .site import usable_covariates
+
+    main, _ = usable_covariates(per, covariates)
+
+    def entry(cols: Sequence[str]) -> tuple[str, str]:
+        return "+".join(cols) or "none", " + ".join(_term(per, c) for c in cols)
+
+    sets = dict([entry(main)])
     if main:
         sets["none"] = ""
-    extra = [
-        c
-        for c in ("daypart", "weekend", "weather", "observer")
-        if c in per and c not in main and per[c].nunique(dropna=True) > 1
-    ]
-    for c in extra:
-        sets["+".join([*main, c])] = " + ".join(_term(per, x) for x in [*main, c])
+    if len(main) > 1:
+        sets.update(entry([c for c in main if c != drop]) for drop in main)
+    usable, _ = usable_covariates(per, EXTRA_COVARIATES)
+    extra = [c for c in usable if c not in main and per[c].nunique(dropna=True) > 1]
+    sets.update(entry([*main, c]) for c in extra)
     if len(extra) > 1:
-        sets["+".join([*main, *extra])] = " + ".join(_term(per, x) for x in [*main, *extra])
+        sets.update([entry([*main, *extra])])
     return sets
 
 
@@ -81,7 +87,7 @@ def site_sensitivity(
     target_gender: str = "female",
     target_age_band: str = "13-18",
     activation_states: Sequence[str] = ("art", "event", "park"),
-    covariates: Sequence[str] = ("zone",),
+    covariates: Sequence[str] = ("zone", "weather", "temperature_c", "observer"),
     family: str = "auto",
     cluster: str | None = "date",
     covariate_sets: Mapping[str, str] | None = None,
@@ -101,8 +107,10 @@ def site_sensitivity(
         The main specification: the same parameters as ``analyse_site``.
     covariate_sets : mapping, optional
         Name -> patsy terms added after ``activated``; the first is the
-        main. Default: the main covariates; none; the main ones plus each of
-        daypart, weekend, weather and observer in turn; plus all of them.
+        main. Default: the main covariates; none; the main ones without each
+        of them in turn (what each adjustment changes); the main ones plus
+        each of daypart, weekend, weather, temperature_c and observer not
+        among them in turn; plus all of those.
     outcomes : sequence of str
         Among ``target_staying``, ``drug_sale``, ``outreach_contact``.
     level, ci

@@ -32,13 +32,78 @@ __all__ = [
     "effect_record",
     "model_checks",
     "co_interventions",
+    "covariate_term",
+    "model_formula",
+    "usable_covariates",
+    "DEFAULT_COVARIATES",
 ]
+
+#: The default adjustment set of the count models (``covariates`` in notebooks/params.yaml):
+#: zone, and what changes presence from day to day and could coincide with activation - the
+#: weather, the temperature (season: activations run in the warmest weeks) and the observer.
+DEFAULT_COVARIATES = ("zone", "weather", "temperature_c", "observer")
+#: Session columns that are numbers but enter a model as categories (one level each).
+CATEGORICAL_NUMBERS = ("month", "year")
 
 
 #: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed
 DISPERSION_THRESHOLD = 1.25
 #: fewest clusters for cluster-robust errors to be trusted (Cameron & Miller 2015)
 MIN_CLUSTERS = 20
+
+
+def covariate_term(per: pd.DataFrame, column: str) -> str:
+    """The patsy term of one covariate: ``C(column)`` for categories, else the column (linear).
+
+    Text, categorical and boolean columns, and ``month`` and ``year``
+    (:data:`CATEGORICAL_NUMBERS`), enter as categories; other numbers
+    (``temperature_c``) as a linear term on the log scale.
+
+    >>> per = pd.DataFrame({"zone": ["a"], "temperature_c": [17.5], "month": [6]})
+    >>> [covariate_term(per, c) for c in per]
+    ['C(zone)', 'temperature_c', 'C(month)']
+    """
+    d = per[column]
+    categorical = (
+        column in CATEGORICAL_NUMBERS
+        or d.dtype == object
+        or str(d.dtype) in ("category", "str", "string", "bool")
+    )
+    return f"C({column})" if categorical else column
+
+
+def usable_covariates(
+    per: pd.DataFrame, covariates: Sequence[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The covariates a model can use, and why each other one is left out.
+
+    A covariate is left out when the sessions have no such column, or when a
+    session has no value for it (the model would otherwise drop those
+    sessions silently, or fail). The reasons go into each estimate's notes.
+
+    >>> per = pd.DataFrame({"zone": ["a", "b"], "temperature_c": [17.5, None]})
+    >>> usable_covariates(per, ["zone", "temperature_c", "weather"])
+    (['zone'], {'temperature_c': '1 session(s) without a value', 'weather': 'no such column'})
+    """
+    used, left_out = [], {}
+    for c in covariates:
+        if c not in per:
+            left_out[c] = "no such column"
+        elif per[c].isna().any():
+            left_out[c] = f"{int(per[c].isna().sum())} session(s) without a value"
+        else:
+            used.append(c)
+    return used, left_out
+
+
+def model_formula(per: pd.DataFrame, covariates: Sequence[str], term: str = "activated") -> str:
+    """Right-hand side of 01's count models: ``term`` plus each covariate's term.
+
+    >>> per = pd.DataFrame({"zone": ["a"], "observer": ["x"], "temperature_c": [17.5]})
+    >>> model_formula(per, ["zone", "temperature_c", "observer"])
+    'activated + C(zone) + temperature_c + C(observer)'
+    """
+    return " + ".join([term, *(covariate_term(per, c) for c in covariates)])
 
 
 def model_checks(res: RateRatioResult) -> list[Check]:
@@ -240,7 +305,7 @@ def analyse_site(
     target_gender: str = "female",
     target_age_band: str = "13-18",
     activation_states: Sequence[str] = ("art", "event", "park"),
-    covariates: Sequence[str] = ("zone",),
+    covariates: Sequence[str] = DEFAULT_COVARIATES,
     family: str = "auto",
     cluster: str | None = "date",
 ) -> SiteAnalysis:
@@ -272,17 +337,8 @@ def analyse_site(
         index="zone", columns="activation", values="n", aggfunc="sum", fill_value=0
     )
 
-    rhs = " + ".join(
-        [
-            "activated",
-            *[
-                f"C({c})"
-                if per[c].dtype == object or str(per[c].dtype) in ("category", "str", "string")
-                else c
-                for c in covariates
-            ],
-        ]
-    )
+    covariates, left_out = usable_covariates(per, covariates)
+    rhs = model_formula(per, covariates)
     models, errors, marginal = {}, {}, {}
     for key, outcome in (
         ("target_staying", "target_staying"),
@@ -308,6 +364,8 @@ def analyse_site(
         key: effect_record(models.get(m), "activated", n, errors.get(m), key)
         for m, key in keys.items()
     }
+    for e in effects.values():
+        e.notes.extend(f"covariate {c} left out: {why}" for c, why in left_out.items())
     record = SiteResults(
         incomplete=[Incomplete(keys[m], why) for m, why in errors.items()],
         target={"gender": target_gender, "age_band": target_age_band},

@@ -60,7 +60,13 @@ def test_site_table_matches_analysis_and_compares_kinds(example_ds):
     assert {"activation=art", "activation=event", "activation=park", "clusters=none"} <= set(
         t.index
     )
-    assert {"covariates=none", "covariates=zone+daypart"} <= set(t.index)
+    # the default adjustment set, none, each adjustment left out in turn, and each other
+    # plausible confounder added in turn (issue 15 item 7: with and without the adjustments)
+    main_set = site.results["covariates"]
+    assert main_set == ["zone", "weather", "temperature_c", "observer"]
+    dropped = {"covariates=" + "+".join(c for c in main_set if c != d) for d in main_set}
+    added = {"covariates=" + "+".join([*main_set, c]) for c in ("daypart", "weekend")}
+    assert {"covariates=none", *dropped, *added} <= set(t.index)
     rec = sensitivity_records(s)
     assert set(rec[0]) == set(SENSITIVITY_COLUMNS)
     json.dumps(rec)  # plain JSON

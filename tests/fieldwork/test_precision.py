@@ -46,7 +46,7 @@ def _actual_widths(tmp_path, seeds) -> pd.DataFrame:
         for outcome in TRUE_RR:
             r = rate_ratio_model(d, outcome, "minutes", "activated + C(zone)", cluster="date")
             ci = r.table.loc["activated"]
-            rows.append({"outcome": outcome, "n": len(d), "width": ci.ci_high - ci.ci_low})
+            rows.append({"outcome": outcome, "n": len(d), "ci_ratio": ci.ci_high / ci.ci_low})
     return pd.DataFrame(rows)
 
 
@@ -55,9 +55,13 @@ def test_simulated_widths_match_the_generator_within_10_percent(pilot_design, tm
     actual = _actual_widths(tmp_path, range(130, 150))
     assert actual["n"].between(290, 300).all()  # primary sessions (double spans once)
     predicted = expected_precision(300, design=pilot_design, n_sim=200, seed=1).set_index("outcome")
-    for outcome, got in actual.groupby("outcome")["width"].mean().items():
+    # The planner simulates `activated + C(zone)`. Since issue 15 item 7 the generator plants
+    # season and observer effects that coincide with activation, so that model's estimates
+    # are biased (synthetic.expected_confounding) and its width on the rate-ratio scale grows
+    # with the biased estimate; ci_high / ci_low (the width on the log scale) does not.
+    for outcome, got in actual.groupby("outcome")["ci_ratio"].mean().items():
         # tolerance from the issue: within 10% of the widths actually obtained
-        assert predicted.loc[outcome, "ci_width"] == pytest.approx(got, rel=0.10), outcome
+        assert predicted.loc[outcome, "ci_ratio"] == pytest.approx(got, rel=0.10), outcome
 
 
 def test_pilot_parameters_come_from_the_pilot(pilot_design):
