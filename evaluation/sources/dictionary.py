@@ -96,6 +96,18 @@ See `codebooks/focus_groups.yaml` and DESIGN.md section 3: a header
 optional `keywords` (suggested auto-coding only) and `children`. Ids are
 unique across the tree. Check one with `evaluation codebook check FILE`.
 
+## SYNTHETIC (generated data only)
+
+A file `SYNTHETIC` at the top of a folder marks data made by
+`evaluation make-example` (`evaluation.synthetic`): a note, the seed, and
+`fingerprint: sha256:...`, a hash of every other file of the folder as it was
+generated (names and contents; hidden files ignored, line endings normalised).
+The report calls its data "synthetic example data" only while the files still
+match that fingerprint. A folder copied from `data/example/` and then filled
+with real data keeps the file but no longer matches: the report does not call
+it synthetic, and `evaluation run` notes that the marker does not match. Delete
+`SYNTHETIC` from any folder of real data; never write one by hand.
+
 ## identifiers.txt (optional)
 
 The identifier register for the leak scan: one real name or other identifier
