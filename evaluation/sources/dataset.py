@@ -36,7 +36,7 @@ class Dataset:
         ``start, end, kind, name``.
     observations : dict or None
         ``zones``, ``sessions`` (with derived columns ``minutes, hours,
-        daypart, weekend, month, year, activated, pair``), ``counts``,
+        overnight, daypart, weekend, month, year, activated, pair``), ``counts``,
         ``incidents``.
     focus_groups : dict or None
         ``participants``, ``segments``, ``codings``, ``texts``.

@@ -110,8 +110,8 @@ def _clock(t) -> pd.Series:
     t = pd.Series(t)
     if pd.api.types.is_datetime64_any_dtype(t):
         return (t.dt.hour * 60 + t.dt.minute).astype("float64")
-    parts = t.astype(str).str.strip().str.split(":", n=1, expand=True)
-    return (parts[0].astype(int) * 60 + parts[1].astype(int)).astype("float64")
+    parts = t.astype(str).str.strip().str.extract(r"^(\d{1,2}):(\d{2})").astype("float64")
+    return parts[0] * 60 + parts[1]  # NaN where the text is not a time
 
 
 def session_minutes(start, end) -> pd.Series:
