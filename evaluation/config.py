@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError
-from .yamlio import load_yaml_file
+from .errors import DataError, ParameterError
+from .yamlio import load_yaml_file, load_yaml_text
 
 __all__ = [
     "parse_override",
@@ -38,6 +38,8 @@ __all__ = [
     "check_params",
     "RESERVED",
     "SCHEMA_FILE",
+    "MAX_OVERRIDE_CHARS",
+    "MAX_OVERRIDE_VALUES",
 ]
 
 #: The schema file, next to ``params.yaml`` in the notebooks folder.
@@ -47,8 +49,15 @@ SCHEMA_FILE = "params.schema.yaml"
 RESERVED = frozenset({"run_dir"})
 
 
+#: Longest ``-p`` value (characters) and most values in it once YAML aliases are expanded:
+#: a value typed on the command line is short; a "billion laughs" alias bomb is refused.
+MAX_OVERRIDE_CHARS = 100_000
+MAX_OVERRIDE_VALUES = 10_000
+
+
 def parse_override(text: str) -> tuple[str, Any]:
-    """Parse one ``key=value`` override; the value is read as a YAML scalar.
+    """Parse one ``key=value`` override; the value is read as YAML (bounded:
+    :func:`evaluation.yamlio.load_yaml_text`, at most :data:`MAX_OVERRIDE_VALUES` values).
 
     >>> parse_override("seed=7")
     ('seed', 7)
@@ -61,15 +70,25 @@ def parse_override(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise ParameterError(f"-p {text!r}: expected key=value")
-    try:
-        parsed = yaml.safe_load(value) if value.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"-p {text!r}: the value is not valid YAML ({exc})") from None
-    return key, parsed
+    if not value.strip():
+        return key, ""
+    try:  # bounded: an alias bomb typed as a value is refused, not expanded later
+        parsed = load_yaml_text(
+            value, f"-p {key}", max_bytes=MAX_OVERRIDE_CHARS, max_nodes=MAX_OVERRIDE_VALUES
+        )
+    except DataError as exc:
+        p = exc.problems[0]
+        raise ParameterError(
+            f"-p {key}: the value is not usable YAML: {p.message}; expected {p.expected}"
+        ) from None
+    return key, _plain(parsed)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
-    data = load_yaml_file(path)
+    try:
+        data = load_yaml_file(path)
+    except DataError as exc:  # a parameter file that cannot be used: a usage error (exit 2)
+        raise ParameterError(f"parameter file {path}: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -119,13 +138,34 @@ def load_schema(path: str | Path) -> dict[str, dict[str, Any]]:
     return schema
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with every mapping a plain ``dict`` (the YAML reader's ``LineDict``
+    remembers lines, but YAML's dumper cannot represent it)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: Longest value shown in a message (characters); the rest is cut with "...".
+_SHOW_CHARS = 300
+
+
 def _show(value: Any) -> str:
-    """A value as the user would type it (YAML flow style)."""
+    """A value as the user would type it (YAML flow style), cut at :data:`_SHOW_CHARS`."""
     if value is None:
         return "null"
     if isinstance(value, str):
-        return repr(value)
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("...")
+        text = repr(value)
+    else:
+        text = (
+            yaml.safe_dump(_plain(value), default_flow_style=True, width=10_000)
+            .strip()
+            .removesuffix("...")
+            .strip()
+        )
+    return text if len(text) <= _SHOW_CHARS else text[: _SHOW_CHARS - 3] + "..."
 
 
 def _describe(spec: Mapping[str, Any]) -> str:

@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import EvaluationError
+from .errors import DataError, EvaluationError
 
 __all__ = [
     "Leak",
@@ -414,12 +414,21 @@ class Register:
         return rx, keys
 
 
-def _read_register(p: Path) -> Register:
-    if not p.exists():
+def _read_register(p: Path, root: str | Path | None = None) -> Register:
+    """Read a register file: a regular file inside ``root`` (default: its own folder), so a
+    link out of the data folder, a FIFO or a device is refused without being read."""
+    from .textio import read_bytes
+
+    if not p.is_symlink() and not p.exists():
         raise ScanError(f"identifier register {p}: no such file; expected one name per line")
-    if not p.is_file():
-        raise ScanError(f"identifier register {p}: not a file")
-    raw = p.read_bytes()
+    bound = Path(root) if root is not None else p.parent
+    try:
+        raw = read_bytes(p, str(p), root=bound, what=f"the folder {bound}")
+    except DataError as exc:
+        q = exc.problems[0]
+        raise ScanError(
+            f"identifier register {p}: {q.message}; expected {q.expected or 'a regular file'}"
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -442,11 +451,20 @@ def _read_register(p: Path) -> Register:
     return Register(tuple(entries), tuple(origins))
 
 
-def load_identifiers(identifiers: str | Path | Sequence[str] | None) -> list[str]:
+def load_identifiers(
+    identifiers: str | Path | Sequence[str] | None, root: str | Path | None = None
+) -> list[str]:
     """Identifier strings from a register file (UTF-8, one per line, ``#`` comments) or a list.
 
-    Raises :class:`ScanError` for a missing or non-UTF-8 file.
+    A file must be a regular file inside ``root`` (default: the file's own folder; for
+    ``<data>/identifiers.txt`` the data folder), read through
+    :func:`evaluation.textio.read_bytes`: a symbolic link out of that folder, a FIFO or
+    a device is refused without being read.
+
+    Raises :class:`ScanError` for a missing, refused or non-UTF-8 file.
     """
+    if isinstance(identifiers, (str, Path)):
+        return list(_read_register(Path(identifiers), root).entries)
     return list(Register.of(identifiers).entries)
 
 
@@ -1078,17 +1096,17 @@ def release_check(
     from .paths import project_root
 
     run_dir = Path(run_dir)
-    registers = []
-    if data_dir and (Path(data_dir) / "identifiers.txt").exists():
-        registers.append(Path(data_dir) / "identifiers.txt")
+    registers = []  # (file, the folder it must stay inside)
+    if data_dir and os.path.lexists(Path(data_dir) / "identifiers.txt"):
+        registers.append((Path(data_dir) / "identifiers.txt", Path(data_dir)))
     private = project_root() / "data" / "private" / "identifiers.txt"
-    if private.exists():
-        registers.append(private)
+    if os.path.lexists(private):
+        registers.append((private, private.parent))
     errors: list[str] = []
     reg = Register((), ())
-    for r in registers:
+    for r, bound in registers:
         try:
-            reg = reg + Register.of(r)
+            reg = reg + _read_register(r, bound)
         except ScanError as exc:
             errors.append(str(exc))
     leaks: list[Leak] = []

@@ -49,6 +49,7 @@ from .config import SCHEMA_FILE, load_params, load_schema, params_for, parse_ove
 from .errors import NotebookError, ParameterError
 from .kernelpool import KernelPool, local_manager_class, preload_modules
 from .kernelpool import available as pool_available
+from .marker import MARKER, synthetic_status
 from .paths import CODEBOOKS, NOTEBOOKS, REPORTS, project_root, resolve
 
 __all__ = [
@@ -587,8 +588,9 @@ def run(
         "git": _git_info(root),
         "parameters": params,
         "data_dir": params.get("data_dir"),
-        "synthetic": bool(params.get("data_dir"))
-        and (Path(params["data_dir"]) / "SYNTHETIC").exists(),
+        # "synthetic" only while the files match the marker's fingerprint (a copy of the
+        # example filled with real data keeps the marker file but is not synthetic)
+        "synthetic": synthetic_status(params.get("data_dir")) == "synthetic",
         "python": platform.python_version(),
         "platform": platform.platform(),
         "executable": sys.executable,
@@ -603,6 +605,12 @@ def run(
     ]
     result = RunResult(run_dir, manifest)
     say(f"run folder: {run_dir}")
+    if not manifest["synthetic"] and synthetic_status(params.get("data_dir")) == "mismatch":
+        warn(
+            f"note: {Path(params['data_dir']) / MARKER} does not match the files of the data"
+            " folder (copied from the example and changed?): the report does not call these"
+            " data synthetic; delete the marker from a folder of real data"
+        )
     needs = {p.stem: notebook_needs(p) for p in chosen}
     selected = {p.stem for p in chosen}
     extra = [p.stem for p in chosen if p not in requested]

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ._phrases import FILLERS, MODERATOR_QUESTIONS, PHRASES
+from .marker import write_marker
 from .sources.codes import AGE_BANDS, GENDERS
 
 __all__ = [
@@ -714,11 +715,12 @@ def make_example_data(
         + "\n".join(IDENTIFIERS)
         + "\n",
     )
-    write(
-        "SYNTHETIC",
+    write("README.md", _readme(seed, planted))
+    # last: the marker holds the fingerprint of every other file (evaluation.marker)
+    write_marker(
+        out,
         SYNTHETIC_NOTE + f"\nseed: {seed}\n" + ("effects: reversed\n" if reverse_effects else ""),
     )
-    write("README.md", _readme(seed, planted))
     return out
 
 

@@ -137,7 +137,9 @@ def build_form(vocab: Vocabulary | None = None) -> dict[str, list[dict[str, str]
         **_msg("end"),
         **_msg("end_hint", "hint"),
         **required,
-        constraint="decimal-time(.) > decimal-time(${start_time})",
+        # later than start, or (crossing midnight) earlier by at least 12 h: at most 12 h
+        constraint="decimal-time(.) > decimal-time(${start_time})"
+        " or decimal-time(${start_time}) - decimal-time(.) >= 0.5",
         **_msg("end_constraint", "constraint_message"),
     )
     q("select_one zone", "zone", **_msg("zone"), **required)

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, Problem
-from ..sources.observations import COUNTS, INCIDENTS, SESSIONS
+from ..sources.observations import COUNTS, INCIDENTS, SESSIONS, session_span_problem
 from .exports import Export, read_export
 from .form import count_name, field_paths, incident_name
 from .vocab import Vocabulary, load_vocabulary
@@ -206,8 +206,9 @@ def _parse(
         if t is None:
             bad(name, f"{get(name)!r} is not a time HH:MM")
         s[col] = t or ""
-    if s["start"] and s["end"] and s["end"] <= s["start"]:
-        bad("end_time", f"end {s['end']} is not after start {s['start']}")
+    span = s["start"] and s["end"] and session_span_problem(s["start"], s["end"])
+    if span:  # (an end earlier than start: the session crossed midnight, data/README.md)
+        bad("end_time", span[0])
     zone = get("zone")
     if zone not in zones:
         bad("zone", f"unknown zone {zone!r}; zones.csv has {', '.join(zones)}")

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ParameterError, Problem
+from ..sources.observations import session_minutes
 
 __all__ = [
     "DEFAULTS",
@@ -257,10 +258,7 @@ def _nb_alpha(d: pd.DataFrame, outcome: str, fit: dict) -> float:
 def _layout(design: Design, n: int, rng: np.random.Generator) -> pd.DataFrame:
     if design.schedule is not None:
         s = design.schedule
-        mins = [
-            (int(e[:2]) * 60 + int(e[3:5])) - (int(b[:2]) * 60 + int(b[3:5]))
-            for b, e in zip(s["start"], s["end"], strict=True)
-        ]
+        mins = session_minutes(s["start"].astype(str).str[:5], s["end"].astype(str).str[:5])
         lay = pd.DataFrame(
             {
                 "zone": s["zone"].to_numpy(),

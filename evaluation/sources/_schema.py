@@ -23,10 +23,18 @@ from ..errors import Problem
 __all__ = ["Field", "FileSpec", "check_frame", "line_of", "MAX_PROBLEMS_PER_FILE"]
 
 _FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M", "month": "%Y-%m"}
+#: The exact written form of each kind (ISO 8601, zero-padded): ``2023-6-5`` is refused.
+_STRICT = {
+    "date": r"\d{4}-\d{2}-\d{2}",
+    "time": r"\d{2}:\d{2}",
+    "month": r"\d{4}-\d{2}",
+    "year": r"\d{4}",
+}
+_FORM = {"date": "YYYY-MM-DD", "time": "HH:MM", "month": "YYYY-MM", "year": "YYYY"}
 _EXPECT = {
-    "date": "a date YYYY-MM-DD",
-    "time": "a time HH:MM (24-hour)",
-    "month": "a month YYYY-MM",
+    "date": "a date YYYY-MM-DD (e.g. 2023-06-05)",
+    "time": "a time HH:MM (24-hour, e.g. 09:15)",
+    "month": "a month YYYY-MM (e.g. 2023-06)",
     "int": "a whole number",
     "float": "a number (decimal point '.')",
     "year": "a year YYYY",
@@ -127,6 +135,8 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
     """Typed series and a mask of values that failed to parse."""
     text = raw.astype(str).str.strip()
     empty = text == ""
+    if f.kind in _STRICT:
+        text = text.where(text.str.fullmatch(_STRICT[f.kind]) | empty, "\x00")
     if f.kind in _FORMATS:
         typed = pd.to_datetime(text, format=_FORMATS[f.kind], errors="coerce")
     elif f.kind in ("int", "year"):
@@ -139,6 +149,23 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
         return text.astype(object).where(~empty, None), pd.Series(False, index=raw.index)
     bad = typed.isna() & ~empty
     return typed, bad
+
+
+def _unreadable(value: str, f: Field) -> str:
+    """Why a value of ``f`` cannot be read; for a date, time or month that is only not
+    written in the strict form (``2023-6-5``), say so and show it written correctly."""
+    text = str(value).strip()
+    if f.kind in _FORMATS:
+        try:
+            fixed = pd.to_datetime(text, format=_FORMATS[f.kind]).strftime(_FORMATS[f.kind])
+        except (ValueError, TypeError):
+            fixed = None
+        if fixed is not None and fixed != text:
+            return (
+                f"{value!r} is not written {_FORM[f.kind]} (ISO 8601, with leading zeros:"
+                f" {fixed!r})"
+            )
+    return f"{value!r} cannot be read"
 
 
 def _check_for(f: Field) -> list[pa.Check]:
@@ -200,7 +227,7 @@ def check_frame(
                     label,
                     line_of(idx),
                     f.name,
-                    f"{raw.at[idx, f.name]!r} cannot be read",
+                    _unreadable(raw.at[idx, f.name], f),
                     f.expected(),
                 )
             )

@@ -36,7 +36,7 @@ class Dataset:
         ``start, end, kind, name``.
     observations : dict or None
         ``zones``, ``sessions`` (with derived columns ``minutes, hours,
-        daypart, weekend, month, year, activated, pair``), ``counts``,
+        overnight, daypart, weekend, month, year, activated, pair``), ``counts``,
         ``incidents``.
     focus_groups : dict or None
         ``participants``, ``segments``, ``codings``, ``texts``.
@@ -129,18 +129,42 @@ class Dataset:
 
 
 def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Problem]:
+    """Sessions whose activation state the calendar does not support, in either direction.
+
+    ``none`` on a day inside an activation period; ``art``/``event``/``park`` on a day
+    that no calendar period of that kind covers (a ``pilot`` period covers every kind).
+    """
     on = activation_on(cal, sessions["date"])
+    kinds = on.str.split(",")
+    act = sessions["activation"]
+    none_inside = (act == "none") & (on != "")
+    unsupported = pd.Series(
+        [
+            a != "none" and a not in k and "pilot" not in k
+            for a, k in zip(act.to_numpy(), kinds.to_numpy(), strict=True)
+        ],
+        index=sessions.index,
+        dtype=bool,
+    )
     probs = []
-    for idx in sessions.index[((sessions["activation"] == "none") & (on != "")).to_numpy()][
-        :MAX_PROBLEMS_PER_FILE
-    ]:
+    flagged = sessions.index[(none_inside | unsupported).to_numpy()][:MAX_PROBLEMS_PER_FILE]
+    for idx in flagged:
+        day = f"{sessions.at[idx, 'date']:%Y-%m-%d}"
+        if none_inside.loc[idx]:
+            msg = f"'none' on {day}, inside a calendar period ({on.loc[idx]})"
+        else:
+            periods = f"periods that day: {on.loc[idx]}" if on.loc[idx] else "no period that day"
+            msg = (
+                f"{act.loc[idx]!r} on {day}, but no calendar period of kind"
+                f" {act.loc[idx]!r} covers that day ({periods})"
+            )
         probs.append(
             Problem(
                 "observations/sessions.csv",
                 int(idx) + 2,
                 "activation",
-                f"'none' on {sessions.at[idx, 'date']:%Y-%m-%d}, inside a calendar period ({on.loc[idx]})",
-                "the activation state of that day (check the log or the calendar)",
+                msg,
+                "the activation state of that day in calendar.csv (check the log or the calendar)",
                 severity="warning",
             )
         )

@@ -39,6 +39,26 @@ never names of girls, professionals or observers. A source whose folder is
 absent is reported as missing and its analyses are skipped; a folder that is
 present must be complete.
 
+Dates, months, times and years are written in the ISO 8601 form with leading
+zeros: `YYYY-MM-DD` (`2023-06-05`), `YYYY-MM` (`2023-06`), `HH:MM` on the
+24-hour clock (`09:15`), `YYYY`. A value such as `2023-6-5` or `9:15` is an
+error whose message names the file, line, column, the value and how to write it.
+
+Cross-checks between files (errors stop the run, warnings are listed by
+`evaluation validate` and notebook 00):
+
+- every session in `observations/sessions.csv` has at least one row in
+  `observations/counts.csv` (error): a session in which nobody was seen is
+  recorded with rows whose count is 0, never with no rows, so that it cannot be
+  confused with a session whose counts were lost;
+- a session that crosses midnight keeps the date it started and has an `end`
+  earlier than its `start` (`23:30` to `00:30` is 60 minutes); it may last at
+  most 12 hours, and `end` equal to `start` is an error;
+- the activation state of a session agrees with `calendar.csv` (warning): `none`
+  on a day inside an activation period, or `art`, `event` or `park` on a day
+  that no calendar period of that kind covers (a `pilot` period covers every
+  kind), is flagged with its line.
+
 Line numbers in error messages count the header as line 1.
 
 This file is generated from the checks themselves
@@ -75,6 +95,18 @@ See `codebooks/focus_groups.yaml` and DESIGN.md section 3: a header
 `id`, `label` (`sv`, `en`), `definition`, `include`, `exclude`, `examples`,
 optional `keywords` (suggested auto-coding only) and `children`. Ids are
 unique across the tree. Check one with `evaluation codebook check FILE`.
+
+## SYNTHETIC (generated data only)
+
+A file `SYNTHETIC` at the top of a folder marks data made by
+`evaluation make-example` (`evaluation.synthetic`): a note, the seed, and
+`fingerprint: sha256:...`, a hash of every other file of the folder as it was
+generated (names and contents; hidden files ignored, line endings normalised).
+The report calls its data "synthetic example data" only while the files still
+match that fingerprint. A folder copied from `data/example/` and then filled
+with real data keeps the file but no longer matches: the report does not call
+it synthetic, and `evaluation run` notes that the marker does not match. Delete
+`SYNTHETIC` from any folder of real data; never write one by hand.
 
 ## identifiers.txt (optional)
 

@@ -19,7 +19,14 @@ __all__ = [
     "load_observations",
     "add_session_features",
     "primary_sessions",
+    "session_minutes",
+    "session_span_problem",
+    "MAX_OVERNIGHT_MINUTES",
 ]
+
+#: Longest session that crosses midnight (``end`` earlier than ``start``), in minutes. A
+#: longer span is far more likely a slip (start 14:00, end 13:45) than a 23-hour session.
+MAX_OVERNIGHT_MINUTES = 12 * 60
 
 ZONES = FileSpec(
     "observations/zones.csv",
@@ -34,12 +41,23 @@ ZONES = FileSpec(
 SESSIONS = FileSpec(
     "observations/sessions.csv",
     "One row per observation session (one observer, one zone, one time span). Two rows "
-    "with the same date, zone, start and end but different observers are a double observation.",
+    "with the same date, zone, start and end but different observers are a double "
+    "observation. A session that crosses midnight is recorded with the date it started "
+    "and an `end` earlier than `start`: `2023-06-17,23:30,00:30` is 60 minutes from 23:30 on "
+    "17 June (such a session may last at most 12 hours; `end` equal to `start` is an error). "
+    "Every session needs rows in counts.csv (a session in which nobody was seen has rows "
+    "with count 0).",
     (
         Field("session_id", "code", "session identifier", "s0001"),
         Field("date", "date", "date of the session", "2022-06-14"),
         Field("start", "time", "start time", "14:00"),
-        Field("end", "time", "end time, later than start; exposure = end - start", "14:45"),
+        Field(
+            "end",
+            "time",
+            "end time; earlier than start means the next day (23:30 to 00:30 is 60 minutes);"
+            " exposure = end - start",
+            "14:45",
+        ),
         Field("observer", "code", "observer pseudonym", "obs_a"),
         Field("zone", "code", "zone (see zones.csv)", "plattan"),
         Field(
@@ -52,7 +70,13 @@ SESSIONS = FileSpec(
 )
 COUNTS = FileSpec(
     "observations/counts.csv",
-    "People counted in a session by gender, age band and activity (estimated by the observer).",
+    "People counted in a session by gender, age band and activity (estimated by the "
+    "observer). Every session of sessions.csv has at least one row here: a session without "
+    "rows is an error, because it cannot be told apart from a session whose counts were "
+    "lost. A session in which nobody was seen is recorded with count 0, e.g. "
+    "`s0001,female,13-18,staying,0` (the fieldwork importer writes all 30 gender x age band "
+    "x activity rows, zeros included). Within a session that has rows, a combination "
+    "without a row counts as 0.",
     (
         Field("session_id", "code", "session (see sessions.csv)", "s0001"),
         Field("gender", "str", "observed gender", "female", allowed=GENDERS),
@@ -70,7 +94,8 @@ COUNTS = FileSpec(
 )
 INCIDENTS = FileSpec(
     "observations/incidents.csv",
-    "Incidents seen during a session.",
+    "Incidents seen during a session. A session without rows here had no incidents; the "
+    "file itself may be absent (no incidents recorded at all).",
     (
         Field("session_id", "code", "session (see sessions.csv)", "s0001"),
         Field("kind", "str", "kind of incident", "drug_sale", allowed=INCIDENT_KINDS),
@@ -80,19 +105,71 @@ INCIDENTS = FileSpec(
 )
 
 
+def _clock(t) -> pd.Series:
+    """Minutes after midnight of times given as ``HH:MM`` text or as datetimes."""
+    t = pd.Series(t)
+    if pd.api.types.is_datetime64_any_dtype(t):
+        return (t.dt.hour * 60 + t.dt.minute).astype("float64")
+    parts = t.astype(str).str.strip().str.extract(r"^(\d{1,2}):(\d{2})").astype("float64")
+    return parts[0] * 60 + parts[1]  # NaN where the text is not a time
+
+
+def session_minutes(start, end) -> pd.Series:
+    """Exposure of sessions in minutes: ``end - start``, on the next day when ``end`` is
+    earlier than ``start`` (the session crossed midnight).
+
+    ``start`` and ``end`` are sequences of ``HH:MM`` texts or of datetimes. Every
+    computation of exposure uses this (the loaders, the fieldwork planner).
+
+    >>> session_minutes(["14:00", "23:30"], ["14:45", "00:30"]).tolist()
+    [45.0, 60.0]
+    """
+    a, b = _clock(start), _clock(end)
+    a.index = b.index
+    return (b - a).mod(24 * 60)
+
+
+def session_span_problem(start: str, end: str) -> tuple[str, str] | None:
+    """``(message, expected)`` when ``start``-``end`` (``HH:MM``) is not a session span,
+    else ``None``: ``end`` equal to ``start``, or a span crossing midnight longer than
+    :data:`MAX_OVERNIGHT_MINUTES`.
+
+    >>> session_span_problem("23:30", "00:30") is None
+    True
+    >>> session_span_problem("14:00", "13:45")[0]
+    'end 13:45 is not after start 14:00 on the same day, and read as the next day (crossing midnight) the session would last 23 h 45 min, more than 12 h'
+    """
+    expected = (
+        "end later than start, or earlier than start for a session that crosses midnight"
+        f" (at most {MAX_OVERNIGHT_MINUTES // 60} h)"
+    )
+    if start == end:
+        return f"end {end} is the same as start (a session of no time)", expected
+    minutes = int(session_minutes([start], [end]).iloc[0])
+    if end < start and minutes > MAX_OVERNIGHT_MINUTES:
+        return (
+            f"end {end} is not after start {start} on the same day, and read as the next day"
+            f" (crossing midnight) the session would last {minutes // 60} h {minutes % 60} min,"
+            f" more than {MAX_OVERNIGHT_MINUTES // 60} h",
+            expected,
+        )
+    return None
+
+
 def add_session_features(sessions: pd.DataFrame) -> pd.DataFrame:
     """Add derived columns used by the analyses.
 
-    ``minutes`` (exposure), ``hours``, ``daypart`` (morning < 12:00 <=
-    afternoon < 17:00 <= evening), ``weekend``, ``month``, ``year``,
-    ``activated`` (any activation) and ``pair`` (the double-observation group:
-    sessions sharing date, zone, start and end).
+    ``minutes`` (exposure; :func:`session_minutes`, so a session ending after
+    midnight counts until its end on the next day), ``hours``, ``overnight``
+    (the session crossed midnight), ``daypart`` (of the start: morning < 12:00
+    <= afternoon < 17:00 <= evening), ``weekend``, ``month``, ``year`` (of the
+    start date), ``activated`` (any activation) and ``pair`` (the
+    double-observation group: sessions sharing date, zone, start and end).
     """
     s = sessions.copy()
-    start_min = s["start"].dt.hour * 60 + s["start"].dt.minute
-    end_min = s["end"].dt.hour * 60 + s["end"].dt.minute
-    s["minutes"] = (end_min - start_min).astype("float64")
+    s["minutes"] = session_minutes(s["start"], s["end"])
     s["hours"] = s["minutes"] / 60.0
+    s["overnight"] = s["end"] < s["start"]
     hour = s["start"].dt.hour
     s["daypart"] = pd.Categorical(
         pd.cut(hour, [-1, 11, 16, 24], labels=["morning", "afternoon", "evening"]).astype(str),
@@ -116,6 +193,25 @@ def primary_sessions(sessions: pd.DataFrame) -> pd.DataFrame:
     not counted twice; inter-observer agreement uses the pairs.
     """
     return sessions.sort_values("session_id").drop_duplicates("pair", keep="first")
+
+
+def _sessions_without_counts(s: pd.DataFrame, counts: pd.DataFrame, prefix: str) -> list[Problem]:
+    """An error for every session without a row in counts.csv (data/README.md: a session in
+    which nobody was seen has rows with count 0)."""
+    if "session_id" not in counts:  # counts.csv lacks the column: already an error
+        return []
+    lacking = s["session_id"].notna() & ~s["session_id"].isin(counts["session_id"].dropna())
+    return [
+        Problem(
+            f"{prefix}/sessions.csv",
+            line_of(idx),
+            "session_id",
+            f"session {s.at[idx, 'session_id']!r} has no rows in {prefix}/counts.csv",
+            "at least one counts row per session; if nobody was seen, rows with count 0"
+            f" (e.g. {s.at[idx, 'session_id']},female,13-18,staying,0)",
+        )
+        for idx in s.index[lacking.to_numpy()][:MAX_PROBLEMS_PER_FILE]
+    ]
 
 
 @confined
@@ -146,17 +242,13 @@ def load_observations(
 
     s = out["sessions"]
     if not s.empty:
-        bad = s["start"].notna() & s["end"].notna() & (s["end"] <= s["start"])
+        span = session_minutes(s["start"], s["end"])  # NaN where a time is missing
+        bad = (span == 0) | ((s["end"] < s["start"]) & (span > MAX_OVERNIGHT_MINUTES))
         for idx in s.index[bad.to_numpy()][:MAX_PROBLEMS_PER_FILE]:
-            problems.append(
-                Problem(
-                    f"{prefix}/sessions.csv",
-                    line_of(idx),
-                    "end",
-                    f"{s.at[idx, 'end']:%H:%M} is not after start {s.at[idx, 'start']:%H:%M}",
-                    "end later than start (sessions do not cross midnight)",
-                )
+            msg, expected = session_span_problem(
+                f"{s.at[idx, 'start']:%H:%M}", f"{s.at[idx, 'end']:%H:%M}"
             )
+            problems.append(Problem(f"{prefix}/sessions.csv", line_of(idx), "end", msg, expected))
         if not out["zones"].empty:
             problems += unknown_reference(
                 s,
@@ -172,6 +264,7 @@ def load_observations(
                 problems += unknown_reference(
                     df, "session_id", ids, f"{prefix}/{name}.csv", "session (sessions.csv)"
                 )
+        problems += _sessions_without_counts(s, out["counts"], prefix)
         if not bad.any() and s[["date", "start", "end"]].notna().all().all():
             out["sessions"] = add_session_features(s)
     return out, problems

@@ -108,7 +108,8 @@ def test_bad_submissions_are_rejected_with_their_reason(folder, tmp_path):
     reasons = {r.uuid: (r.field, r.reason) for r in report.rejected}
     assert reasons[uuid(2)] == ("zone", reasons[uuid(2)][1])
     assert "unknown zone 'nowhere'" in reasons[uuid(2)][1]
-    assert reasons[uuid(3)] == ("end_time", "end 09:00 is not after start 10:00")
+    assert reasons[uuid(3)][0] == "end_time"
+    assert reasons[uuid(3)][1].startswith("end 09:00 is not after start 10:00 on the same day")
     assert reasons[uuid(4)] == ("n_passing_male_19_29", "negative count -2")
     assert reasons[uuid(5)][0] == "review"
     assert reasons[uuid(6)] == ("n_staying_unknown_65plus", "missing count")
@@ -117,6 +118,21 @@ def test_bad_submissions_are_rejected_with_their_reason(folder, tmp_path):
     assert list(table.columns) == ["uuid", "where", "field", "reason"] and len(table) == 6
     assert table["where"].str.startswith("x.zip[site_observation.csv]:").all()
     load_dataset(folder)
+
+
+def test_session_crossing_midnight_is_imported(folder, tmp_path):
+    """Issue 20.2: 23:30-00:30 is a one-hour session dated the day it started; 10:00-09:00
+    (23 h read as crossing midnight) stays a rejected slip."""
+    subs = [
+        submission(1, start_time="23:30:00.000+02:00", end_time="00:30:00.000+02:00"),
+        submission(2, start_time="10:00:00.000+02:00", end_time="09:00:00.000+02:00"),
+    ]
+    report = import_submissions(odk_zip(tmp_path / "x.zip", subs), folder)
+    assert report.added == [session_id_for(uuid(1))]
+    assert [r.uuid for r in report.rejected] == [uuid(2)]
+    s = load_dataset(folder).observations["sessions"]
+    row = s[s["session_id"] == session_id_for(uuid(1))].iloc[0]
+    assert (row["start"], row["end"], row["minutes"]) == ("23:30", "00:30", 60.0)
 
 
 def test_no_one_seen_gives_zero_counts(folder, tmp_path):

@@ -131,3 +131,24 @@ def test_a_schedule_with_one_activation_state_is_refused(example_dir):
     assert set(s["activation"]) == {"park"}
     with pytest.raises(ParameterError, match="one activation state"):
         expected_precision(schedule=s, n_sim=20)
+
+
+def test_planned_session_crossing_midnight_has_its_exposure():
+    """Issue 20.2: a planned 23:30-00:30 session is 60 minutes of exposure, as in the data."""
+    import numpy as np
+    import pandas as pd
+
+    from evaluation.fieldwork.precision import _layout, design_from_pilot
+
+    schedule = pd.DataFrame(
+        {
+            "date": ["2024-06-14", "2024-06-14"],
+            "start": ["23:30", "14:00"],
+            "end": ["00:30", "14:45"],
+            "zone": ["plattan", "plattan"],
+            "activation": ["art", "none"],
+        }
+    )
+    design = design_from_pilot(None, schedule=schedule)
+    lay = _layout(design, 2, np.random.default_rng(1))
+    assert lay["minutes"].tolist() == [60.0, 45.0]

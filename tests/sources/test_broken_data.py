@@ -118,7 +118,7 @@ CASES = [
         S,
         8,
         "end",
-        "not after start",
+        "the same as start",
     ),
     ("negative_count", set_cell(C, 10, "count", "-3"), C, 10, "count", "below the minimum"),
     ("fractional_count", set_cell(C, 11, "count", "2.5"), C, 11, "count", "cannot be read"),
