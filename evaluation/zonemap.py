@@ -433,16 +433,26 @@ EXAMPLE_PLAN: dict[str, Ring] = {
 }
 
 
-def example_plan(zones: list[str] | None = None) -> dict:
-    """The GeoJSON FeatureCollection of :data:`EXAMPLE_PLAN` (only ``zones``, when given)."""
+def example_plan(zones: list[str] | None = None) -> dict | None:
+    """The GeoJSON FeatureCollection of :data:`EXAMPLE_PLAN` for ``zones`` (default: its own five).
+
+    A zone of :data:`EXAMPLE_PLAN` keeps its shape; other zone codes (a
+    generated data set with renamed zones) take the remaining shapes in
+    order. ``None`` when there are more zones than shapes (no plan is better
+    than a wrong one: the report then shows tables).
+    """
+    zones = list(EXAMPLE_PLAN) if zones is None else [str(z) for z in zones]
+    if len(zones) > len(EXAMPLE_PLAN):
+        return None
+    free = [z for z in EXAMPLE_PLAN if z not in zones]
+    shapes = {z: EXAMPLE_PLAN[z] if z in EXAMPLE_PLAN else EXAMPLE_PLAN[free.pop(0)] for z in zones}
     features = [
         {
             "type": "Feature",
             "properties": {"zone": z},
             "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
         }
-        for z, ring in EXAMPLE_PLAN.items()
-        if zones is None or z in zones
+        for z, ring in shapes.items()
     ]
     return {
         "type": "FeatureCollection",
@@ -451,11 +461,18 @@ def example_plan(zones: list[str] | None = None) -> dict:
     }
 
 
-def write_example_plan(out_dir: str | Path, zones: list[str] | None = None) -> Path:
-    """Write :func:`example_plan` to ``<out_dir>/observations/zones.geojson`` (used by the generator)."""
+def write_example_plan(out_dir: str | Path, zones: list[str] | None = None) -> Path | None:
+    """Write :func:`example_plan` to ``<out_dir>/observations/zones.geojson`` (used by the generator).
+
+    ``zones``: the zone codes of the data set written (``zones.csv``); returns
+    the file written, or ``None`` when the plan has too few shapes for them.
+    """
+    plan = example_plan(zones)
+    if plan is None:
+        return None
     out = Path(out_dir) / GEOMETRY_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(example_plan(zones), indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(plan, indent=1) + "\n", encoding="utf-8")
     return out
 
 

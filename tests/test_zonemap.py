@@ -158,3 +158,11 @@ def test_site_zone_map_on_the_example_and_without_geometry(tmp_path):
     note, fig = site_zone_map(load_dataset(bare), language="en")
     assert fig is None and "no geometry" in note
     matplotlib.pyplot.close("all")
+
+
+def test_example_plan_follows_renamed_zones(tmp_path):
+    renamed = ["plattan", "a", "b", "c", "d"]
+    write_example_plan(tmp_path, renamed)
+    g = read_zone_geometry(tmp_path, renamed)
+    assert set(g.polygons) == set(renamed) and g.area("plattan") == 3200
+    assert write_example_plan(tmp_path / "many", [f"z{i}" for i in range(9)]) is None

@@ -43,11 +43,14 @@ __all__ = [
     "load_references",
     "format_reference",
     "reference_list",
+    "reference_markdown",
     "study_facts",
     "methods_text",
     "glossary",
     "ethics_text",
     "metadata_note",
+    "EXAMPLE_REPORT_YAML",
+    "write_example_report",
 ]
 
 #: The reference list of the report (CSL-JSON), shipped with the package.
@@ -324,6 +327,41 @@ def reference_list(items: list[dict], language: str = "sv") -> list[str]:
     return [format_reference(it, language) for it in sorted(items, key=key)]
 
 
+def reference_markdown(items: list[dict], language: str = "sv") -> str:
+    """The reference list as a Markdown list, each reference marked with its own language.
+
+    A reference is written in the language of the work cited (an English
+    title in a Swedish report): each item is wrapped in ``<span lang="..."
+    translate="no">`` from its CSL ``language`` (default English), so screen
+    readers pronounce it in that language and the report's language check
+    does not read it as text of the report. The text comes from a file: it is
+    made inert (:func:`evaluation.safehtml.inert_markdown`) before wrapping.
+
+    >>> item = {"id": "b", "type": "book", "title": "Läsbarhet", "language": "sv",
+    ...         "author": [{"family": "Björnsson", "given": "Carl-Hugo"}], "issued": {"date-parts": [[1968]]}}
+    >>> print(reference_markdown([item], "en"))
+    - <span lang="sv" translate="no">Björnsson, C. (1968). *Läsbarhet*.</span>
+    """
+    import html
+    import re
+
+    from ..safehtml import inert_markdown
+
+    def item_lang(it: dict) -> str:
+        code = str(it.get("language") or "en").split("-")[0].lower()
+        return code if re.fullmatch(r"[a-z]{2,3}", code) else "en"
+
+    def key(it):
+        a = (it.get("author") or [{}])[0]
+        return (str(a.get("family") or a.get("literal") or "").lower(), _year(it, language))
+
+    return "\n".join(
+        f'- <span lang="{html.escape(item_lang(it))}" translate="no">'
+        f"{inert_markdown(format_reference(it, language))}</span>"
+        for it in sorted(items, key=key)
+    )
+
+
 # ------------------------------------------------------------------ methods
 def study_facts(ds) -> dict[str, Any]:
     """What the data hold, for the methods text: counts and periods (``None`` where a source is absent)."""
@@ -517,3 +555,41 @@ def metadata_note(meta: ReportMetadata, language: str = "sv") -> str:
     from .findings import and_list
 
     return _m("meta.from_file", language, files=and_list(files, language))
+
+
+#: The report metadata of the synthetic example data (``report.yaml``): it says that the data
+#: are synthetic and what a real study states in each field.
+EXAMPLE_REPORT_YAML = """\
+# Report metadata (optional; see data/README.md). A real study states who wrote the report, who
+# commissioned it, and the ethics approval and consent; study.yaml's fields take precedence.
+title:
+  sv: Exempelrapport på syntetiska data
+  en: Example report on synthetic data
+authors:
+  - name: sergel-eval
+    affiliation: {sv: exempeldata, en: example data}
+commissioned_by:
+  sv: Ingen (syntetiska exempeldata; en verklig studie anger beställaren här)
+  en: None (synthetic example data; a real study names the commissioning body here)
+ethics:
+  sv: >-
+    Exempeldata är syntetiska och gäller inga personer, så ingen etikprövning behövs. En verklig
+    studie anger här Etikprövningsmyndighetens beslut med diarienummer.
+  en: >-
+    The example data are synthetic and concern no one, so no ethics review is needed. A real study
+    states the Swedish Ethical Review Authority's decision and its reference number here.
+consent:
+  sv: >-
+    Inga personer deltog. I en verklig studie: de professionella i fokusgrupperna ger skriftligt
+    informerat samtycke; platsobservationerna räknar personer utan att identifiera dem.
+  en: >-
+    No one took part. In a real study: the professionals in the focus groups give written informed
+    consent; the site observations count people without identifying them.
+"""
+
+
+def write_example_report(out_dir: str | Path) -> Path:
+    """Write :data:`EXAMPLE_REPORT_YAML` to ``<out_dir>/report.yaml`` (used by the generator)."""
+    out = Path(out_dir) / "report.yaml"
+    out.write_text(EXAMPLE_REPORT_YAML, encoding="utf-8")
+    return out

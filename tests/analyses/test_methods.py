@@ -125,3 +125,13 @@ def test_glossary_in_both_languages():
     sv, en = methods.glossary("sv"), methods.glossary("en")
     assert len(sv) == len(en) == len(methods.GLOSSARY_TERMS)
     assert sv.iloc[:, 1].str.len().min() > 20
+
+
+def test_example_report_metadata_is_the_generators():
+    assert (EXAMPLE / "report.yaml").read_text(encoding="utf-8") == methods.EXAMPLE_REPORT_YAML
+    meta = methods.report_metadata(EXAMPLE, "sv")
+    assert (
+        meta.ethics.startswith("Exempeldata är syntetiska")
+        and meta.source["ethics"] == "report.yaml"
+    )
+    assert "Etik." in methods.ethics_text(meta, 5, "sv")
