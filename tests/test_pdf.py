@@ -81,7 +81,10 @@ def test_report_pdf_opens_with_text_page_numbers_and_contents(pdf_run):
         assert f"{i} / {n}" in text, i
     # the table of contents on page 1: every section with the page it starts on
     secs = sections(pdf_run)
-    assert [s.file.name for s in secs][:2] == ["index.html", "00_data_quality.html"]
+    names = [s.file.name for s in secs]
+    # the committee summary first, the methods appendix last (issue 18 items 5 and 6)
+    assert names[:3] == ["05_committee_summary.html", "index.html", "00_data_quality.html"]
+    assert names[-1] == "06_methods_appendix.html" and len(names) == len(set(names))
     assert "Innehåll" in texts[0]
     starts = []
     for s in secs:

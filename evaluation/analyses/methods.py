@@ -279,7 +279,7 @@ def format_reference(item: dict, language: str = "sv") -> str:
     ...         "container-title": "JASA", "volume": "22", "issue": "158", "page": "209-212",
     ...         "DOI": "10.1080/01621459.1927.10502953"}
     >>> format_reference(item, "en")
-    'Wilson, E. B. (1927). Probable inference. *JASA*, 22(158), 209–212. https://doi.org/10.1080/01621459.1927.10502953'
+    'Wilson, E. B. (1927). Probable inference. *JASA*, 22(158), 209–212. doi:10.1080/01621459.1927.10502953'
     """
     names = [_name(a) for a in item.get("author", [])]
     if len(names) > 1:
@@ -310,10 +310,8 @@ def format_reference(item: dict, language: str = "sv") -> str:
             out += f" {place + ': ' if place else ''}{pub}."
         elif place:
             out += f" {place}."
-    if item.get("DOI"):
-        out += f" https://doi.org/{item['DOI']}"
-    elif item.get("URL"):
-        out += f" {item['URL']}"
+    if item.get("DOI"):  # as text, not a link: the page shows no link a reader cannot tell apart
+        out += f" doi:{item['DOI']}"
     return out
 
 
