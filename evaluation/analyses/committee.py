@@ -101,8 +101,9 @@ def changed_sentence(
     area = area or _c("default_area", language)
     what = {"target_staying_rate_ratio": {"group": group}}.get(kind, {})
     if kind == "its":
-        cat = f.measure.split(".")[1]
-        what = {"category": _category(cat, language), "area": area}
+        parts = f.measure.split(".")
+        cat = _category(parts[1], language) if len(parts) > 1 else _c("default_crime", language)
+        what = {"category": cat, "area": area}
     if kind == "survey_trend":
         parts = f.measure.split(".")
         from .findings import label

@@ -134,3 +134,14 @@ def test_lix_counts_long_words_and_sentences():
     # LIX = words/sentences + 100 * long words (> 6 letters)/words (Björnsson 1968)
     assert lix("Kort. Stannade.") == pytest.approx(1 + 100 * 1 / 2)
     assert lix("") == 0.0
+
+
+def test_missing_sources_as_the_synthesis_writes_them():
+    """synthesis._missing: measures without a category or area ("its", "survey_trend")."""
+    from evaluation.analyses.synthesis import synthesise
+
+    findings = synthesise({}, "sv").findings  # every source missing
+    s = committee_summary(CommitteeInputs(findings), "sv")
+    assert any("anmälda brott vid torget" in c for c in s.changed), s.changed
+    assert any("Det saknas uppgifter från källan brottsstatistik" in c for c in s.cannot_say)
+    assert committee_markdown(s)
