@@ -29,10 +29,12 @@ from .errors import EvaluationError
 
 __all__ = ["FRONT_PAGES", "BACK_PAGES", "Section", "sections", "print_document", "write_pdf"]
 
-#: pages printed before the index, when the run has them (the committee summary, issue 18 item 6)
-FRONT_PAGES: list[str] = ["committee_summary.html"]
-#: pages printed after the notebooks, when the run has them (the methods appendix, item 5)
-BACK_PAGES: list[str] = ["appendix.html", "methods_appendix.html", "references.html"]
+#: pages printed before the index, when the run has them (the committee summary, issue 18 item 6;
+#: notebook 05, printed first and not again among the notebooks)
+FRONT_PAGES: list[str] = ["05_committee_summary.html"]
+#: pages printed after the notebooks, when the run has them (the methods appendix with the
+#: references, item 5: notebook 06, printed last)
+BACK_PAGES: list[str] = ["06_methods_appendix.html"]
 
 _PRINT_CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm; }
@@ -87,7 +89,11 @@ def sections(run_dir: str | Path, manifest: dict | None = None) -> list[Section]
     if manifest is None:
         manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     names = [*FRONT_PAGES, "index.html"]
-    names += [nb["html"] for nb in manifest.get("notebooks", []) if nb.get("html")]
+    names += [
+        nb["html"]
+        for nb in manifest.get("notebooks", [])
+        if nb.get("html") and nb["html"] not in BACK_PAGES
+    ]
     names += BACK_PAGES
     out, seen = [], set()
     for name in names:

@@ -72,7 +72,7 @@ def test_parallel_equals_sequential_and_cache(project, monkeypatch, tmp_path):
 
     # warm: nothing changed -> everything from the cache
     warm = _run(project, monkeypatch, output=tmp_path / "warm", jobs=2)
-    assert [(n["status"], n["cached"]) for n in warm.manifest["notebooks"]] == [("ok", True)] * 5
+    assert [(n["status"], n["cached"]) for n in warm.manifest["notebooks"]] == [("ok", True)] * 7
     assert all(n.get("cache_key") for n in warm.manifest["notebooks"])
     assert json.loads(
         (tmp_path / "warm" / "results" / "01_site_observations.json").read_text()

@@ -78,6 +78,6 @@ def test_report_when_sources_are_missing(tmp_path, removed):
     res = run("--data", str(data), "--output", str(tmp_path / "out"))
     assert res.returncode == 0, res.stdout + res.stderr
     m = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert [n["status"] for n in m["notebooks"]] == ["ok"] * 5
+    assert [n["status"] for n in m["notebooks"]] == ["ok"] * 7
     synth = (tmp_path / "out" / "04_synthesis.html").read_text()
     assert "källan saknas" in synth  # the report's default language is Swedish

@@ -30,11 +30,13 @@ def _run(project, monkeypatch, **kw):
 
 def test_only_synthesis_builds_its_inputs(project, monkeypatch):
     latest = project / "reports" / "latest"
-    # nothing cached: the four notebooks the synthesis needs run first
-    first = _run(project, monkeypatch, only=["04_synthesis"])
+    # nothing cached: the notebooks the committee summary (05, which needs the synthesis)
+    # needs run first; with the appendix (06, which needs none) every notebook runs
+    first = _run(project, monkeypatch, only=["05_committee_summary", "06_methods_appendix"])
     names = [n["name"] for n in first.manifest["notebooks"]]
     assert names == [p.stem for p in sorted((project / "notebooks").glob("0*.ipynb"))]
-    assert first.manifest["only"] == ["04_synthesis"] and first.manifest["complete"] is True
+    assert first.manifest["only"] == ["05_committee_summary", "06_methods_appendix"]
+    assert first.manifest["complete"] is True
     synth = json.loads((first.run_dir / "results" / "04_synthesis.json").read_text())
     assert synth.get("summary"), "a synthesis with its inputs has a summary"
     for dep in ("00_data_quality", "01_site_observations", "02_focus_groups"):

@@ -23,6 +23,8 @@ def test_sections_in_print_order_with_front_and_back_pages(tmp_path):
             {"name": "01_b", "html": "01_b.html"},
             {"name": "00_a", "html": "00_a.html"},
             {"name": "02_failed", "status": "failed"},  # no page: left out
+            {"name": "06_methods_appendix", "html": "06_methods_appendix.html"},
+            {"name": "05_committee_summary", "html": "05_committee_summary.html"},
         ]
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
@@ -30,17 +32,17 @@ def test_sections_in_print_order_with_front_and_back_pages(tmp_path):
         ("index", "Start"),
         ("00_a", "A"),
         ("01_b", "B"),
-        ("committee_summary", "Sammanfattning"),
-        ("appendix", "Bilaga"),
+        ("05_committee_summary", "Sammanfattning"),
+        ("06_methods_appendix", "Bilaga"),
     ]:
         (tmp_path / f"{name}.html").write_text(_page(title))
     secs = sections(tmp_path)
     assert [s.file.name for s in secs] == [
-        "committee_summary.html",
+        "05_committee_summary.html",  # first, and only once
         "index.html",
         "01_b.html",  # the manifest's order
         "00_a.html",
-        "appendix.html",
+        "06_methods_appendix.html",  # last, whatever the manifest's order
     ]
     assert [s.title for s in secs] == ["Sammanfattning", "Start", "B", "A", "Bilaga"]
 
@@ -79,7 +81,10 @@ def test_report_pdf_opens_with_text_page_numbers_and_contents(pdf_run):
         assert f"{i} / {n}" in text, i
     # the table of contents on page 1: every section with the page it starts on
     secs = sections(pdf_run)
-    assert [s.file.name for s in secs][:2] == ["index.html", "00_data_quality.html"]
+    names = [s.file.name for s in secs]
+    # the committee summary first, the methods appendix last (issue 18 items 5 and 6)
+    assert names[:3] == ["05_committee_summary.html", "index.html", "00_data_quality.html"]
+    assert names[-1] == "06_methods_appendix.html" and len(names) == len(set(names))
     assert "Innehåll" in texts[0]
     starts = []
     for s in secs:

@@ -22,6 +22,8 @@ PAGES = [
     "02_focus_groups.html",
     "03_crime_and_safety.html",
     "04_synthesis.html",
+    "05_committee_summary.html",
+    "06_methods_appendix.html",
 ]
 
 
