@@ -840,11 +840,13 @@ class _Scanner:
 
         def kind_of(path: str) -> str:
             tail = path.rsplit(".", 1)[-1]
-            if "image/png" in path:
+            # only an output's data holds images; metadata about them (alt text, size) is text
+            data = re.search(r"(?:^|[ .])data\.(image/[\w.+-]+)$", path)
+            if data and data.group(1) == "image/png":
                 return "png"
-            if "image/svg" in path:
+            if data and data.group(1).startswith("image/svg"):
                 return "svg"
-            if ".data.image/" in path or ".data.application/pdf" in path:
+            if data or re.search(r"(?:^|[ .])data\.application/pdf$", path):
                 return "binary"
             if "text/html" in path or "text/markdown" in path or tail == "source":
                 return "html"

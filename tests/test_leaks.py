@@ -402,3 +402,35 @@ def test_zip_members_are_scanned_by_type(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(buf.getvalue())
     leaks = scan_for_leaks(tmp_path, REGISTER)
     assert [(lk.file.split("!")[-1], lk.rule) for lk in leaks] == [("a/fig.svg", "identifier")]
+
+
+def test_image_metadata_is_text_not_an_image(tmp_path):
+    # regression: the report's figures carry their alt text in the output's metadata
+    # ({"image/png": {"alt": ...}}); it was read as base64 PNG data and every run failed closed
+    png = base64.b64encode(png_with_text("nothing here", random.Random(1))).decode()
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "a",
+                "execution_count": 1,
+                "metadata": {},
+                "source": ["fig\n"],
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {"image/png": {"alt": "Karin Lindqvist, 18 people"}},
+                        "data": {"image/png": png},
+                    }
+                ],
+            }
+        ],
+    }
+    (tmp_path / "n.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    leaks = scan_for_leaks(tmp_path, REGISTER)
+    assert [(lk.rule, "metadata.image/png.alt" in lk.location) for lk in leaks] == [
+        ("identifier", True)
+    ], leaks
