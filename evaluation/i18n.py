@@ -43,6 +43,7 @@ __all__ = [
     "p_value",
     "date",
     "label",
+    "use_study",
     "markdown",
     "show",
     "weekday_names",
@@ -268,7 +269,29 @@ def label(code: Any, language: str) -> str:
         code = "yes" if code else "no"
     key = f"label.{code}"
     messages = catalogue(_check_language(language))
-    return messages.get(key, str(code))
+    if key in messages:
+        return messages[key]
+    study = _STUDY.get(language)
+    if study and str(code) in study:
+        return study[str(code)]
+    return str(code)
+
+
+#: Labels of the codes of the study in use, per language (:func:`use_study`).
+_STUDY: dict[str, dict[str, str]] = {}
+
+
+def use_study(study) -> None:
+    """Take the labels of a study's codes (zones, roles, areas ...) for :func:`label`.
+
+    The catalogue's universal labels come first; a code only the study knows
+    is shown by the study's label (``study.yaml`` vocabularies). Called by
+    :func:`evaluation.sources.load_dataset`; ``None`` forgets the study.
+    """
+    _STUDY.clear()
+    if study is not None:
+        for lang in LANGUAGES:
+            _STUDY[lang] = study.labels(lang)
 
 
 @cache

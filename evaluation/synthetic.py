@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ._phrases import FILLERS, MODERATOR_QUESTIONS, PHRASES
-from .sources.codes import AGE_BANDS, GENDERS
+from .sources.codes import GENDERS
+from .synthetic_study import AGE_BANDS, write_study
 
 __all__ = [
     "TRUTH",
@@ -673,6 +674,7 @@ def make_example_data(
         SYNTHETIC_NOTE + f"\nseed: {seed}\n" + ("effects: reversed\n" if reverse_effects else ""),
     )
     write("README.md", _readme(seed, planted))
+    write_study(out)
     return out
 
 
