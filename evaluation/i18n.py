@@ -286,7 +286,8 @@ def use_study(study) -> None:
 
     The catalogue's universal labels come first; a code only the study knows
     is shown by the study's label (``study.yaml`` vocabularies). Called by
-    :func:`evaluation.sources.load_dataset`; ``None`` forgets the study.
+    :func:`evaluation.sources.study.open_study` (a notebook's first cell);
+    ``None`` forgets the study.
     """
     _STUDY.clear()
     if study is not None:

@@ -19,6 +19,7 @@ from ..results import (
     as_json,
 )
 from ..sources import primary_sessions
+from ..sources.study import incident_kind
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
@@ -260,7 +261,11 @@ def analyse_site(
     for kind in ("drug_sale", "drug_use", "outreach_contact"):
         per[kind] = (
             per["session_id"]
-            .map(inc[inc["kind"] == kind].groupby("session_id")["count"].sum())
+            .map(
+                inc[inc["kind"] == incident_kind(getattr(ds, "study", None), kind)]
+                .groupby("session_id")["count"]
+                .sum()
+            )
             .fillna(0)
             .astype(int)
         )

@@ -221,11 +221,6 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     with confine(root, keep_outer=False):
         ds.study = attempt(load_study, root / STUDY_FILE)
     study = ds.study
-    if study is not None:
-        from ..i18n import use_study
-
-        use_study(study)  # labels of the study's codes for tables and figures
-
     if isinstance(codebook, Codebook):
         ds.codebook = codebook
     elif codebook is None and study is not None and study.codebook:

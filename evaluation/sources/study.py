@@ -34,6 +34,11 @@ __all__ = [
     "RESULTS",
     "ANALYSIS_ROLES",
     "STUDY_FILE",
+    "STUDY_PARAMETERS",
+    "incident_kind",
+    "method_conflict_code",
+    "study_defaults",
+    "open_study",
 ]
 
 STUDY_FILE = "study.yaml"
@@ -189,6 +194,13 @@ class Study:
             "title": self.title.get(language) or self.title.get("en", ""),
             "target": self.target_label.get(language) or self.target_label.get("en", ""),
         }
+
+    def role_list(self, language: str) -> str:
+        """The professionals' roles in words (``other`` left out), e.g. ``police and field assistant``."""
+        from ..analyses.findings import and_list
+
+        roles = self.vocabularies.get("roles", {})
+        return and_list([self.label(r, language) for r in roles if r != "other"], language)
 
     def text(self, key: str, language: str, default: str = "") -> str:
         """A study-specific text (``texts:`` in ``study.yaml``)."""
@@ -592,3 +604,100 @@ def load_study(path: str | Path, label: str = STUDY_FILE) -> Study:
 def study_from_text(text: str, label: str = STUDY_FILE) -> Study:
     """:func:`parse_study` of YAML text (for tests and scaffolds)."""
     return parse_study(load_yaml_text(text, label), label)
+
+
+#: The incident kinds the site analyses name (in the results contract) -> analysis role.
+_INCIDENT_ROLES = {"drug_sale": "dealing", "drug_use": "drug_use", "outreach_contact": "outreach"}
+
+
+def incident_kind(study: Study | None, name: str) -> str:
+    """The study's incident code for an incident the analyses name.
+
+    ``name`` is ``drug_sale``, ``drug_use`` or ``outreach_contact`` (the names of
+    the results contract); ``analysis:`` in ``study.yaml`` says which of the
+    study's codes it is. Without a study (or a mapping) the name itself.
+
+    >>> incident_kind(None, "drug_sale")
+    'drug_sale'
+    """
+    if study is None:
+        return name
+    return study.analysis.get(_INCIDENT_ROLES.get(name, name), name)
+
+
+def method_conflict_code(study: Study | None) -> str | None:
+    """The codebook code counted as the method conflict: the first code of the first
+    question whose results include ``method_conflict`` (``None`` when there is none)."""
+    if study is None:
+        return None
+    for q in study.questions:
+        if "method_conflict" in q.results and q.codes:
+            return q.codes[0]
+    return None
+
+
+#: Parameters that default to the study (``null`` in notebooks/params.yaml).
+STUDY_PARAMETERS = (
+    "codebook",
+    "target_gender",
+    "target_age_band",
+    "activation_states",
+    "area",
+    "comparison_areas",
+    "survey_reference",
+)
+
+
+def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
+    """The parameters given, with every ``None`` among :data:`STUDY_PARAMETERS` taken from the study.
+
+    ``codebook`` becomes the study's codebook path inside the data folder
+    (relative to it) or the project's default; ``target_*`` the target
+    group; ``activation_states`` every activation kind of the study; ``area``,
+    ``comparison_areas`` and ``survey_reference`` the study's crime areas.
+
+    >>> s = load_study("data/example")
+    >>> study_defaults(s, area=None, comparison_areas=["x"])["comparison_areas"]
+    ['x']
+    >>> study_defaults(s, area=None)["area"] == s.site_area
+    True
+    """
+    out = dict(params)
+    if study is None:
+        return out
+    fill = {
+        "codebook": study.codebook,
+        "target_gender": study.target_gender,
+        "target_age_band": study.target_age_band,
+        "activation_states": list(study.codes("activation_kinds")),
+        "area": study.site_area,
+        "comparison_areas": list(study.comparison_areas),
+        "survey_reference": study.survey_reference,
+    }
+    for k, v in params.items():
+        if v is None and k in fill:
+            out[k] = fill[k]
+    return out
+
+
+def open_study(data_dir: str | Path, **params: Any) -> tuple[Study, dict[str, Any]]:
+    """The study of a data folder for a notebook: load it, use its labels, fill the parameters.
+
+    Returns the :class:`Study` and ``params`` with every ``None`` among
+    :data:`STUDY_PARAMETERS` taken from it (:func:`study_defaults`); the labels
+    of its codes are used by :func:`evaluation.i18n.label` from now on.
+
+    >>> study, p = open_study("data/example", area=None)
+    >>> p["area"] == study.site_area
+    True
+    >>> from evaluation.i18n import use_study
+    >>> use_study(None)  # (the doctest leaves no study behind)
+    """
+    from ..i18n import use_study
+    from ..textio import confine
+
+    root = Path(data_dir)
+    with confine(root, keep_outer=False):
+        study = load_study(root / STUDY_FILE)
+    use_study(study)
+    return study, study_defaults(study, **params)

@@ -81,7 +81,7 @@ def test_codes_outside_the_study_are_errors(data_copy):
 
 def test_renamed_zone_follows_the_study(data_copy):
     """A zone renamed in zones.csv, sessions.csv and study.yaml loads, with the study's label."""
-    from evaluation.i18n import label
+    from evaluation.i18n import label, use_study
 
     study = load_study(data_copy)
     old = study.codes("zones")[0]
@@ -90,4 +90,8 @@ def test_renamed_zone_follows_the_study(data_copy):
         f.write_text(f.read_text(encoding="utf-8").replace(old, "zone_x"), encoding="utf-8")
     ds = load_dataset(data_copy)
     assert "zone_x" in set(ds.observations["sessions"]["zone"])
-    assert label("zone_x", "en") == ds.study.vocabularies["zones"]["zone_x"]["en"]
+    use_study(ds.study)
+    try:
+        assert label("zone_x", "en") == ds.study.vocabularies["zones"]["zone_x"]["en"]
+    finally:
+        use_study(None)
