@@ -288,7 +288,8 @@ def cmd_scan(a) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="evaluation",
-        description="sergel-eval: evaluation of the art activation of Sergels torg",
+        description="sergel-eval: evaluation of place activation of a square (the study: the data"
+        " folder's study.yaml)",
         epilog=EXIT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

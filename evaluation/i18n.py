@@ -260,8 +260,8 @@ def label(code: Any, language: str) -> str:
     the catalogue does not know is shown as it is, so a new area in real data
     still renders, under its own name.
 
-    >>> label("faltassistent", "sv"), label("faltassistent", "en"), label("kungstradgarden", "en")
-    ('fältassistent', 'field assistant', 'kungstradgarden')
+    >>> label("female", "sv"), label("female", "en"), label("kungstradgarden", "en")
+    ('flickor', 'girls', 'kungstradgarden')
     >>> label(True, "sv"), label(False, "en")
     ('ja', 'no')
     """

@@ -71,8 +71,8 @@ LABELS = _Labels()
 def label(code, language: str = "sv") -> str:
     """Human label of a code in ``language`` (the code itself when unknown).
 
-    >>> label("faltassistent", "en"), label("faltassistent", "sv")
-    ('field assistant', 'fältassistent')
+    >>> label("passing", "en"), label("passing", "sv")
+    ('passing', 'passerar')
     """
     from . import i18n
 

@@ -172,8 +172,8 @@ def records(results: dict[str, dict | None]) -> dict[str, object | None]:
 def sensitivity_name(measure: str) -> str:
     """The ``estimate`` name under which the results' ``sensitivity`` rows hold a measure.
 
-    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.sergels_torg")
-    ('violence.level_change', 'survey_trend.sergels_torg')
+    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.site_a")
+    ('violence.level_change', 'survey_trend.site_a')
     >>> sensitivity_name("target_staying_rate_ratio")
     'target_staying_rate_ratio'
     """

@@ -657,8 +657,8 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     ``comparison_areas`` and ``survey_reference`` the study's crime areas.
 
     >>> s = load_study("data/example")
-    >>> study_defaults(s, area=None, comparison_areas=["x"])["comparison_areas"]
-    ['x']
+    >>> study_defaults(s, area=None, comparison_areas=[s.site_area])["comparison_areas"] == [s.site_area]
+    True
     >>> study_defaults(s, area=None)["area"] == s.site_area
     True
     """
@@ -677,7 +677,35 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     for k, v in params.items():
         if v is None and k in fill:
             out[k] = fill[k]
+    _check_codes(study, out)
     return out
+
+
+#: Parameters naming codes of a study vocabulary.
+_PARAM_VOCAB = {
+    "target_age_band": "age_bands",
+    "activation_states": "activation_kinds",
+    "area": "areas",
+    "comparison_areas": "areas",
+    "survey_reference": "areas",
+}
+
+
+def _check_codes(study: Study, params: dict[str, Any]) -> None:
+    """A parameter naming a code the study does not have is a :class:`ParameterError`."""
+    from ..errors import ParameterError
+
+    for k, vocab in _PARAM_VOCAB.items():
+        v = params.get(k)
+        if v is None:
+            continue
+        known = study.codes(vocab)
+        for code in v if isinstance(v, (list, tuple)) else [v]:
+            if code not in known:
+                raise ParameterError(
+                    f"{k}: {code!r} is not one of the study's {vocab} (study.yaml);"
+                    f" expected one of {', '.join(known)}"
+                )
 
 
 def open_study(data_dir: str | Path, **params: Any) -> tuple[Study, dict[str, Any]]:

@@ -95,3 +95,17 @@ def test_renamed_zone_follows_the_study(data_copy):
         assert label("zone_x", "en") == ds.study.vocabularies["zones"]["zone_x"]["en"]
     finally:
         use_study(None)
+
+
+def test_parameters_default_to_the_study_and_must_name_its_codes(example_dir):
+    from evaluation.errors import ParameterError
+    from evaluation.sources.study import study_defaults
+
+    s = load_study(example_dir)
+    p = study_defaults(s, area=None, comparison_areas=None, target_age_band=None)
+    assert (p["area"], tuple(p["comparison_areas"])) == (s.site_area, s.comparison_areas)
+    assert p["target_age_band"] == s.target_age_band
+    with pytest.raises(ParameterError, match="target_age_band: '13-19' is not one of"):
+        study_defaults(s, target_age_band="13-19")
+    with pytest.raises(ParameterError, match="comparison_areas: 'nowhere'"):
+        study_defaults(s, comparison_areas=["nowhere"])
