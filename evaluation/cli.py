@@ -117,6 +117,17 @@ def cmd_validate(a) -> int:
     return 0
 
 
+def cmd_new_study(a) -> int:
+    from .scaffold import new_study
+
+    out = new_study(Path(a.dir).expanduser())
+    print(f"wrote a new study folder {out}: fill in study.yaml, the CSV files and the codebook;")
+    print(
+        f"then `evaluation validate --data {out}` lists what is still missing (see its README.md)"
+    )
+    return 0
+
+
 def cmd_make_example(a) -> int:
     from .synthetic import make_example_data
 
@@ -409,6 +420,16 @@ def build_parser() -> argparse.ArgumentParser:
         "violence up, the drug-scene area growing): checks that the report follows the data",
     )
     m.set_defaults(func=cmd_make_example)
+
+    ns = sub.add_parser(
+        "new-study",
+        help="write a new data folder to fill in (study.yaml, CSV headers, codebook, README)",
+        description="Write a new data folder DIR: a commented study.yaml to fill in, every CSV "
+        "with its header row, an empty codebook and a README of what to collect. "
+        "`evaluation validate --data DIR` then lists what is still missing.",
+    )
+    ns.add_argument("dir", metavar="DIR", help="the new folder (must not exist or be empty)")
+    ns.set_defaults(func=cmd_new_study)
 
     c = sub.add_parser(
         "codebook",

@@ -158,6 +158,20 @@ def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Proble
     return probs
 
 
+def _codebook_named(root: Path) -> str | None:
+    """``study.codebook`` of a ``study.yaml`` that has other problems (so that its codebook is
+    still checked); ``None`` when it cannot be read."""
+    from ..yamlio import load_yaml_file
+
+    try:
+        with confine(root, keep_outer=False):
+            data = load_yaml_file(root / STUDY_FILE, STUDY_FILE)
+    except (DataError, OSError):
+        return None
+    cb = (data.get("study") or {}).get("codebook") if isinstance(data, dict) else None
+    return cb if isinstance(cb, str) and cb.strip() else None
+
+
 def load_dataset(path: str | Path, codebook=None) -> Dataset:
     """Load and cross-check every source of a data folder.
 
@@ -221,11 +235,12 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     with confine(root, keep_outer=False):
         ds.study = attempt(load_study, root / STUDY_FILE)
     study = ds.study
+    study_codebook = study.codebook if study is not None else _codebook_named(root)
     if isinstance(codebook, Codebook):
         ds.codebook = codebook
-    elif codebook is None and study is not None and study.codebook:
+    elif codebook is None and study_codebook:
         with confine(root, keep_outer=False):
-            ds.codebook = attempt(load_codebook, root / study.codebook)
+            ds.codebook = attempt(load_codebook, root / study_codebook)
     else:
         cb_path = codebook if codebook is not None else resolve(DEFAULT_CODEBOOK)
         if codebook is not None or Path(cb_path).exists():
@@ -259,6 +274,9 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
                 ds.survey, p = res
                 problems += p
 
+    from ..scaffold import empty_files
+
+    problems += empty_files(root, ds.sources)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if not ds.sources and not errors:

@@ -403,7 +403,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         c.err(
             tl("gender"),
             "target_group.gender",
-            "missing" if gender is None else f"{gender!r} is not known",
+            "missing" if gender in (None, "") else f"{gender!r} is not known",
             "one of " + ", ".join(GENDERS),
         )
     age = tg.get("age_band")
@@ -411,7 +411,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         c.err(
             tl("age_band"),
             "target_group.age_band",
-            "missing" if age is None else f"{age!r} is not an age band of the study",
+            "missing" if age in (None, "") else f"{age!r} is not an age band of the study",
             "one of vocabularies.age_bands",
         )
     tlabel = c.texts(
@@ -426,7 +426,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         c.err(
             al("site"),
             "crime_areas.site",
-            "missing" if site_area is None else f"{site_area!r} is not an area of the study",
+            "missing" if site_area in (None, "") else f"{site_area!r} is not an area of the study",
             "the area that is the site (one of vocabularies.areas)",
         )
         site_area = ""
@@ -486,6 +486,13 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         if not isinstance(node, list):
             c.err(kl, key, "not a list", f"a list of {key}: - id: ..., text: {{sv: ..., en: ...}}")
             return ()
+        if not node and cls is Question:
+            c.err(
+                kl,
+                key,
+                "empty",
+                "at least one question: - id: ..., text: {sv: ..., en: ...}, results: [...]",
+            )
         out, seen = [], set()
         for i, it in enumerate(node):
             il = c.line(it, None, kl)
