@@ -130,8 +130,122 @@ goals:
     results: []
 """
 
+_ODENPLAN = """\
+# study.yaml: what this study is about (docs/data-contract.md). SYNTHETIC example.
+study:
+  id: odenplan
+  title:
+    sv: Platsaktivering av Odenplan och Observatorielunden
+    en: Place activation of Odenplan and Observatorielunden
+  site: {sv: Odenplan, en: Odenplan}
+  period: {start: 2016-01-01, end: 2023-12-31}
+  codebook: focus_groups/codebook.yaml
+
+target_group:
+  gender: female
+  age_band: "13-18"
+  label: {sv: flickor 13–18 år, en: girls aged 13–18}
+
+vocabularies:
+  zones:
+    lunden: {sv: Observatorielunden, en: Observatorielunden}
+    kullen: {sv: kullen, en: the hill}
+    biblioteket: {sv: Stadsbiblioteket, en: Stadsbiblioteket}
+    pendeltaget: {sv: pendeltågsentrén, en: the commuter rail entrance}
+    odengatan: {sv: Odengatan, en: Odengatan}
+  activation_kinds:
+    musik: {sv: musik, en: music}
+    marknad: {sv: marknad, en: market}
+    lekplats: {sv: tillfällig lekplats, en: temporary playground}
+    pilot: {sv: pilot, en: pilot}
+  roles:
+    kvarterspolis: {sv: kvarterspolis, en: community police}
+    fritidsledare: {sv: fritidsledare, en: youth leader}
+    socialsekreterare: {sv: socialsekreterare, en: social worker}
+    vaktare: {sv: väktare, en: guard}
+    other: {sv: annan, en: other}
+  incident_kinds:
+    langning: {sv: langning, en: drug dealing}
+    narkotikabruk: {sv: narkotikabruk, en: drug use}
+    brak: {sv: bråk, en: fight}
+    vaktingripande: {sv: väktare ingriper, en: guard intervenes}
+    polisingripande: {sv: polisen ingriper, en: police intervene}
+    uppsokande_kontakt: {sv: uppsökande kontakt, en: outreach contact}
+  crime_categories:
+    violence: {sv: våldsbrott, en: violent crime}
+    robbery: {sv: rån, en: robbery}
+    drug_offences: {sv: narkotikabrott, en: drug offences}
+    theft: {sv: stöld, en: theft}
+    vandalism: {sv: skadegörelse, en: vandalism}
+    sexual_offences: {sv: sexualbrott, en: sexual offences}
+    other: {sv: annan, en: other}
+  age_bands:
+    "0-12": {sv: 0–12 år, en: aged 0–12}
+    "13-18": {sv: 13–18 år, en: aged 13–18}
+    "19-29": {sv: 19–29 år, en: aged 19–29}
+    "30-64": {sv: 30–64 år, en: aged 30–64}
+    "65+": {sv: 65 år och äldre, en: aged 65 and over}
+  areas:
+    odenplan: {sv: Odenplan, en: Odenplan}
+    vasastan: {sv: Vasastan, en: Vasastan}
+    sankt_eriksplan: {sv: Sankt Eriksplan, en: Sankt Eriksplan}
+    sveaplan: {sv: Sveaplan, en: Sveaplan}
+    stockholm: {sv: Stockholm, en: Stockholm}
+
+crime_areas:
+  site: odenplan
+  comparisons: [sankt_eriksplan, stockholm]
+  survey_reference: stockholm
+
+analysis:
+  dealing: langning
+  drug_use: narkotikabruk
+  outreach: uppsokande_kontakt
+
+questions:
+  - id: who_stays
+    text:
+      sv: Kommer målgruppen oftare och stannar längre när platsen aktiveras?
+      en: Does the target group come and stay more when the place is activated?
+    results: [target_staying_rate_ratio]
+    codes: [malgrupp_narvaro]
+  - id: exposure
+    text:
+      sv: Utsätts målgruppen mer för langning när platsen aktiveras?
+      en: Is the target group more exposed to dealing when the place is activated?
+    results: [dealing_rate_ratio, co_presence, method_conflict]
+    codes: [risk_av_aktivering]
+  - id: professionals
+    text:
+      sv: Hur förändras de professionellas arbete?
+      en: How does the professionals' work change?
+    results: [outreach_rate_ratio, themes, reliability]
+    codes: [yrkesarbete]
+  - id: crime_and_safety
+    text:
+      sv: Vad hände med brotten och tryggheten kring Odenplan?
+      en: What happened to crime and safety around Odenplan?
+    results: [its, per_hectare, survey_trend]
+    codes: [trygghet_och_risk]
+
+# the district's goals for the place
+goals:
+  - id: no_open_scene
+    text: {sv: Ingen öppen drogscen, en: No open drug scene}
+    results: [dealing_rate_ratio, its]
+  - id: safe_evenings
+    text: {sv: Trygga kvällar, en: Safe evenings}
+    results: [survey_trend]
+  - id: meeting_place
+    text: {sv: En mötesplats för unga, en: A meeting place for young people}
+    results: [target_staying_rate_ratio]
+  - id: green_park
+    text: {sv: En grön och skött park, en: A green and well-kept park}
+    results: []
+"""
+
 #: Example study id -> the text of its ``study.yaml``.
-STUDIES = {"sergels_torg": _SERGELS_TORG}
+STUDIES = {"sergels_torg": _SERGELS_TORG, "odenplan": _ODENPLAN}
 
 
 def write_study(out: str | Path, study: str = "sergels_torg") -> Path:
