@@ -135,15 +135,14 @@ def cmd_make_example(a) -> int:
     if out.exists() and any(out.iterdir()) and not a.force:
         _err(f"{out} exists and is not empty; use --force to overwrite the data set files in it")
         return 2
-    if getattr(a, "study", "sergels_torg") == "odenplan":
-        from .synthetic_odenplan import ODENPLAN_SEED, make_odenplan_data
+    from .synthetic_study import DEFAULT_STUDY, make_other_example
 
+    if getattr(a, "study", DEFAULT_STUDY) != DEFAULT_STUDY:
         if a.reverse_effects or a.scale != 1:
-            _err("--study odenplan takes neither --reverse-effects nor --scale")
+            _err(f"--study {a.study} takes neither --reverse-effects nor --scale")
             return 2
-        seed = ODENPLAN_SEED if a.seed is None else a.seed
-        make_odenplan_data(out, seed=seed)
-        print(f"wrote the second synthetic example study (Odenplan) to {out} (seed {seed})")
+        seed = make_other_example(a.study, out, a.seed)
+        print(f"wrote the synthetic example study {a.study!r} to {out} (seed {seed})")
         return 0
     make_example_data(out, seed=a.seed, scale=a.scale, reverse_effects=a.reverse_effects)
     rev = ", effects reversed" if a.reverse_effects else ""
@@ -423,12 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--force", action="store_true", help="overwrite the data set files in a non-empty folder"
     )
+    from .synthetic_study import DEFAULT_STUDY, STUDIES
+
     m.add_argument(
         "--study",
-        choices=["sergels_torg", "odenplan"],
-        default="sergels_torg",
-        help="which example study: the first (default) or the second (Odenplan, its own"
-        " study.yaml, names and codebook)",
+        choices=sorted(STUDIES),
+        default=DEFAULT_STUDY,
+        help=f"which example study (default {DEFAULT_STUDY}; each has its own study.yaml,"
+        " names and codebook)",
     )
     m.add_argument(
         "--reverse-effects",
@@ -513,7 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "seed", 0) is None and getattr(args, "study", "") != "odenplan":
+    from .synthetic_study import DEFAULT_STUDY
+
+    if getattr(args, "seed", 0) is None and getattr(args, "study", DEFAULT_STUDY) == DEFAULT_STUDY:
         from .synthetic import DEFAULT_SEED, REVERSED_SEED
 
         args.seed = REVERSED_SEED if getattr(args, "reverse_effects", False) else DEFAULT_SEED

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["STUDIES", "write_study", "AGE_BANDS"]
+__all__ = ["STUDIES", "DEFAULT_STUDY", "write_study", "make_other_example", "AGE_BANDS"]
 
 #: The age bands of the example studies (the generator counts people in each).
 AGE_BANDS = ("0-12", "13-18", "19-29", "30-64", "65+")
@@ -246,6 +246,21 @@ goals:
 
 #: Example study id -> the text of its ``study.yaml``.
 STUDIES = {"sergels_torg": _SERGELS_TORG, "odenplan": _ODENPLAN}
+
+
+#: The first example study (``data/example``); the others are made from it by renaming.
+DEFAULT_STUDY = "sergels_torg"
+
+
+def make_other_example(study: str, out: str | Path, seed: int | None = None) -> int:
+    """Write the example study ``study`` (not the first) into ``out``; returns the seed used."""
+    from .synthetic_odenplan import ODENPLAN_SEED, make_odenplan_data
+
+    makers = {"odenplan": (make_odenplan_data, ODENPLAN_SEED)}
+    make, default = makers[study]
+    seed = default if seed is None else seed
+    make(out, seed=seed)
+    return seed
 
 
 def write_study(out: str | Path, study: str = "sergels_torg") -> Path:
