@@ -1,7 +1,7 @@
 """The synthetic example data set, with planted, documented effects.
 
 ``evaluation make-example-data --out DIR [--seed N]`` writes a complete data
-folder in the shape of the real study (DESIGN.md section 3). Everything in it
+folder in the shape of the real study (docs/data-contract.md). Everything in it
 is **synthetic**: no person, observation or crime in it is real. The planted
 effects below are the *true values* that the analyses must recover; tests and
 ``data/example/README.md`` quote them from :data:`TRUTH`.

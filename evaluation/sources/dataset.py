@@ -178,7 +178,7 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     Parameters
     ----------
     path : str or Path
-        The data folder (DESIGN.md section 3; ``data/README.md``).
+        The data folder (docs/data-contract.md; ``data/README.md``).
     codebook : path, Codebook, or None
         The codebook that codings are checked against. ``None`` takes the
         study's codebook (``study.codebook`` in ``study.yaml``, a path in the
