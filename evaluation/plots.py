@@ -220,7 +220,9 @@ def timeline(calendar, sessions=None, title: str | None = None, language: str = 
     import pandas as pd
 
     ax = _ax(ax, (10, 3.5))
-    kinds = ["pilot", "art", "park", "event", "policing"]
+    # the study's kinds in the order they first start, co-interventions (policing) last
+    first = calendar.sort_values("start").drop_duplicates("kind")["kind"].tolist()
+    kinds = [k for k in first if k != "policing"] + [k for k in first if k == "policing"]
     for i, kind in enumerate(kinds):
         rows = calendar[calendar["kind"] == kind]
         for r in rows.itertuples():
