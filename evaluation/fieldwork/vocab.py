@@ -167,10 +167,10 @@ def load_vocabulary(data: str | Path | None = None) -> Vocabulary:
     Examples
     --------
     >>> v = load_vocabulary("data/example")
-    >>> v.codes("activations")
-    ['none', 'art', 'event', 'park']
-    >>> v.age_bands[1]
-    Choice(code='13-18', sv='13-18 år', en='13-18 years')
+    >>> v.codes("activations")  # none, then the study's activation kinds
+    ['none', 'art', 'event', 'park', 'pilot']
+    >>> v.age_bands[1]  # labels from study.yaml
+    Choice(code='13-18', sv='13–18 år', en='aged 13–18')
     """
     from ..sources._io import read_csv_text
 
