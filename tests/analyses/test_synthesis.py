@@ -32,7 +32,6 @@ from evaluation.results import (
     as_json,
     envelope,
 )
-
 from evaluation.sources.study import load_study
 
 from ..conftest import EXAMPLE
