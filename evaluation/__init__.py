@@ -1,4 +1,7 @@
-"""sergel-eval: evaluation of the art activation of Sergels torg, Stockholm.
+"""sergel-eval: evaluation of the place activation of a square.
+
+What is evaluated (the site, its zones, the target group, the questions, the goals) is
+the data folder's ``study.yaml`` (:mod:`evaluation.sources.study`).
 
 The public API, re-exported here:
 

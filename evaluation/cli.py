@@ -128,6 +128,17 @@ def cmd_validate(a) -> int:
     return 0
 
 
+def cmd_new_study(a) -> int:
+    from .scaffold import new_study
+
+    out = new_study(Path(a.dir).expanduser())
+    print(f"wrote a new study folder {out}: fill in study.yaml, the CSV files and the codebook;")
+    print(
+        f"then `evaluation validate --data {out}` lists what is still missing (see its README.md)"
+    )
+    return 0
+
+
 def cmd_make_example(a) -> int:
     from .synthetic import make_example_data
 
@@ -135,6 +146,15 @@ def cmd_make_example(a) -> int:
     if out.exists() and any(out.iterdir()) and not a.force:
         _err(f"{out} exists and is not empty; use --force to overwrite the data set files in it")
         return 2
+    from .synthetic_study import DEFAULT_STUDY, make_other_example
+
+    if getattr(a, "study", DEFAULT_STUDY) != DEFAULT_STUDY:
+        if a.reverse_effects or a.scale != 1:
+            _err(f"--study {a.study} takes neither --reverse-effects nor --scale")
+            return 2
+        seed = make_other_example(a.study, out, a.seed)
+        print(f"wrote the synthetic example study {a.study!r} to {out} (seed {seed})")
+        return 0
     make_example_data(out, seed=a.seed, scale=a.scale, reverse_effects=a.reverse_effects)
     rev = ", effects reversed" if a.reverse_effects else ""
     print(f"wrote synthetic example data to {out} (seed {a.seed}, scale {a.scale}{rev})")
@@ -299,7 +319,8 @@ def cmd_scan(a) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="evaluation",
-        description="sergel-eval: evaluation of the art activation of Sergels torg",
+        description="sergel-eval: evaluation of place activation of a square (the study: the data"
+        " folder's study.yaml)",
         epilog=EXIT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -421,6 +442,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--force", action="store_true", help="overwrite the data set files in a non-empty folder"
     )
+    from .synthetic_study import DEFAULT_STUDY, STUDIES
+
+    m.add_argument(
+        "--study",
+        choices=sorted(STUDIES),
+        default=DEFAULT_STUDY,
+        help=f"which example study (default {DEFAULT_STUDY}; each has its own study.yaml,"
+        " names and codebook)",
+    )
     m.add_argument(
         "--reverse-effects",
         action="store_true",
@@ -428,6 +458,16 @@ def build_parser() -> argparse.ArgumentParser:
         "violence up, the drug-scene area growing): checks that the report follows the data",
     )
     m.set_defaults(func=cmd_make_example)
+
+    ns = sub.add_parser(
+        "new-study",
+        help="write a new data folder to fill in (study.yaml, CSV headers, codebook, README)",
+        description="Write a new data folder DIR: a commented study.yaml to fill in, every CSV "
+        "with its header row, an empty codebook and a README of what to collect. "
+        "`evaluation validate --data DIR` then lists what is still missing.",
+    )
+    ns.add_argument("dir", metavar="DIR", help="the new folder (must not exist or be empty)")
+    ns.set_defaults(func=cmd_new_study)
 
     c = sub.add_parser(
         "codebook",
@@ -494,7 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "seed", 0) is None:
+    from .synthetic_study import DEFAULT_STUDY
+
+    if getattr(args, "seed", 0) is None and getattr(args, "study", DEFAULT_STUDY) == DEFAULT_STUDY:
         from .synthetic import DEFAULT_SEED, REVERSED_SEED
 
         args.seed = REVERSED_SEED if getattr(args, "reverse_effects", False) else DEFAULT_SEED

@@ -288,13 +288,13 @@ def suppress_small_counts(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"art": [12, 3, 20], "none": [9, 8, 15]}, index=["plattan", "trapporna", "kulturhuset"])
+    >>> t = pd.DataFrame({"art": [12, 3, 20], "none": [9, 8, 15]}, index=["zone_a", "zone_b", "zone_c"])
     >>> suppress_small_counts(t)
-                art none  Total
-    plattan       x    x     21
-    trapporna    <5    x     11
-    kulturhuset  20   15     35
-    Total        35   32     67
+           art none  Total
+    zone_a       x    x     21
+    zone_b      <5    x     11
+    zone_c      20   15     35
+    Total       35   32     67
     >>> suppress_small_counts(t).astype(str).iloc[1, 0]
     '<5'
     """
@@ -396,9 +396,9 @@ def hide_where_suppressed(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"art": [12, 3, 20], "none": [9, 8, 15]}, index=["plattan", "trapporna", "kulturhuset"])
+    >>> t = pd.DataFrame({"art": [12, 3, 20], "none": [9, 8, 15]}, index=["zone_a", "zone_b", "zone_c"])
     >>> pub = suppress_small_counts(t)
-    >>> rates = pd.DataFrame({"zone": ["plattan", "trapporna", "kulturhuset"], "count": [9, 8, 15], "rate": [0.9, 0.8, 1.5]})
+    >>> rates = pd.DataFrame({"zone": ["zone_a", "zone_b", "zone_c"], "count": [9, 8, 15], "rate": [0.9, 0.8, 1.5]})
     >>> hide_where_suppressed(rates, pub, row="zone", column=None)["suppressed"].tolist()
     [False, False, False]
     >>> rates["activation"] = "none"

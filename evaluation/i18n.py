@@ -43,6 +43,7 @@ __all__ = [
     "p_value",
     "date",
     "label",
+    "use_study",
     "markdown",
     "show",
     "weekday_names",
@@ -259,8 +260,8 @@ def label(code: Any, language: str) -> str:
     the catalogue does not know is shown as it is, so a new area in real data
     still renders, under its own name.
 
-    >>> label("faltassistent", "sv"), label("faltassistent", "en"), label("kungstradgarden", "en")
-    ('fältassistent', 'field assistant', 'kungstradgarden')
+    >>> label("female", "sv"), label("female", "en"), label("kungstradgarden", "en")
+    ('flickor', 'girls', 'kungstradgarden')
     >>> label(True, "sv"), label(False, "en")
     ('ja', 'no')
     """
@@ -268,7 +269,30 @@ def label(code: Any, language: str) -> str:
         code = "yes" if code else "no"
     key = f"label.{code}"
     messages = catalogue(_check_language(language))
-    return messages.get(key, str(code))
+    if key in messages:
+        return messages[key]
+    study = _STUDY.get(language)
+    if study and str(code) in study:
+        return study[str(code)]
+    return str(code)
+
+
+#: Labels of the codes of the study in use, per language (:func:`use_study`).
+_STUDY: dict[str, dict[str, str]] = {}
+
+
+def use_study(study) -> None:
+    """Take the labels of a study's codes (zones, roles, areas ...) for :func:`label`.
+
+    The catalogue's universal labels come first; a code only the study knows
+    is shown by the study's label (``study.yaml`` vocabularies). Called by
+    :func:`evaluation.sources.study.open_study` (a notebook's first cell);
+    ``None`` forgets the study.
+    """
+    _STUDY.clear()
+    if study is not None:
+        for lang in LANGUAGES:
+            _STUDY[lang] = study.labels(lang)
 
 
 @cache

@@ -181,8 +181,8 @@ LABELS = _Labels()
 def label(code, language: str = "sv") -> str:
     """Human label of a code in ``language`` (the code itself when unknown).
 
-    >>> label("faltassistent", "en"), label("faltassistent", "sv")
-    ('field assistant', 'fältassistent')
+    >>> label("passing", "en"), label("passing", "sv")
+    ('passing', 'passerar')
     """
     from . import i18n
 
@@ -554,7 +554,9 @@ def timeline(
     from . import i18n
 
     ax = _ax(ax, (10, 3.5))
-    kinds = ["pilot", "art", "park", "event", "policing"]
+    # the study's kinds in the order they first start, co-interventions (policing) last
+    first = calendar.sort_values("start").drop_duplicates("kind")["kind"].tolist()
+    kinds = [k for k in first if k != "policing"] + [k for k in first if k == "policing"]
     counts = []
     for i, kind in enumerate(kinds):
         rows = calendar[calendar["kind"] == kind]

@@ -190,6 +190,21 @@ a { color: #0b57a4; }
 """
 
 
+def _manifest_study(manifest: dict):
+    """The study of the run's data folder (``None`` when it cannot be read: the index still renders)."""
+    from .errors import DataError
+    from .paths import resolve
+    from .sources.study import load_study
+
+    data = manifest.get("data_dir") or manifest.get("parameters", {}).get("data_dir")
+    if not data:
+        return None
+    try:
+        return load_study(resolve(data))
+    except (DataError, OSError):
+        return None
+
+
 def write_index(
     run_dir: str | Path,
     manifest: dict,
@@ -218,8 +233,14 @@ def write_index(
     from .analyses.findings import target_group
 
     run_params = manifest.get("parameters", {})
+    study = _manifest_study(manifest)
+    site = {"site": study.site_name(lang) if study is not None else ""}
     group = target_group(
-        {"gender": run_params.get("target_gender"), "age_band": run_params.get("target_age_band")},
+        {
+            "gender": run_params.get("target_gender") or getattr(study, "target_gender", None),
+            "age_band": run_params.get("target_age_band")
+            or getattr(study, "target_age_band", None),
+        },
         lang,
     )
 
@@ -299,11 +320,11 @@ def write_index(
     )
     page = f"""<!DOCTYPE html>
 <html lang="{e(lang)}"><head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{m("page_title")}</title><style>{_INDEX_CSS}</style></head>
+<title>{m("page_title", **site)}</title><style>{_INDEX_CSS}</style></head>
 <body>
 <main>
-<h1>{m("heading")}</h1>
-<p>{m("intro", group=group)} {run_text}</p>
+<h1>{m("heading", **site)}</h1>
+<p>{m("intro", group=group, **site)} {run_text}</p>
 {"".join(banners)}
 {summ}
 <h2>{m("sections")}</h2>

@@ -1,7 +1,7 @@
 """The synthetic example data set, with planted, documented effects.
 
 ``evaluation make-example-data --out DIR [--seed N]`` writes a complete data
-folder in the shape of the real study (DESIGN.md section 3). Everything in it
+folder in the shape of the real study (docs/data-contract.md). Everything in it
 is **synthetic**: no person, observation or crime in it is real. The planted
 effects below are the *true values* that the analyses must recover; tests and
 ``data/example/README.md`` quote them from :data:`TRUTH`.
@@ -30,8 +30,11 @@ import numpy as np
 import pandas as pd
 
 from ._phrases import FILLERS, MODERATOR_QUESTIONS, PHRASES
+from .analyses.methods import write_example_report
 from .marker import write_marker
-from .sources.codes import AGE_BANDS, GENDERS
+from .sources.codes import GENDERS
+from .synthetic_study import AGE_BANDS, write_study
+from .zonemap import write_example_plan
 
 __all__ = [
     "TRUTH",
@@ -715,6 +718,9 @@ def make_example_data(
         + "\n".join(IDENTIFIERS)
         + "\n",
     )
+    write_study(out)
+    write_example_plan(out, [z[0] for z in ZONES])  # observations/zones.geojson (the map)
+    write_example_report(out)  # report.yaml (authors, commissioning body, ethics)
     write("README.md", _readme(seed, planted))
     # last: the marker holds the fingerprint of every other file (evaluation.marker)
     write_marker(

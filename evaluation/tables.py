@@ -148,10 +148,10 @@ def fmt_p(p, language: str = "en") -> str:
 
 
 def term_label(term: str, language: str = "sv") -> str:
-    """A model term in words: ``C(zone)[T.plattan]`` -> ``zon: plattan`` in Swedish.
+    """A model term in words: ``C(zone)[T.north_steps]`` -> ``zon: north_steps`` in Swedish.
 
-    >>> term_label("C(zone)[T.plattan]"), term_label("activated", "en")
-    ('zon: plattan', 'activation')
+    >>> term_label("C(zone)[T.north_steps]"), term_label("activated", "en")
+    ('zon: north_steps', 'activation')
     """
     import re
 
@@ -191,8 +191,8 @@ def heading(text: str, language: str) -> str:
     other text (e.g. one already built with :func:`evaluation.i18n.t`) is
     used as it is.
 
-    >>> heading("Rate ratio", "sv"), heading("table.rate_ratio", "en"), heading("Sergels torg", "sv")
-    ('Incidenskvot', 'Rate ratio', 'Sergels torg')
+    >>> heading("Rate ratio", "sv"), heading("table.rate_ratio", "en"), heading("Site A", "sv")
+    ('Incidenskvot', 'Rate ratio', 'Site A')
     """
     from . import i18n
 

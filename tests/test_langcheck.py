@@ -7,6 +7,18 @@ import pytest
 from evaluation import langcheck
 
 
+@pytest.fixture(autouse=True)
+def _example_names():
+    """The example study's proper names (study.yaml), as open_study sets them for a report."""
+    from evaluation.sources.study import load_study
+
+    from .conftest import EXAMPLE
+
+    langcheck.use_names(langcheck.study_names(load_study(EXAMPLE)))
+    yield
+    langcheck.use_names([])
+
+
 def page(body: str, lang: str = "sv") -> str:
     return f'<!DOCTYPE html><html lang="{lang}"><head><title>x</title></head><body>{body}</body></html>'
 

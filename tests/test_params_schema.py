@@ -76,7 +76,7 @@ def test_one_key_one_meaning(declared):
         ("its_family", "quasipoisson", True),
         ("its_family", "bogus", False),
         ("language", "de", False),
-        ("target_age_band", "13-19", False),
+        ("target_age_band", "teens", False),
         ("activation_states", ["art"], True),
         ("activation_states", [], False),
         ("activation_states", ["art", "art"], False),

@@ -13,7 +13,20 @@ import pytest
 
 from evaluation import i18n, langcheck
 
-from .conftest import EXAMPLE, cli
+from .conftest import EXAMPLE, cli  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _example_names():
+    """The example study's proper names (study.yaml), as open_study sets them for a report."""
+    from evaluation.sources.study import load_study
+
+    from .conftest import EXAMPLE
+
+    langcheck.use_names(langcheck.study_names(load_study(EXAMPLE)))
+    yield
+    langcheck.use_names([])
+
 
 PAGES = [
     "index.html",

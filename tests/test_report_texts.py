@@ -220,7 +220,7 @@ def test_notebooks_take_their_texts_from_the_catalogue(path):
     # the first cell a reader sees shows the H1 of the title
     first = next(c for c in nb.cells if "parameters" not in c.metadata.get("tags", []))
     key = re.search(r'show\("([a-z0-9_.]+)"', first.source).group(1)
-    fill = {"group": "x", "Group": "X", "age": "1", "area": "x"}
+    fill = {"group": "x", "Group": "X", "age": "1", "area": "x", "site": "x", "roles": "x"}
     assert i18n.t(key, "sv", **fill).startswith("# ") and i18n.t(key, "en", **fill).startswith("# ")
 
 

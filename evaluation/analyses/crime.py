@@ -211,9 +211,9 @@ class CrimeAnalysis:
 
 def analyse_crime(
     ds,
-    area: str = "sergels_torg",
+    area: str | None = None,
     categories: Sequence[str] = ("violence", "drug_offences"),
-    comparison_areas: Sequence[str] = ("odenplan", "stockholm"),
+    comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
     its_end: str | None = "2022-12",
@@ -221,10 +221,24 @@ def analyse_crime(
     family: str = "auto",
     hac_lags: int | None = None,
     survey_item: str = "safe_evening",
-    survey_reference: str = "stockholm",
+    survey_reference: str | None = None,
 ) -> CrimeAnalysis:
-    """Run the crime and safety analyses on a dataset."""
+    """Run the crime and safety analyses on a dataset.
+
+    ``area``, ``comparison_areas`` and ``survey_reference`` left ``None`` come
+    from the study's ``crime_areas`` (``study.yaml``).
+    """
+    from ..sources.study import study_defaults
     from .site import co_interventions
+
+    p = study_defaults(
+        getattr(ds, "study", None),
+        area=area,
+        comparison_areas=comparison_areas,
+        survey_reference=survey_reference,
+    )
+    area, comparison_areas = p["area"], p["comparison_areas"] or ()
+    survey_reference = p["survey_reference"]
 
     yearly, its, errors, span = {}, {}, {}, {}
     record = CrimeResults(

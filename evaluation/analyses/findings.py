@@ -432,8 +432,8 @@ def its_sentence(entry: ITSEntry, area: str, intervention: str, language: str) -
     """The level change of one ITS in its direction (reported crime of one category).
 
     >>> e = ITSEntry(level_change=Estimate("x", 1.3, 1.1, 1.5), category="violence")
-    >>> its_sentence(e, "sergels_torg", "2019-06", "en")
-    'Reported violent crime at Sergels torg rose after 2019-06: about 1.30 times the earlier level (95% CI 1.10–1.50).'
+    >>> its_sentence(e, "site_a", "2019-06", "en")
+    'Reported violent crime at site_a rose after 2019-06: about 1.30 times the earlier level (95% CI 1.10–1.50).'
     """
     cat, where = label(entry.category or "", language), label(area, language)
     est = entry.level_change
@@ -496,8 +496,8 @@ def survey_sentence(trend: SurveyTrend, area: str, item: str, language: str) -> 
     """The trend of the share answering yes to a survey item, in its direction.
 
     >>> s = SurveyTrend("s", 0.93, 0.9, 0.96, odds_ratio=0.93, years="2015-2023")
-    >>> survey_sentence(s, "sergels_torg", "safe_evening", "en")
-    "At Sergels torg the share answering 'safe in the evening' to a large extent fell over 2015-2023 (odds ratio per year 0.93, 95% CI 0.90–0.96)."
+    >>> survey_sentence(s, "site_a", "safe_evening", "en")
+    "At site_a the share answering 'safe in the evening' to a large extent fell over 2015-2023 (odds ratio per year 0.93, 95% CI 0.90–0.96)."
     """
     if not trend.available:
         return t("findings.survey.missing", language, area=label(area, language))

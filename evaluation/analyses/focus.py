@@ -20,11 +20,11 @@ from ..coding import (
 from ..errors import ModelError
 from ..i18n import LANGUAGES
 from ..results import FocusResults, Incomplete, MethodConflict, Theme, as_json
+from ..sources.study import method_conflict_code
 
-#: The codebook code of the method conflict (activation drawing girls into a
-#: risk environment); a codebook without it gives no method-conflict result.
-#: Example-specific: a later study definition names it.
-METHOD_CONFLICT_CODE = "metodkonflikt"
+#: The codebook code of the method conflict (activation drawing the target group into a
+#: risk environment) comes from the study: the codes of the question whose results
+#: include ``method_conflict`` (``study.yaml``); without one there is no such result.
 
 __all__ = ["FocusAnalysis", "analyse_focus_groups", "role_shares"]
 
@@ -98,7 +98,8 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
     rel = intercoder_reliability(cod, seg, cb)
     sat = saturation(pc)
     sugg = suggestion_quality(suggest_codings(seg, cb), pc)
-    mk = METHOD_CONFLICT_CODE if METHOD_CONFLICT_CODE in cb.codes else None
+    mk_id = method_conflict_code(getattr(ds, "study", None))
+    mk = mk_id if mk_id in cb.codes else None
     overall = rel[rel["level"] == "overall"]
     roots = [r for r in freq.itertuples() if r.depth == 0]
     record = FocusResults(
@@ -151,7 +152,12 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
         )
     else:
         record.incomplete.append(
-            Incomplete("method_conflict", f"the codebook has no code {METHOD_CONFLICT_CODE!r}")
+            Incomplete(
+                "method_conflict",
+                f"the codebook has no code {mk_id!r}"
+                if mk_id
+                else "study.yaml names no code for the method conflict",
+            )
         )
     return FocusAnalysis(
         cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, as_json(record), record

@@ -84,9 +84,9 @@ def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dic
 def site_sensitivity(
     site,
     *,
-    target_gender: str = "female",
-    target_age_band: str = "13-18",
-    activation_states: Sequence[str] = ("art", "event", "park"),
+    target_gender: str | None = None,
+    target_age_band: str | None = None,
+    activation_states: Sequence[str] | None = None,
     covariates: Sequence[str] = ("zone", "weather", "temperature_c", "observer"),
     family: str = "auto",
     cluster: str | None = "date",
@@ -125,7 +125,16 @@ def site_sensitivity(
         and ``activation=<kind>`` (each kind of activation against no
         activation, the other kinds left out). ``attrs["errors"]`` names the
         variants that could not be fitted and why.
+        ``None`` parameters come from the study (``study.yaml``,
+        :func:`~evaluation.sources.study.study_defaults`).
     """
+    if activation_states is None:  # every activation kind seen (or of the study)
+        study = getattr(site, "study", None)
+        activation_states = (
+            list(study.codes("activation_kinds"))
+            if study is not None
+            else sorted(set(site.per_session["activation"]) - {"none"})
+        )
     if hasattr(site, "per_session"):
         per = site.per_session
     else:
@@ -184,9 +193,9 @@ def _shift(month: str, months: int) -> str:
 def crime_sensitivity(
     ds,
     *,
-    area: str = "sergels_torg",
+    area: str | None = None,
     categories: Sequence[str] = ("violence", "drug_offences"),
-    comparison_areas: Sequence[str] = ("odenplan", "stockholm"),
+    comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
     its_end: str | None = "2022-12",
@@ -228,8 +237,11 @@ def crime_sensitivity(
         keys), ``variant``, ``value``, ``ci_low``, ``ci_high``; variants as
         :func:`~evaluation.stats.sensitivity.its_sensitivity`.
     """
+    from ..sources.study import study_defaults
     from .crime import monthly_series
 
+    p = study_defaults(getattr(ds, "study", None), area=area, comparison_areas=comparison_areas)
+    area, comparison_areas = p["area"], p["comparison_areas"] or ()
     if ds.crime is None:
         raise ModelError("this data folder has no crime/ data")
     if alternative_ends is None:
@@ -433,10 +445,10 @@ def variant_label(variant: str, language: str) -> str:
 def estimate_label(estimate: str, language: str, group: str = "", area: str = "") -> str:
     """A sensitivity ``estimate`` name in words (the 01 rate ratios, 03's ITS effects, survey trends).
 
-    >>> estimate_label("violence_vs_odenplan.level_change", "en", area="sergels_torg")
-    'violent crime, Sergels torg against Odenplan: level change'
-    >>> estimate_label("survey_trend.stockholm", "sv")
-    'Trygghet, Stockholm: oddskvot per år'
+    >>> estimate_label("violence_vs_area_b.level_change", "en", area="site_a")
+    'violent crime, site_a against area_b: level change'
+    >>> estimate_label("survey_trend.city", "sv")
+    'Trygghet, city: oddskvot per år'
     """
     from ..i18n import has, t
     from .findings import label
@@ -505,9 +517,9 @@ def robustness_summary(
 def crime_and_survey_sensitivity(
     ds,
     *,
-    area: str = "sergels_torg",
+    area: str | None = None,
     categories: Sequence[str] = ("violence", "drug_offences"),
-    comparison_areas: Sequence[str] = ("odenplan", "stockholm"),
+    comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
     its_end: str | None = "2022-12",
@@ -515,14 +527,25 @@ def crime_and_survey_sensitivity(
     family: str = "auto",
     hac_lags: int | None = None,
     survey_item: str = "safe_evening",
-    survey_reference: str = "stockholm",
+    survey_reference: str | None = None,
 ) -> pd.DataFrame:
     """03's sensitivity rows: :func:`crime_sensitivity` and :func:`survey_sensitivity` together.
 
     The parameters are those of :func:`~evaluation.analyses.analyse_crime`.
     A missing source (no ``crime/`` or no ``survey/``) contributes no rows;
-    ``attrs["errors"]`` names what could not be fitted and why.
+    ``attrs["errors"]`` names what could not be fitted and why. ``None``
+    parameters come from the study (``study.yaml``).
     """
+    from ..sources.study import study_defaults
+
+    p = study_defaults(
+        getattr(ds, "study", None),
+        area=area,
+        comparison_areas=comparison_areas,
+        survey_reference=survey_reference,
+    )
+    area, comparison_areas = p["area"], p["comparison_areas"] or ()
+    survey_reference = p["survey_reference"]
     parts, errors = [], {}
     if ds.crime is not None:
         c = crime_sensitivity(

@@ -19,6 +19,7 @@ from ..results import (
     as_json,
 )
 from ..sources import primary_sessions
+from ..sources.study import incident_kind, study_defaults
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
@@ -302,14 +303,26 @@ class SiteAnalysis:
 
 def analyse_site(
     ds,
-    target_gender: str = "female",
-    target_age_band: str = "13-18",
-    activation_states: Sequence[str] = ("art", "event", "park"),
+    target_gender: str | None = None,
+    target_age_band: str | None = None,
+    activation_states: Sequence[str] | None = None,
     covariates: Sequence[str] = DEFAULT_COVARIATES,
     family: str = "auto",
     cluster: str | None = "date",
 ) -> SiteAnalysis:
-    """Run the site-observation analyses on a dataset (see the notebook for the reading)."""
+    """Run the site-observation analyses on a dataset (see the notebook for the reading).
+
+    The target group and the activation states left ``None`` come from the study
+    (``study.yaml``).
+    """
+    p = study_defaults(
+        getattr(ds, "study", None),
+        target_gender=target_gender,
+        target_age_band=target_age_band,
+        activation_states=activation_states,
+    )
+    target_gender, target_age_band = p["target_gender"], p["target_age_band"]
+    activation_states = p["activation_states"] or ()
     if ds.observations is None:
         raise ModelError("this data folder has no observations/")
     o = ds.observations
@@ -325,7 +338,11 @@ def analyse_site(
     for kind in ("drug_sale", "drug_use", "outreach_contact"):
         per[kind] = (
             per["session_id"]
-            .map(inc[inc["kind"] == kind].groupby("session_id")["count"].sum())
+            .map(
+                inc[inc["kind"] == incident_kind(getattr(ds, "study", None), kind)]
+                .groupby("session_id")["count"]
+                .sum()
+            )
             .fillna(0)
             .astype(int)
         )

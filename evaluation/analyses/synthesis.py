@@ -6,7 +6,12 @@ direction from :func:`evaluation.results.direction`, its strength from
 :func:`evaluation.analyses.findings.evidence_strength`, its sentence from the
 message catalogue), and renders the summary, the evidence table and the goals
 from exactly these findings. It never reads another module's prose, and names
-no crime category or codebook code: those come from the results.
+no crime category or codebook code: those come from the results. The questions
+(their order and texts) and the site's goals come from the study
+(``study.yaml``, :mod:`evaluation.sources.study`): each finding answers the
+first question whose ``results`` name its result (:func:`result_name`), and a
+goal is assessed from the findings of its ``results`` (none: *not assessed by
+these data*).
 """
 
 from __future__ import annotations
@@ -58,11 +63,49 @@ __all__ = [
     "NOTEBOOKS",
     "QUESTIONS",
     "SynthesisInputs",
+    "result_name",
+    "question_text",
 ]
 
 NOTEBOOKS = ("00_data_quality", "01_site_observations", "02_focus_groups", "03_crime_and_safety")
-#: The study's evaluation questions, in the order shown (texts: ``findings.question.<id>``).
+#: The questions the findings are drafted under when there is no study (texts:
+#: ``findings.question.<id>``); with a study, its questions (``study.yaml``) replace them.
 QUESTIONS = ("girls", "method_conflict", "professionals", "crime_safety")
+
+#: Measure of a finding -> the result it is (the names ``study.yaml`` questions and goals use).
+_RESULTS = {
+    "drug_sale_rate_ratio": "dealing_rate_ratio",
+    "outreach_contact_rate_ratio": "outreach_rate_ratio",
+    "method_conflict.turns": "method_conflict",
+    "reliability_overall": "reliability",
+}
+#: Results that say whether the site became safer (crime down, feeling safe up).
+_SAFETY = ("its", "per_hectare", "survey_trend")
+
+
+def result_name(measure: str) -> str:
+    """The result (``study.yaml`` questions' and goals' ``results``) a finding's measure is.
+
+    >>> result_name("its.violence.level_change"), result_name("drug_sale_rate_ratio")
+    ('its', 'dealing_rate_ratio')
+    """
+    head = measure.split(".", 1)[0]
+    if head in _SAFETY:
+        return head
+    return _RESULTS.get(measure, _RESULTS.get(head, head))
+
+
+def question_text(qid: str, language: str, study=None) -> str:
+    """The text of a question: the study's, else the catalogue's ``findings.question.<id>``, else the id."""
+    from ..i18n import has
+
+    q = study.question(qid) if study is not None else None
+    if q is not None:
+        return q.text.get(language) or q.text.get("en") or qid
+    key = f"findings.question.{qid}"
+    return t(key, language) if has(key, language) else qid
+
+
 #: At most this many summary sentences.
 MAX_SUMMARY = 8
 
@@ -129,8 +172,8 @@ def records(results: dict[str, dict | None]) -> dict[str, object | None]:
 def sensitivity_name(measure: str) -> str:
     """The ``estimate`` name under which the results' ``sensitivity`` rows hold a measure.
 
-    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.sergels_torg")
-    ('violence.level_change', 'survey_trend.sergels_torg')
+    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.site_a")
+    ('violence.level_change', 'survey_trend.site_a')
     >>> sensitivity_name("target_staying_rate_ratio")
     'target_staying_rate_ratio'
     """
@@ -415,7 +458,8 @@ def _rate(drafts: list[_Draft], language: str) -> None:
             and o.finding.source != f.source
             and o.finding.direction in ("increase", "decrease")
         ]
-        if f.question == "crime_safety":
+        if f.source in ("crime", "survey"):  # safer: crime down and feeling safe up agree
+            others = [o for o in others if o.finding.source in ("crime", "survey")]
             same = any(o.safer == dr.safer for o in others)
             other_way = any(o.safer == -dr.safer for o in others)
         else:
@@ -428,7 +472,7 @@ def _rate(drafts: list[_Draft], language: str) -> None:
             f.text = f"{f.text} {why}"
 
 
-def _drafts(results: dict[str, dict | None], language: str) -> list[_Draft]:
+def _drafts(results: dict[str, dict | None], language: str, study=None) -> list[_Draft]:
     rec = records(results)
     site = rec.get("01_site_observations")
     focus = rec.get("02_focus_groups")
@@ -442,30 +486,48 @@ def _drafts(results: dict[str, dict | None], language: str) -> list[_Draft]:
         rec_ = {"observations": site, "crime": crime, "survey": crime}.get(dr.finding.source)
         if dr.rated and rec_ is not None:
             dr.robust = robust_direction(rec_, dr.finding.measure)
-    _rate(drafts, language)
     order = {q: i for i, q in enumerate(QUESTIONS)}
+    if (
+        study is not None
+    ):  # the study's questions: each finding under the first that names its result
+        kept = []
+        for dr in drafts:
+            r = result_name(dr.finding.measure)
+            q = next((q.id for q in study.questions if r in q.results), None)
+            if q is not None:
+                dr.finding.question = q
+                kept.append(dr)
+        drafts = kept
+        order = {q.id: i for i, q in enumerate(study.questions)}
+    _rate(drafts, language)
     drafts.sort(key=lambda d: order.get(d.finding.question, len(order)))
     return drafts
 
 
-def build_findings(results: dict[str, dict | None], language: str = "sv") -> list[Finding]:
-    """Every finding of the synthesis, in the order of :data:`QUESTIONS`.
+def build_findings(
+    results: dict[str, dict | None], language: str = "sv", study=None
+) -> list[Finding]:
+    """Every finding of the synthesis, in the order of the study's questions.
 
     ``results`` maps notebook names to their results payloads (``None`` for a
     missing one). A missing source gives a finding with no estimate,
-    direction ``no_clear_change`` and strength ``not_assessed``.
+    direction ``no_clear_change`` and strength ``not_assessed``. ``study``
+    (:class:`~evaluation.sources.study.Study`) gives the questions; without
+    it, :data:`QUESTIONS`.
     """
-    return [d.finding for d in _drafts(results, language)]
+    return [d.finding for d in _drafts(results, language, study)]
 
 
-def summary_sentences(results: dict[str, dict | None], language: str = "sv") -> list[str]:
+def summary_sentences(
+    results: dict[str, dict | None], language: str = "sv", study=None
+) -> list[str]:
     """Five to eight plain sentences, each the text of one finding (or derived from findings).
 
     The method-conflict sentence appears only when more girls stayed during
     activation (an increase) and dealing was seen in activated sessions with
     girls present.
     """
-    drafts = _drafts(results, language)
+    drafts = _drafts(results, language, study)
     out: list[str] = []
     fs = [d.finding for d in drafts]
     for d in drafts:
@@ -484,18 +546,73 @@ def _conflict_remains(findings: list[Finding]) -> bool:
     return bool(girls and girls.direction == "increase" and cp and (cp.estimate or 0) > 0)
 
 
-def goals(findings: list[Finding], language: str = "sv") -> list[Goal]:
-    """The city's four goals for the square against the findings.
+def goals(findings: list[Finding], language: str = "sv", study=None) -> list[Goal]:
+    """The site's goals (``study.yaml``) against the findings of the results bearing on each.
 
-    The assessment follows the findings' directions: for *safe*, crime down
-    and feeling safe up point to a safer square; for *welcoming*, the
-    direction of girls 13-18 staying.
+    The assessment follows the findings' directions: for results on safety
+    (``its``, ``per_hectare``, ``survey_trend``), crime down and feeling safe
+    up point to a safer site; for ``target_staying_rate_ratio``, the
+    direction of the target group staying; for any other result, its
+    direction and strength. A goal with no results is *not assessed by these
+    data*; without a study there are no goals.
     """
+    if study is None:
+        return []
     g = lambda k, **v: t(f"findings.goal.{k}", language, **v)  # noqa: E731
-    out = [Goal(g("whole_clean"), g("not_measured"), g("not_assessed"))]
-    safety = [
-        f for f in findings if f.question == "crime_safety" and f.source in ("crime", "survey")
-    ]
+    out = []
+    for goal in study.goals:
+        name = goal.text.get(language) or goal.text.get("en") or goal.id
+        if not goal.results:
+            out.append(Goal(name, t("study.goal.no_results", language), g("not_assessed")))
+            continue
+        fs = [f for f in findings if result_name(f.measure) in goal.results]
+        if not [f for f in fs if f.estimate is not None]:
+            out.append(Goal(name, g("no_data"), g("not_assessed")))
+            continue
+        evidence, parts = [], []
+        safety = [f for f in fs if result_name(f.measure) in _SAFETY]
+        if safety:
+            ev, ass = _safety_assessment(safety, language)
+            evidence.append(ev)
+            parts.append(ass)
+        stay = next((f for f in fs if f.measure == "target_staying_rate_ratio"), None)
+        if stay is not None and stay.estimate is not None:
+            s = t(f"findings.strength.{stay.strength}", language)
+            evidence.append(stay.text)
+            parts.append(
+                {
+                    "increase": g("welcoming_up", strength=s),
+                    "decrease": g("welcoming_down", strength=s),
+                }.get(stay.direction, g("no_clear"))
+            )
+        for f in fs:
+            if result_name(f.measure) in (*_SAFETY, "target_staying_rate_ratio"):
+                continue
+            if f.estimate is None:
+                continue
+            evidence.append(f.text)
+            if f.direction in ("increase", "decrease", "no_clear_change"):
+                parts.append(
+                    t(
+                        "study.goal.direction",
+                        language,
+                        direction=t(f"findings.direction.{f.direction}", language),
+                        strength=t(f"findings.strength.{f.strength}", language),
+                    )
+                )
+        out.append(
+            Goal(
+                name,
+                " ".join(e for e in evidence if e) or g("no_data"),
+                "; ".join(p for p in parts if p) or g("not_assessed"),
+            )
+        )
+    return out
+
+
+def _safety_assessment(safety: list[Finding], language: str) -> tuple[str, str]:
+    """Evidence and assessment of the findings on safety: crime down and feeling safe up agree."""
+    g = lambda k, **v: t(f"findings.goal.{k}", language, **v)  # noqa: E731
     clear = [
         f
         for f in safety
@@ -516,19 +633,7 @@ def goals(findings: list[Finding], language: str = "sv") -> list[Goal]:
     else:
         ass = g("mixed")
     ev = " ".join(f.text for f in safety if f.estimate is not None and f.direction != "context")
-    out.append(Goal(g("safe"), ev or g("no_data"), ass))
-    girls = next((f for f in findings if f.measure == "target_staying_rate_ratio"), None)
-    if girls is None or girls.estimate is None:
-        out.append(Goal(g("welcoming"), g("no_data"), g("not_assessed")))
-    else:
-        s = t(f"findings.strength.{girls.strength}", language)
-        ass = {
-            "increase": g("welcoming_up", strength=s),
-            "decrease": g("welcoming_down", strength=s),
-        }.get(girls.direction, g("no_clear"))
-        out.append(Goal(g("welcoming"), girls.text, ass))
-    out.append(Goal(g("art_scene"), g("no_visitor_survey"), g("not_assessed")))
-    return out
+    return ev, ass
 
 
 def _weakest(strengths: list[str]) -> str:
@@ -537,23 +642,31 @@ def _weakest(strengths: list[str]) -> str:
     return max(strengths, key=STRENGTHS.index) if strengths else "not_assessed"
 
 
-def synthesise(results: dict[str, dict | None], language: str = "sv") -> SynthesisResults:
-    """The whole synthesis as its contract record (``results/04_synthesis.json``)."""
+def synthesise(
+    results: dict[str, dict | None], language: str = "sv", study=None
+) -> SynthesisResults:
+    """The whole synthesis as its contract record (``results/04_synthesis.json``).
+
+    ``study`` gives the questions and the goals (``study.yaml``).
+    """
     from ..results import Incomplete
 
-    fs = build_findings(results, language)
+    fs = build_findings(results, language, study)
     return SynthesisResults(
         incomplete=[Incomplete(nb, "no results") for nb in NOTEBOOKS if results.get(nb) is None],
         language=language,
         findings=fs,
-        summary=summary_sentences(results, language),
-        goals=goals(fs, language),
+        summary=summary_sentences(results, language, study),
+        goals=goals(fs, language, study),
     )
 
 
 # ------------------------------------------------------------------ display
 def evidence_table(
-    findings: list[Finding] | dict[str, dict | None], language: str = "sv", labels: bool = True
+    findings: list[Finding] | dict[str, dict | None],
+    language: str = "sv",
+    labels: bool = True,
+    study=None,
 ) -> pd.DataFrame:
     """The evidence table: one row per finding (``findings``, or the results to build them from).
 
@@ -564,9 +677,10 @@ def evidence_table(
         finding's text), ``direction`` and ``strength`` (labels, or the codes
         of the contract when ``labels`` is false, e.g. for the triangulation;
         a finding without an estimate then has the direction ``missing``).
+        Question texts come from ``study`` (:func:`question_text`).
     """
     if isinstance(findings, dict):
-        findings = build_findings(findings, language)
+        findings = build_findings(findings, language, study)
     rows = []
     for f in findings:
         d = f.direction
@@ -577,7 +691,7 @@ def evidence_table(
             d_label = t(f"findings.direction.{d}", language)
         rows.append(
             {
-                "question": t(f"findings.question.{f.question}", language),
+                "question": question_text(f.question, language, study),
                 "source": t(f"findings.source.{f.source}", language),
                 "finding": f.text,
                 "direction": d_label if labels else d,

@@ -4,7 +4,7 @@ A codebook file has a header and a tree of codes::
 
     codebook: {id: focus_groups, title: ..., version: "1.0", language: sv}
     codes:
-      - id: trygghet_risk
+      - id: safety_risk
         label: {sv: Trygghet och risk, en: Safety and risk}
         definition: {sv: ..., en: ...}   # or one plain text, in the codebook's language
         include: ...
@@ -536,8 +536,8 @@ def load_codebook(path: str | Path) -> Codebook:
     >>> from evaluation.paths import resolve
     >>> cb = load_codebook(resolve("codebooks/focus_groups.yaml"))
     >>> row = cb.to_frame().iloc[0]
-    >>> row["id"], row["parent"], int(row["depth"])
-    ('flickor_narvaro', '', 0)
+    >>> row["id"] == cb.roots()[0], row["parent"], int(row["depth"])
+    (True, '', 0)
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -24,6 +24,10 @@ __all__ = ["Choice", "Vocabulary", "load_vocabulary", "DEFAULT_WEATHER", "age_na
 
 #: Weather codes offered in the form, besides those already in the data.
 DEFAULT_WEATHER = ("sunny", "cloudy", "rain", "snow")
+#: Offered when there is no data folder (a data folder's study.yaml gives its own).
+_DEFAULT_AGE_BANDS = ("0-12", "13-18", "19-29", "30-64", "65+")
+_DEFAULT_ACTIVATIONS = ("art",)
+_DEFAULT_INCIDENTS = ("incident",)
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,10 @@ def load_vocabulary(data: str | Path | None = None) -> Vocabulary:
     Examples
     --------
     >>> v = load_vocabulary("data/example")
-    >>> v.codes("activations")
-    ['none', 'art', 'event', 'park']
-    >>> v.age_bands[1]
-    Choice(code='13-18', sv='13-18 år', en='13-18 years')
+    >>> v.codes("activations")  # none, then the study's activation kinds
+    ['none', 'art', 'event', 'park', 'pilot']
+    >>> v.age_bands[1]  # labels from study.yaml
+    Choice(code='13-18', sv='13–18 år', en='aged 13–18')
     """
     from ..sources._io import read_csv_text
 
@@ -229,7 +233,7 @@ def load_vocabulary(data: str | Path | None = None) -> Vocabulary:
         given = study.get(name)
         return _choices(kind, list(given) if given else default, given)
 
-    ages = vocab("age_bands", codes.AGE_BANDS, "age")
+    ages = vocab("age_bands", _DEFAULT_AGE_BANDS, "age")
     ages = [
         Choice(
             c.code,
@@ -241,11 +245,12 @@ def load_vocabulary(data: str | Path | None = None) -> Vocabulary:
     title = study.get("_title", {}).get("", {})
     return Vocabulary(
         zones=zones,
-        activations=vocab("activations", codes.ACTIVATIONS, "activation"),
+        activations=_choices("activation", [codes.NO_ACTIVATION])
+        + [c for c in vocab("activations", _DEFAULT_ACTIVATIONS, "activation") if c.code != "none"],
         genders=vocab("genders", codes.GENDERS, "gender"),
         age_bands=ages,
         activities=_choices("activity", codes.ACTIVITIES),
-        incident_kinds=vocab("incident_kinds", codes.INCIDENT_KINDS, "incident"),
+        incident_kinds=vocab("incident_kinds", _DEFAULT_INCIDENTS, "incident"),
         weather=vocab("weather", weather, "weather"),
         title=Choice(
             "site_observation",

@@ -1,6 +1,6 @@
 """Loaders for every evidence source; each validates and returns tidy DataFrames.
 
-The data contract is DESIGN.md section 3; ``data/README.md`` is its data
+The data contract is docs/data-contract.md; ``data/README.md`` is its data
 dictionary, generated from the :class:`~evaluation.sources._schema.FileSpec`
 objects below (``evaluation.sources.dictionary``).
 """

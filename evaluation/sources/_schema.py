@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,10 @@ class Field:
     min: float | None = None
     required: bool = True
     optional_column: bool = False
+    #: The study vocabulary (``study.yaml``) whose codes the column holds; ``extra``
+    #: codes every study allows besides them (e.g. ``none``).
+    vocabulary: str | None = None
+    extra: tuple[str, ...] = ()
 
     def expected(self) -> str:
         if self.allowed is not None:
@@ -78,6 +82,22 @@ class FileSpec:
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
+
+    def for_study(self, study) -> FileSpec:
+        """This spec with each vocabulary column restricted to the study's codes.
+
+        ``study`` is a :class:`~evaluation.sources.study.Study` (``None``: the spec as it is,
+        vocabulary columns then only need to be filled).
+        """
+        if study is None:
+            return self
+        fields = tuple(
+            replace(f, allowed=tuple(f.extra) + study.codes(f.vocabulary))
+            if f.vocabulary and f.vocabulary in study.vocabularies
+            else f
+            for f in self.fields
+        )
+        return replace(self, fields=fields)
 
 
 #: Most problems listed for one file; the rest are counted in one more line. A hostile

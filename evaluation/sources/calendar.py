@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import Problem
 from ._io import read_csv_text
 from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of
-from .codes import CALENDAR_KINDS
+from .codes import CO_INTERVENTIONS
 
 __all__ = ["CALENDAR", "load_calendar", "activation_on"]
 
@@ -20,17 +20,27 @@ CALENDAR = FileSpec(
     (
         Field("start", "date", "first day of the period", "2019-06-01"),
         Field("end", "date", "last day of the period (inclusive)", "2019-09-30"),
-        Field("kind", "str", "what kind of period", "pilot", allowed=CALENDAR_KINDS),
-        Field("name", "str", "a human name for the period", "Pilotprojekt Sergels torg"),
+        Field(
+            "kind",
+            "str",
+            "what kind of period: a study.yaml activation kind or policing (a co-intervention)",
+            "art",
+            vocabulary="activation_kinds",
+            extra=CO_INTERVENTIONS,
+        ),
+        Field("name", "str", "a human name for the period", "Summer art programme"),
     ),
 )
 
 
 def load_calendar(
-    path: str | Path, label: str = "calendar.csv"
+    path: str | Path, label: str = "calendar.csv", study=None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Load and check ``calendar.csv``; returns the frame and its problems."""
-    df, problems = check_frame(read_csv_text(path, label), CALENDAR, label)
+    """Load and check ``calendar.csv``; returns the frame and its problems.
+
+    ``study`` restricts the kinds to its activation kinds (and ``policing``).
+    """
+    df, problems = check_frame(read_csv_text(path, label), CALENDAR.for_study(study), label)
     if df.empty:
         return df, problems
     bad = df["end"].notna() & df["start"].notna() & (df["end"] < df["start"])

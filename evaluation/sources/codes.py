@@ -1,26 +1,14 @@
-"""The closed code lists of the data contract (DESIGN.md section 3)."""
+"""The closed code lists that every study shares (docs/data-contract.md).
+
+Everything that differs between studies (zones, activation kinds, roles of
+the professionals, incident kinds, crime categories, age bands, areas) comes
+from the data folder's ``study.yaml`` (:mod:`evaluation.sources.study`).
+"""
 
 GENDERS = ("female", "male", "unknown")
-AGE_BANDS = ("0-12", "13-18", "19-29", "30-64", "65+")
 ACTIVITIES = ("staying", "passing")
-ACTIVATIONS = ("none", "art", "event", "park")
-INCIDENT_KINDS = (
-    "drug_sale",
-    "drug_use",
-    "conflict",
-    "guard_intervention",
-    "police_intervention",
-    "outreach_contact",
-)
-ROLES = ("polis", "ungdomsjour", "faltassistent", "ordningsvakt", "other")
-CALENDAR_KINDS = ("art", "event", "park", "pilot", "policing")
-CRIME_CATEGORIES = (
-    "violence",
-    "robbery",
-    "drug_offences",
-    "theft",
-    "vandalism",
-    "sexual_offences",
-    "other",
-)
+#: The activation state of a session without activation.
+NO_ACTIVATION = "none"
+#: Calendar kinds that every study may use besides its activation kinds (co-interventions).
+CO_INTERVENTIONS = ("policing",)
 DAYPARTS = ("morning", "afternoon", "evening")

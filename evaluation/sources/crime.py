@@ -9,7 +9,6 @@ import pandas as pd
 from ..errors import Problem
 from ._io import confined, read_csv_text
 from ._schema import Field, FileSpec, check_frame, line_of, unknown_reference
-from .codes import CRIME_CATEGORIES
 
 __all__ = ["REPORTED", "AREAS", "load_crime", "missing_months"]
 
@@ -18,8 +17,14 @@ REPORTED = FileSpec(
     "Crimes reported to the police per month, area and category.",
     (
         Field("month", "month", "calendar month", "2019-06"),
-        Field("area", "code", "area (see areas.csv)", "sergels_torg"),
-        Field("category", "str", "crime category", "violence", allowed=CRIME_CATEGORIES),
+        Field("area", "code", "area (see areas.csv)", "site_area", vocabulary="areas"),
+        Field(
+            "category",
+            "str",
+            "crime category (study.yaml crime_categories)",
+            "violence",
+            vocabulary="crime_categories",
+        ),
         Field("count", "int", "number of reported crimes", "14", min=0),
     ),
     key=("month", "area", "category"),
@@ -28,7 +33,9 @@ AREAS = FileSpec(
     "crime/areas.csv",
     "Size of each area per year (the drug scene's area changes by year) and its population.",
     (
-        Field("area", "code", "area identifier", "sergels_torg"),
+        Field(
+            "area", "code", "area identifier (study.yaml areas)", "site_area", vocabulary="areas"
+        ),
         Field("year", "year", "calendar year", "2023"),
         Field("hectares", "float", "area in hectares that year", "1.9", min=0),
         Field("population", "int", "residents that year (may be empty)", "", min=0, required=False),
@@ -53,7 +60,7 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
 
 @confined
 def load_crime(
-    folder: str | Path, prefix: str = "crime"
+    folder: str | Path, prefix: str = "crime", study=None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Load ``reported.csv`` and ``areas.csv`` and cross-check them.
 
@@ -65,7 +72,9 @@ def load_crime(
     out: dict[str, pd.DataFrame] = {}
     for name, spec in (("reported", REPORTED), ("areas", AREAS)):
         label = f"{prefix}/{name}.csv"
-        df, probs = check_frame(read_csv_text(folder / f"{name}.csv", label), spec, label)
+        df, probs = check_frame(
+            read_csv_text(folder / f"{name}.csv", label), spec.for_study(study), label
+        )
         out[name], problems = df, problems + probs
     rep, areas = out["reported"], out["areas"]
     if rep.empty or areas.empty:

@@ -15,6 +15,7 @@ from .calendar import activation_on, load_calendar
 from .crime import load_crime
 from .focus_groups import load_focus_groups
 from .observations import load_observations
+from .study import STUDY_FILE, Study, load_study
 from .survey import load_survey
 
 __all__ = ["Dataset", "load_dataset", "DEFAULT_CODEBOOK"]
@@ -44,6 +45,8 @@ class Dataset:
         ``reported``, ``areas``.
     survey : DataFrame or None
     codebook : Codebook or None
+    study : Study or None
+        ``study.yaml`` of the folder (:mod:`evaluation.sources.study`).
     warnings : list of Problem
     """
 
@@ -54,6 +57,7 @@ class Dataset:
     crime: dict[str, pd.DataFrame] | None = None
     survey: pd.DataFrame | None = None
     codebook: object | None = None
+    study: Study | None = None
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -68,6 +72,13 @@ class Dataset:
     def summary(self) -> str:
         """A one-screen plain-text summary of what was found."""
         out = [f"data folder: {self.path}"]
+        if self.study is not None:
+            st = self.study
+            out.append(
+                f"study.yaml: {st.site_name('en')} ({st.start:%Y-%m-%d} to {st.end:%Y-%m-%d}),"
+                f" {len(st.codes('zones'))} zones, {len(st.questions)} questions,"
+                f" {len(st.goals)} goals"
+            )
         if self.calendar is not None:
             c = self.calendar
             act = c[c["kind"] != "policing"]
@@ -171,16 +182,32 @@ def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Proble
     return probs
 
 
+def _codebook_named(root: Path) -> str | None:
+    """``study.codebook`` of a ``study.yaml`` that has other problems (so that its codebook is
+    still checked); ``None`` when it cannot be read."""
+    from ..yamlio import load_yaml_file
+
+    try:
+        with confine(root, keep_outer=False):
+            data = load_yaml_file(root / STUDY_FILE, STUDY_FILE)
+    except (DataError, OSError):
+        return None
+    cb = (data.get("study") or {}).get("codebook") if isinstance(data, dict) else None
+    return cb if isinstance(cb, str) and cb.strip() else None
+
+
 def load_dataset(path: str | Path, codebook=None) -> Dataset:
     """Load and cross-check every source of a data folder.
 
     Parameters
     ----------
     path : str or Path
-        The data folder (DESIGN.md section 3; ``data/README.md``).
+        The data folder (docs/data-contract.md; ``data/README.md``).
     codebook : path, Codebook, or None
-        The codebook that codings are checked against. ``None`` takes
-        ``codebooks/focus_groups.yaml`` of the project when it exists.
+        The codebook that codings are checked against. ``None`` takes the
+        study's codebook (``study.codebook`` in ``study.yaml``, a path in the
+        data folder), else ``codebooks/focus_groups.yaml`` of the project when
+        it exists.
 
     Returns
     -------
@@ -229,8 +256,15 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
             problems.extend(exc.problems)
             return None
 
+    with confine(root, keep_outer=False):
+        ds.study = attempt(load_study, root / STUDY_FILE)
+    study = ds.study
+    study_codebook = study.codebook if study is not None else _codebook_named(root)
     if isinstance(codebook, Codebook):
         ds.codebook = codebook
+    elif codebook is None and study_codebook:
+        with confine(root, keep_outer=False):
+            ds.codebook = attempt(load_codebook, root / study_codebook)
     else:
         cb_path = codebook if codebook is not None else resolve(DEFAULT_CODEBOOK)
         if codebook is not None or Path(cb_path).exists():
@@ -239,31 +273,34 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
 
     with confine(root, keep_outer=False):  # every file read must resolve inside the folder
         if (root / "calendar.csv").exists():
-            res = attempt(load_calendar, root / "calendar.csv")
+            res = attempt(load_calendar, root / "calendar.csv", study=study)
             if res:
                 ds.calendar, p = res
                 problems += p
         if (root / "observations").is_dir():
-            res = attempt(load_observations, root / "observations")
+            res = attempt(load_observations, root / "observations", study=study)
             if res:
                 ds.observations, p = res
                 problems += p
         if (root / "focus_groups").is_dir():
-            res = attempt(load_focus_groups, root / "focus_groups", code_ids)
+            res = attempt(load_focus_groups, root / "focus_groups", code_ids, study=study)
             if res:
                 ds.focus_groups, p = res
                 problems += p
         if (root / "crime").is_dir():
-            res = attempt(load_crime, root / "crime")
+            res = attempt(load_crime, root / "crime", study=study)
             if res:
                 ds.crime, p = res
                 problems += p
         if (root / "survey" / "safety.csv").exists():
-            res = attempt(load_survey, root / "survey" / "safety.csv")
+            res = attempt(load_survey, root / "survey" / "safety.csv", study=study)
             if res:
                 ds.survey, p = res
                 problems += p
 
+    from ..scaffold import empty_files
+
+    problems += empty_files(root, ds.sources)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if not ds.sources and not errors:

@@ -8,7 +8,8 @@ compares ``data/README.md`` with :func:`render`.
 from __future__ import annotations
 
 from . import FILE_SPECS
-from .codes import ROLES
+from .codes import CO_INTERVENTIONS, GENDERS, NO_ACTIVATION
+from .study import ANALYSIS_ROLES, RESULTS, VOCABULARIES
 
 __all__ = ["render"]
 
@@ -33,8 +34,8 @@ A data set is a folder. `data/example/` holds the bundled **synthetic** example
 
 Conventions: every file is UTF-8 (a byte-order mark is tolerated), CSV with a
 header row and comma separators, decimal point `.`. Identifiers are
-lower-case snake_case codes; human labels live in the codebook or in
-`evaluation.plots.LABELS`, not in the data. Only pseudonyms enter a data set:
+lower-case snake_case codes; their human labels (Swedish and English) live in
+`study.yaml` and the codebook, not in the data files. Only pseudonyms enter a data set:
 never names of girls, professionals or observers. A source whose folder is
 absent is reported as missing and its analyses are skipped; a folder that is
 present must be complete.
@@ -67,7 +68,7 @@ This file is generated from the checks themselves
 
 """
 
-_TAIL = f"""
+_TAIL = """
 ## focus_groups/transcripts/&lt;group&gt;.txt
 
 One file per focus group; the file name without `.txt` is the group id used in
@@ -75,7 +76,7 @@ One file per focus group; the file name without `.txt` is the group id used in
 separated by a blank line:
 
 ```
-[00:01:12] MOD: Hur ser ni på konsten på Plattan?
+[00:01:12] MOD: Hur ser ni på konsten på torget?
 
 [00:01:20] POL1: Den har gjort stor skillnad, det är mer folk här nu.
 ```
@@ -86,12 +87,12 @@ run over several lines. A *segment* is one turn, numbered from 1 in the order
 of the file; its id is `<group>:<n>`. Coding offsets count characters of the
 utterance (the text after `SPEAKER:`), end exclusive.
 
-Roles: {", ".join(ROLES)}.
+Roles: the codes of `roles` in `study.yaml`.
 
 ## codebooks/*.yaml
 
-See `codebooks/focus_groups.yaml` and DESIGN.md section 3: a header
-`codebook: {{id, title, version, language}}` and `codes:`, a tree of codes with
+See `codebooks/focus_groups.yaml` and `docs/data-contract.md`: a header
+`codebook: {id, title, version, language}` and `codes:`, a tree of codes with
 `id`, `label` (`sv`, `en`), `definition`, `include`, `exclude`, `examples`,
 optional `keywords` (suggested auto-coding only) and `children`. Ids are
 unique across the tree. Check one with `evaluation codebook check FILE`.
@@ -117,9 +118,59 @@ fictional one. Nothing in it may appear in a released report.
 """
 
 
+def _study_section() -> str:
+    vocab = "\n".join(f"| `{k}` | {v} |" for k, v in VOCABULARIES.items())
+    results = "\n".join(f"| `{k}` | {v} |" for k, v in RESULTS.items())
+    roles = "\n".join(f"| `{k}` | `{v[0]}` | {v[1]} |" for k, v in ANALYSIS_ROLES.items())
+    return f"""## study.yaml
+
+What the study is about; every data folder has one at its root (`evaluation
+new-study DIR` writes one to fill in; `docs/data-contract.md` explains it).
+Every text the report shows about the study is given in Swedish and English
+(`{{sv: ..., en: ...}}`). Problems are reported as `study.yaml:line: key: what;
+expected ...`.
+
+| key | required | meaning |
+|---|---|---|
+| `study.id` | yes | identifier of the study |
+| `study.title` | yes | the study's title (sv, en) |
+| `study.site` | yes | the site's name (sv, en), as the report names it |
+| `study.period` | yes | `{{start: YYYY-MM-DD, end: YYYY-MM-DD}}` |
+| `study.codebook` | no | the codebook, a path inside the data folder (default: the project's `codebooks/focus_groups.yaml`) |
+| `target_group` | yes | `gender` (one of {", ".join(f"`{g}`" for g in GENDERS)}), `age_band` (a code of `age_bands`), `label` (sv, en) |
+| `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below |
+| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas` |
+| `analysis` | no | which codes play which part in the analyses (below) |
+| `questions` | yes | the evaluation questions: `id`, `text` (sv, en), `results` and `codes` (codebook code ids) bearing on it |
+| `goals` | yes | the site's goals: `id`, `text` (sv, en), `results` bearing on it (none: the report says *not assessed by these data*) |
+| `texts` | no | study-specific report texts, `key: {{sv: ..., en: ...}}` |
+
+Vocabularies (each a mapping `code: {{sv: label, en: label}}`; the data files may
+only use these codes; `{NO_ACTIVATION}` is always an activation state and
+{", ".join(f"`{c}`" for c in CO_INTERVENTIONS)} always a calendar kind):
+
+| vocabulary | what it lists |
+|---|---|
+{vocab}
+
+Results that questions and goals can name:
+
+| result | what it is |
+|---|---|
+{results}
+
+`analysis` keys:
+
+| key | vocabulary | meaning |
+|---|---|---|
+{roles}
+
+"""
+
+
 def render() -> str:
     """The data dictionary as Markdown."""
-    out = [_HEAD]
+    out = [_HEAD, _study_section()]
     for spec in FILE_SPECS:
         out.append(f"## {spec.path}\n\n{spec.description}")
         if spec.key:

@@ -3,7 +3,7 @@
 A transcript ``focus_groups/transcripts/<group>.txt`` holds one turn per
 paragraph (paragraphs are separated by a blank line)::
 
-    [00:01:12] MOD: Hur ser ni på konsten på Plattan?
+    [00:01:12] MOD: Hur ser ni på konsten på torget?
 
     [00:01:20] POL1: Den har gjort stor skillnad ...
 
@@ -23,7 +23,6 @@ import pandas as pd
 from ..errors import Problem
 from ._io import confined, read_csv_text, read_text
 from ._schema import Field, FileSpec, ProblemList, check_frame, line_of
-from .codes import ROLES
 
 __all__ = [
     "PARTICIPANTS",
@@ -49,8 +48,10 @@ PARTICIPANTS = FileSpec(
     "Who took part in which group, by pseudonym and professional role. Never real names.",
     (
         Field("participant", "str", "pseudonym used as SPEAKER in the transcript", "POL1"),
-        Field("group", "code", "focus group (transcript file name without .txt)", "fg1_polis"),
-        Field("role", "str", "professional role", "polis", allowed=ROLES),
+        Field("group", "code", "focus group (transcript file name without .txt)", "fg1_outreach"),
+        Field(
+            "role", "str", "professional role (study.yaml roles)", "outreach", vocabulary="roles"
+        ),
     ),
     key=("participant",),
 )
@@ -59,9 +60,9 @@ CODINGS = FileSpec(
     "Codes applied to transcript segments by each coder. Groups coded by two or more "
     "coders feed the reliability figures.",
     (
-        Field("group", "code", "focus group", "fg1_polis"),
+        Field("group", "code", "focus group", "fg1_outreach"),
         Field("segment", "int", "turn number within the group's transcript (from 1)", "12", min=1),
-        Field("code", "code", "code id from the codebook", "narkotikahandel"),
+        Field("code", "code", "code id from the codebook", "dealing_seen"),
         Field("coder", "code", "coder pseudonym", "k1"),
         Field(
             "start",
@@ -179,7 +180,10 @@ def parse_transcript(
 
 @confined
 def load_focus_groups(
-    folder: str | Path, code_ids: set[str] | None = None, prefix: str = "focus_groups"
+    folder: str | Path,
+    code_ids: set[str] | None = None,
+    prefix: str = "focus_groups",
+    study=None,
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Load participants, every transcript and the codings, and cross-check them.
 
@@ -192,7 +196,7 @@ def load_focus_groups(
     problems: list[Problem] = []
     plabel = f"{prefix}/participants.csv"
     parts, probs = check_frame(
-        read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS, plabel
+        read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS.for_study(study), plabel
     )
     problems += probs
     if not parts.empty:

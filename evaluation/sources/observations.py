@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import Problem
 from ._io import confined, read_csv_text
 from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of, unknown_reference
-from .codes import ACTIVATIONS, ACTIVITIES, AGE_BANDS, GENDERS, INCIDENT_KINDS
+from .codes import ACTIVITIES, GENDERS, NO_ACTIVATION
 
 __all__ = [
     "ZONES",
@@ -32,9 +32,13 @@ ZONES = FileSpec(
     "observations/zones.csv",
     "The zones of the square that observers count in.",
     (
-        Field("zone", "code", "zone identifier", "plattan"),
+        Field(
+            "zone", "code", "zone identifier (study.yaml zones)", "north_steps", vocabulary="zones"
+        ),
         Field("area_m2", "float", "area of the zone in square metres", "3200", min=0),
-        Field("description", "str", "where the zone is", "The sunken plaza", required=False),
+        Field(
+            "description", "str", "where the zone is", "The steps on the north side", required=False
+        ),
     ),
     key=("zone",),
 )
@@ -59,9 +63,14 @@ SESSIONS = FileSpec(
             "14:45",
         ),
         Field("observer", "code", "observer pseudonym", "obs_a"),
-        Field("zone", "code", "zone (see zones.csv)", "plattan"),
+        Field("zone", "code", "zone (see zones.csv)", "north_steps"),
         Field(
-            "activation", "str", "activation state during the session", "art", allowed=ACTIVATIONS
+            "activation",
+            "str",
+            "activation state during the session: none or a study.yaml activation kind",
+            "art",
+            vocabulary="activation_kinds",
+            extra=(NO_ACTIVATION,),
         ),
         Field("weather", "code", "weather", "sunny", required=False),
         Field("temperature_c", "float", "air temperature, degrees Celsius", "21.5", required=False),
@@ -80,7 +89,13 @@ COUNTS = FileSpec(
     (
         Field("session_id", "code", "session (see sessions.csv)", "s0001"),
         Field("gender", "str", "observed gender", "female", allowed=GENDERS),
-        Field("age_band", "str", "estimated age band", "13-18", allowed=AGE_BANDS),
+        Field(
+            "age_band",
+            "str",
+            "estimated age band (study.yaml age_bands)",
+            "13-18",
+            vocabulary="age_bands",
+        ),
         Field(
             "activity",
             "str",
@@ -98,7 +113,13 @@ INCIDENTS = FileSpec(
     "file itself may be absent (no incidents recorded at all).",
     (
         Field("session_id", "code", "session (see sessions.csv)", "s0001"),
-        Field("kind", "str", "kind of incident", "drug_sale", allowed=INCIDENT_KINDS),
+        Field(
+            "kind",
+            "str",
+            "kind of incident (study.yaml incident_kinds)",
+            "drug_sale",
+            vocabulary="incident_kinds",
+        ),
         Field("count", "int", "number of incidents seen", "1", min=0),
     ),
     key=("session_id", "kind"),
@@ -216,12 +237,14 @@ def _sessions_without_counts(s: pd.DataFrame, counts: pd.DataFrame, prefix: str)
 
 @confined
 def load_observations(
-    folder: str | Path, prefix: str = "observations"
+    folder: str | Path, prefix: str = "observations", study=None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Load the four observation files of ``folder`` and cross-check them.
 
     Returns ``({"zones", "sessions", "counts", "incidents"}, problems)``;
     ``sessions`` carries the derived columns of :func:`add_session_features`.
+    ``study`` (a :class:`~evaluation.sources.study.Study`) restricts zones, activation
+    kinds, age bands and incident kinds to its vocabularies.
     """
     folder = Path(folder)
     out: dict[str, pd.DataFrame] = {}
@@ -237,7 +260,7 @@ def load_observations(
         if name == "incidents" and not path.exists():
             out[name] = pd.DataFrame(columns=[f.name for f in spec.fields])
             continue
-        df, probs = check_frame(read_csv_text(path, label), spec, label)
+        df, probs = check_frame(read_csv_text(path, label), spec.for_study(study), label)
         out[name], problems = df, problems + probs
 
     s = out["sessions"]

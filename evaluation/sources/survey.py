@@ -17,7 +17,13 @@ SAFETY = FileSpec(
     'Aggregated survey answers: how many of n respondents said "to a large extent".',
     (
         Field("year", "year", "survey year", "2021"),
-        Field("area", "code", "area the answers concern", "sergels_torg"),
+        Field(
+            "area",
+            "code",
+            "area the answers concern (study.yaml areas)",
+            "site_area",
+            vocabulary="areas",
+        ),
         Field("item", "code", "survey item", "safe_evening"),
         Field("n", "int", "respondents who answered the item", "412", min=1),
         Field("n_yes", "int", 'respondents answering "to a large extent"', "173", min=0),
@@ -27,10 +33,10 @@ SAFETY = FileSpec(
 
 
 def load_survey(
-    path: str | Path, label: str = "survey/safety.csv"
+    path: str | Path, label: str = "survey/safety.csv", study=None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Load ``safety.csv``; ``n_yes > n`` is an error."""
-    df, problems = check_frame(read_csv_text(path, label), SAFETY, label)
+    """Load ``safety.csv``; ``n_yes > n`` is an error; ``study`` restricts the areas."""
+    df, problems = check_frame(read_csv_text(path, label), SAFETY.for_study(study), label)
     if df.empty:
         return df, problems
     bad = df["n"].notna() & df["n_yes"].notna() & (df["n_yes"] > df["n"])

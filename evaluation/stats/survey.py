@@ -22,7 +22,7 @@ def survey_proportions(survey: pd.DataFrame, level: float = 0.95) -> pd.DataFram
 
     Examples
     --------
-    >>> s = pd.DataFrame({"year": [2020], "area": ["klara"], "item": ["safe_evening"], "n": [263], "n_yes": [81]})
+    >>> s = pd.DataFrame({"year": [2020], "area": ["area_a"], "item": ["safe_evening"], "n": [263], "n_yes": [81]})
     >>> survey_proportions(s).round(4).iloc[0, 5:].tolist()
     [0.308, 0.2553, 0.3662]
     """

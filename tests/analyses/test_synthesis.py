@@ -32,6 +32,12 @@ from evaluation.results import (
     as_json,
     envelope,
 )
+from evaluation.sources.study import load_study
+
+from ..conftest import EXAMPLE
+
+#: The example's study.yaml: its questions and goals.
+STUDY = load_study(EXAMPLE)
 
 CAM = CoIntervention("Kameror", "policing", "2019-03-01", "2025-12-31")
 OK = [Check("overdispersion", True)]
@@ -135,7 +141,7 @@ def test_reversed_results_give_reversed_findings_and_summary():
         assert "method conflict remains" not in text and "metodkonflikten kvar" not in text
     en = " ".join(summary_sentences(p, "en"))
     assert "fewer girls" in en and "rose after 2019-06" in en and "area counted grew" in en
-    safe = goals(build_findings(p, "en"), "en")[1]
+    safe = goals(build_findings(p, "en", STUDY), "en", STUDY)[1]
     assert "less safe" in safe.assessment
 
 
@@ -166,7 +172,7 @@ def test_missing_sources_are_not_assessed_and_said_so():
 
 
 def test_synthesis_contract_and_evidence_table():
-    rec = synthesise(payloads(site(), focus(), crime()), "sv")
+    rec = synthesise(payloads(site(), focus(), crime()), "sv", study=STUDY)
     p = envelope("04_synthesis", rec)
     assert p["schema"] == SCHEMA and p["language"] == "sv"
     assert set(p) >= {"schema", "language", "findings", "summary", "goals", "incomplete"}
@@ -177,7 +183,10 @@ def test_synthesis_contract_and_evidence_table():
         ]  # fmt: skip
         assert f["direction"] in ("increase", "decrease", "no_clear_change", "context", "concern")
         assert f["strength"] in ("strong", "moderate", "weak", "not_assessed")
-    assert [list(g) for g in p["goals"]] == [["goal", "evidence", "assessment"]] * 4
+    assert [list(g) for g in p["goals"]] == [["goal", "evidence", "assessment"]] * len(STUDY.goals)
+    # a goal no result bears on is said to be not assessed by these data
+    unassessed = [g for g, sg in zip(p["goals"], STUDY.goals, strict=True) if not sg.results]
+    assert unassessed and all("Bedöms inte av dessa data" in g["evidence"] for g in unassessed)
     assert 1 <= len(p["summary"]) <= 8
     # every summary sentence is a finding's text or the derived method-conflict sentence
     texts = {f["text"] for f in p["findings"]}

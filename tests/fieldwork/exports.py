@@ -29,10 +29,15 @@ from pathlib import Path
 
 from evaluation.fieldwork.form import count_name, field_paths, incident_name
 from evaluation.fieldwork.vocab import load_vocabulary
-from evaluation.sources.codes import ACTIVITIES, AGE_BANDS, GENDERS, INCIDENT_KINDS
+from evaluation.sources.codes import ACTIVITIES, GENDERS
+from evaluation.sources.study import load_study
+
+_EXAMPLE_STUDY = load_study(Path(__file__).resolve().parents[2] / "data" / "example")
+AGE_BANDS = _EXAMPLE_STUDY.codes("age_bands")
+INCIDENT_KINDS = _EXAMPLE_STUDY.codes("incident_kinds")
 
 FORM_ID = "site_observation"
-PATHS = field_paths(load_vocabulary())
+PATHS = field_paths(load_vocabulary(Path(__file__).resolve().parents[2] / "data" / "example"))
 KOBO_META = [
     "_id",
     "_uuid",

@@ -86,6 +86,7 @@ def central(tmp_path):
 def folder(tmp_path, example_dir):
     d = tmp_path / "study"
     (d / "observations").mkdir(parents=True)
+    shutil.copy(example_dir / "study.yaml", d / "study.yaml")
     shutil.copy(example_dir / "observations" / "zones.csv", d / "observations" / "zones.csv")
     return d
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 from pyxform.xls2xform import convert
@@ -9,7 +11,12 @@ from pyxform.xls2xform import convert
 from evaluation.cli import main
 from evaluation.fieldwork.form import LANGUAGES, build_form, check_form, count_name, write_form
 from evaluation.fieldwork.vocab import load_vocabulary
-from evaluation.sources.codes import ACTIVITIES, AGE_BANDS, GENDERS, INCIDENT_KINDS
+from evaluation.sources.codes import ACTIVITIES, GENDERS
+from evaluation.sources.study import load_study
+
+_EXAMPLE_STUDY = load_study(Path(__file__).resolve().parents[2] / "data" / "example")
+AGE_BANDS = _EXAMPLE_STUDY.codes("age_bands")
+INCIDENT_KINDS = _EXAMPLE_STUDY.codes("incident_kinds")
 
 
 @pytest.fixture(scope="module")

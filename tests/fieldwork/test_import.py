@@ -18,9 +18,10 @@ from .exports import kobo_csv, kobo_xlsx, odk_zip, submission, uuid
 
 @pytest.fixture
 def folder(tmp_path, example_dir):
-    """A new data folder holding only the study's zones."""
+    """A new data folder holding only the study definition and the study's zones."""
     d = tmp_path / "study"
     (d / "observations").mkdir(parents=True)
+    shutil.copy(example_dir / "study.yaml", d / "study.yaml")
     shutil.copy(example_dir / "observations" / "zones.csv", d / "observations" / "zones.csv")
     return d
 

@@ -1,0 +1,111 @@
+"""study.yaml: the typed Study, its checks with lines, the vocabularies it imposes on the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluation.errors import DataError
+from evaluation.sources import load_dataset
+from evaluation.sources.study import VOCABULARIES, load_study, study_from_text
+from evaluation.synthetic_study import STUDIES, write_study
+
+
+def test_example_study_is_typed(example_dir):
+    s = load_study(example_dir)
+    assert set(s.vocabularies) == set(VOCABULARIES)
+    assert s.target_age_band in s.codes("age_bands")
+    assert s.site_area in s.codes("areas") and set(s.comparison_areas) <= set(s.codes("areas"))
+    assert [q.id for q in s.questions] and all(q.text["sv"] and q.text["en"] for q in s.questions)
+    # a goal with no results is kept (the report says: not assessed by these data)
+    assert any(not g.results for g in s.goals)
+
+
+def test_dataset_exposes_the_study(example_ds):
+    assert example_ds.study is not None
+    assert example_ds.study.site_area in set(example_ds.crime["reported"]["area"])
+
+
+def test_generator_writes_the_study_byte_for_byte(tmp_path, example_dir):
+    write_study(tmp_path, "sergels_torg")
+    assert (tmp_path / "study.yaml").read_bytes() == (example_dir / "study.yaml").read_bytes()
+    assert STUDIES["sergels_torg"].encode() == (example_dir / "study.yaml").read_bytes()
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(DataError) as e:
+        study_from_text(text)
+    return [str(p) for p in e.value.problems]
+
+
+def test_problems_name_line_and_key(example_dir):
+    text = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    n = next(i for i, x in enumerate(lines) if x.strip().startswith("site:") and i > 60) + 1
+    bad = text.replace(lines[n - 1], "  site: nowhere", 1)
+    probs = _problems(bad)
+    assert probs == [
+        f"study.yaml:{n}: crime_areas.site: 'nowhere' is not an area of the study; expected"
+        " the area that is the site (one of vocabularies.areas)"
+    ]
+
+
+def test_missing_texts_and_unknown_results_are_listed(example_dir):
+    text = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    bad = text.replace("en: Whole and clean", "fr: Propre", 1).replace(
+        "results: [its, survey_trend]", "results: [its, crime_rate]", 1
+    )
+    probs = _problems(bad)
+    assert any("goals.whole_clean.text.en: missing or empty" in p for p in probs), probs
+    assert any("goals.whole_clean.text.fr: unknown language" in p for p in probs), probs
+    assert any("goals.safe.results: 'crime_rate' is not known" in p for p in probs), probs
+    assert all(p.startswith("study.yaml:") and p.split(":")[1].isdigit() for p in probs), probs
+
+
+def test_missing_study_yaml_is_an_error(data_copy):
+    (data_copy / "study.yaml").unlink()
+    with pytest.raises(DataError) as e:
+        load_dataset(data_copy)
+    assert "study.yaml: missing" in str(e.value) and "evaluation new-study" in str(e.value)
+
+
+def test_codes_outside_the_study_are_errors(data_copy):
+    p = data_copy / "observations" / "counts.csv"
+    lines = p.read_text().splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[2], "12-17", 1)
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError) as e:
+        load_dataset(data_copy)
+    msg = str(e.value)
+    assert "observations/counts.csv:2: age_band:" in msg and "13-18" in msg
+
+
+def test_renamed_zone_follows_the_study(data_copy):
+    """A zone renamed in zones.csv, sessions.csv and study.yaml loads, with the study's label."""
+    from evaluation.i18n import label, use_study
+
+    study = load_study(data_copy)
+    old = study.codes("zones")[0]
+    for rel in ("study.yaml", "observations/zones.csv", "observations/sessions.csv"):
+        f = data_copy / rel
+        f.write_text(f.read_text(encoding="utf-8").replace(old, "zone_x"), encoding="utf-8")
+    ds = load_dataset(data_copy)
+    assert "zone_x" in set(ds.observations["sessions"]["zone"])
+    use_study(ds.study)
+    try:
+        assert label("zone_x", "en") == ds.study.vocabularies["zones"]["zone_x"]["en"]
+    finally:
+        use_study(None)
+
+
+def test_parameters_default_to_the_study_and_must_name_its_codes(example_dir):
+    from evaluation.errors import ParameterError
+    from evaluation.sources.study import study_defaults
+
+    s = load_study(example_dir)
+    p = study_defaults(s, area=None, comparison_areas=None, target_age_band=None)
+    assert (p["area"], tuple(p["comparison_areas"])) == (s.site_area, s.comparison_areas)
+    assert p["target_age_band"] == s.target_age_band
+    with pytest.raises(ParameterError, match="target_age_band: '13-19' is not one of"):
+        study_defaults(s, target_age_band="13-19")
+    with pytest.raises(ParameterError, match="comparison_areas: 'nowhere'"):
+        study_defaults(s, comparison_areas=["nowhere"])
