@@ -60,7 +60,7 @@ COLOURS: dict[str, str] = {
     "policing": "#882255",  # policing, cameras (Tol muted wine)
     "co_intervention": "#882255",  # any co-intervention in a time series (same as policing)
     # places (03)
-    "target": "#332288",  # the area evaluated, e.g. Sergels torg (Tol muted indigo)
+    "target": "#332288",  # the area evaluated: the study's site (Tol muted indigo)
     "comparison": "#88CCEE",  # the first comparison area (Tol muted cyan)
     "comparison_2": "#DDCC77",  # the second (Tol muted sand)
     "comparison_3": "#CC6677",  # the third (Tol muted rose)

@@ -47,6 +47,7 @@ __all__ = [
     "expected_confounding",
     "seed_criteria",
     "SYNTHETIC_NOTE",
+    "PLAN",
 ]
 
 # The default seed is the first of 2019, 2020, ... whose example data (a) recover
@@ -178,6 +179,25 @@ ZONES = [
     ("tunnelbanan", 600, "The entrance to T-Centralen under the glass roof", 0.4, 0.8),
     ("sergelgatan", 1500, "Sergelgatan and the shopping street corner", 0.6, 0.4),
 ]  # id, m2, description, staying factor, drug-sale factor
+
+
+def _rect(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+
+
+#: The schematic plan of the example square (metres east, north of the plaza's south-west
+#: corner; not to scale of the real square): each zone's area equals its ``area_m2`` in
+#: :data:`ZONES`. The sunken plaza in the middle, Kulturhuset's front along its south
+#: side, the stairs up to street level along its north side, the passage to the metro
+#: (T-Centralen) to the west, and Sergelgatan leaving to the north-east. Written by
+#: :func:`evaluation.zonemap.write_example_plan` as ``observations/zones.geojson``.
+PLAN: dict[str, list[tuple[float, float]]] = {
+    "plattan": _rect(0, 0, 80, 40),  # 3200 m²
+    "kulturhuset": _rect(0, -13.75, 80, 0),  # 1100 m²
+    "trapporna": _rect(20, 40, 80, 55),  # 900 m²
+    "tunnelbanan": _rect(-20, 5, 0, 35),  # 600 m²
+    "sergelgatan": _rect(80, 40, 110, 90),  # 1500 m²
+}
 OBSERVERS = ["obs_a", "obs_b", "obs_c", "obs_d"]
 #: temperature (degrees Celsius) at which the base rates hold
 TEMPERATURE_REFERENCE = 15.0
@@ -719,7 +739,7 @@ def make_example_data(
         + "\n",
     )
     write_study(out)
-    write_example_plan(out, [z[0] for z in ZONES])  # observations/zones.geojson (the map)
+    write_example_plan(out, PLAN, [z[0] for z in ZONES])  # observations/zones.geojson (the map)
     write_example_report(out)  # report.yaml (authors, commissioning body, ethics)
     write("README.md", _readme(seed, planted))
     # last: the marker holds the fingerprint of every other file (evaluation.marker)

@@ -91,7 +91,7 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
     :func:`evaluation.report.notebook_setup` makes this the HTML of every
     DataFrame a notebook displays.
 
-    >>> d = pd.DataFrame({"konst": [1, 2]}, index=pd.Index(["plattan", "trapporna"], name="Zon"))
+    >>> d = pd.DataFrame({"konst": [1, 2]}, index=pd.Index(["zone_a", "zone_b"], name="Zon"))
     >>> d.columns.name = "Aktivering"
     >>> h = frame_html(d, "sv")
     >>> "<caption>Zon efter Aktivering</caption>" in h, h.count("<tr>"), 'scope="row"' in h

@@ -18,13 +18,14 @@ panel per state, one colour scale) with matplotlib alone: a handful of
 polygons in metres need no projection, spatial join or file format beyond
 JSON, so neither geopandas (pyproj, GDAL/pyogrio, shapely) nor shapely is
 needed; areas are computed with the shoelace formula.
-:func:`write_example_plan` writes the schematic plan of the example square.
+:func:`write_example_plan` writes a schematic plan (the generator's example square).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,6 @@ __all__ = [
     "zone_map",
     "site_zone_map",
     "geometry_note",
-    "EXAMPLE_PLAN",
     "example_plan",
     "write_example_plan",
 ]
@@ -415,37 +415,28 @@ def _label_point(polys: list[PolygonRings]) -> tuple[float, float]:
     return cx / (6 * a), cy / (6 * a)
 
 
-def _rect(x0: float, y0: float, x1: float, y1: float) -> Ring:
-    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+def example_plan(plan: Mapping[str, Ring], zones: list[str] | None = None) -> dict | None:
+    """The GeoJSON FeatureCollection of a schematic ``plan`` (zone code → outer ring) for ``zones``.
 
+    ``plan``: the shapes of a generated data set's zones (the synthetic-data
+    generator holds its example square's plan, :data:`evaluation.synthetic.PLAN`);
+    ``zones`` defaults to the plan's own zones. A zone of ``plan`` keeps its
+    shape; other zone codes (a generated data set with renamed zones) take the
+    remaining shapes in order. ``None`` when there are more zones than shapes
+    (no plan is better than a wrong one: the report then shows tables).
 
-#: The schematic plan of the example square (metres east, north of the plaza's south-west
-#: corner; not to scale of the real square): each zone's area equals its ``area_m2`` in the
-#: example ``zones.csv``. The sunken plaza in the middle, Kulturhuset's front along its south
-#: side, the stairs up to street level along its north side, the passage to the metro
-#: (T-Centralen) to the west, and Sergelgatan leaving to the north-east.
-EXAMPLE_PLAN: dict[str, Ring] = {
-    "plattan": _rect(0, 0, 80, 40),  # 3200 m²
-    "kulturhuset": _rect(0, -13.75, 80, 0),  # 1100 m²
-    "trapporna": _rect(20, 40, 80, 55),  # 900 m²
-    "tunnelbanan": _rect(-20, 5, 0, 35),  # 600 m²
-    "sergelgatan": _rect(80, 40, 110, 90),  # 1500 m²
-}
-
-
-def example_plan(zones: list[str] | None = None) -> dict | None:
-    """The GeoJSON FeatureCollection of :data:`EXAMPLE_PLAN` for ``zones`` (default: its own five).
-
-    A zone of :data:`EXAMPLE_PLAN` keeps its shape; other zone codes (a
-    generated data set with renamed zones) take the remaining shapes in
-    order. ``None`` when there are more zones than shapes (no plan is better
-    than a wrong one: the report then shows tables).
+    Examples
+    --------
+    >>> square = {"zone_a": [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]}
+    >>> fc = example_plan(square, ["zone_b"])
+    >>> fc["features"][0]["properties"], example_plan(square, ["zone_a", "zone_b"])
+    ({'zone': 'zone_b'}, None)
     """
-    zones = list(EXAMPLE_PLAN) if zones is None else [str(z) for z in zones]
-    if len(zones) > len(EXAMPLE_PLAN):
+    zones = list(plan) if zones is None else [str(z) for z in zones]
+    if len(zones) > len(plan):
         return None
-    free = [z for z in EXAMPLE_PLAN if z not in zones]
-    shapes = {z: EXAMPLE_PLAN[z] if z in EXAMPLE_PLAN else EXAMPLE_PLAN[free.pop(0)] for z in zones}
+    free = [z for z in plan if z not in zones]
+    shapes = {z: plan[z] if z in plan else plan[free.pop(0)] for z in zones}
     features = [
         {
             "type": "Feature",
@@ -461,18 +452,21 @@ def example_plan(zones: list[str] | None = None) -> dict | None:
     }
 
 
-def write_example_plan(out_dir: str | Path, zones: list[str] | None = None) -> Path | None:
+def write_example_plan(
+    out_dir: str | Path, plan: Mapping[str, Ring], zones: list[str] | None = None
+) -> Path | None:
     """Write :func:`example_plan` to ``<out_dir>/observations/zones.geojson`` (used by the generator).
 
-    ``zones``: the zone codes of the data set written (``zones.csv``); returns
-    the file written, or ``None`` when the plan has too few shapes for them.
+    ``plan``: zone code → outer ring (see :func:`example_plan`); ``zones``: the
+    zone codes of the data set written (``zones.csv``); returns the file
+    written, or ``None`` when the plan has too few shapes for them.
     """
-    plan = example_plan(zones)
-    if plan is None:
+    geojson = example_plan(plan, zones)
+    if geojson is None:
         return None
     out = Path(out_dir) / GEOMETRY_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(plan, indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(geojson, indent=1) + "\n", encoding="utf-8")
     return out
 
 

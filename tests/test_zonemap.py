@@ -11,6 +11,7 @@ import pytest
 
 from evaluation import plots
 from evaluation.errors import DataError
+from evaluation.synthetic import PLAN
 from evaluation.zonemap import (
     GEOMETRY_FILE,
     MAX_RING_POSITIONS,
@@ -49,7 +50,7 @@ def _fc(*features):
 
 
 def test_example_plan_areas_match_zones_csv(tmp_path):
-    write_example_plan(tmp_path)
+    write_example_plan(tmp_path, PLAN)
     g = read_zone_geometry(tmp_path, ZONES)
     zones = pd.read_csv(EXAMPLE / "observations" / "zones.csv")
     for z, m2 in zip(zones["zone"], zones["area_m2"], strict=True):
@@ -105,7 +106,7 @@ def test_too_many_positions_refused(tmp_path):
 
 def test_geometry_outside_the_folder_is_refused(tmp_path):
     outside = tmp_path / "outside.geojson"
-    outside.write_text(json.dumps(example_plan()), encoding="utf-8")
+    outside.write_text(json.dumps(example_plan(PLAN)), encoding="utf-8")
     data = tmp_path / "data"
     (data / "observations").mkdir(parents=True)
     os.symlink(outside, data / GEOMETRY_FILE)
@@ -122,7 +123,7 @@ def test_multipolygon_and_hole(tmp_path):
 
 
 def test_map_draws_one_panel_per_state_and_describes_the_rates(tmp_path):
-    write_example_plan(tmp_path)
+    write_example_plan(tmp_path, PLAN)
     g = read_zone_geometry(tmp_path, ZONES)
     # planted rates: art is highest on the stairs, none highest on the plaza
     rates = pd.DataFrame(
@@ -162,7 +163,7 @@ def test_site_zone_map_on_the_example_and_without_geometry(tmp_path):
 
 def test_example_plan_follows_renamed_zones(tmp_path):
     renamed = ["plattan", "a", "b", "c", "d"]
-    write_example_plan(tmp_path, renamed)
+    write_example_plan(tmp_path, PLAN, renamed)
     g = read_zone_geometry(tmp_path, renamed)
     assert set(g.polygons) == set(renamed) and g.area("plattan") == 3200
-    assert write_example_plan(tmp_path / "many", [f"z{i}" for i in range(9)]) is None
+    assert write_example_plan(tmp_path / "many", PLAN, [f"z{i}" for i in range(9)]) is None

@@ -345,6 +345,36 @@ def _synthetic(data_dir: str | None) -> bool:
     return bool(data_dir) and (Path(data_dir) / "SYNTHETIC").is_file()
 
 
+def _study(data_dir: str | None):
+    """The data folder's study (``study.yaml``), or ``None`` when it has none that reads."""
+    from ..errors import DataError
+    from ..sources.study import load_study
+
+    if not data_dir:
+        return None
+    try:
+        return load_study(data_dir)
+    except DataError:
+        return None
+
+
+def _goals_in(names: list[str], study, source: str, language: str) -> list[str]:
+    """Goal names written in ``source``'s language, in ``language``: by the study's goals
+    (``study.yaml``); a name the study does not know stays as it is."""
+    if study is None:
+        return names
+    by_name = {g.text.get(source) or g.text.get("en") or g.id: g for g in study.goals}
+    return [(by_name[n].text.get(language) or n) if n in by_name else n for n in names]
+
+
+def _area_label(area: str, study, language: str) -> str:
+    """The area's label: the study's (``study.yaml``), else the catalogue's, else the code."""
+    from .findings import label
+
+    own = study.labels(language).get(area) if study is not None else None
+    return own or label(area, language)
+
+
 def committee_inputs(
     results_dir: str | None,
     data_dir: str,
@@ -361,16 +391,17 @@ def committee_inputs(
     """
     from .synthesis import NOTEBOOKS, collect_results, records, synthesise
 
+    study = _study(data_dir)
     payload = read_results(results_dir, "04_synthesis") if results_dir else None
     if payload is not None:
         synthesis: SynthesisResults = parse(payload, "04_synthesis")
         results = {nb: read_results(results_dir, nb) for nb in NOTEBOOKS}
     else:
         results = collect_results("", data_dir, codebook).results
-        synthesis = synthesise(results, language)
+        synthesis = synthesise(results, language, study)
     rec = records(results)
     site, crime = rec.get("01_site_observations"), rec.get("03_crime_and_safety")
-    from .findings import label, target_group
+    from .findings import target_group
 
     names: list[str] = []
     for r in (crime, site):
@@ -383,13 +414,11 @@ def committee_inputs(
         if g.assessment == t("findings.goal.not_assessed", synthesis.language)
     ]
     if synthesis.language != language:  # the goals' names in this report's language
-        keys = ("whole_clean", "safe", "welcoming", "art_scene")
-        by_name = {t(f"findings.goal.{k}", synthesis.language): k for k in keys}
-        goals = [t(f"findings.goal.{by_name[g]}", language) if g in by_name else g for g in goals]
+        goals = _goals_in(goals, study, synthesis.language, language)
     return CommitteeInputs(
         findings=synthesis.findings,
         group=target_group(site.target, language) if site is not None else None,
-        area=label(crime.area, language) if crime is not None and crime.area else None,
+        area=_area_label(crime.area, study, language) if crime is not None and crime.area else None,
         co_interventions=names,
         goals_not_measured=goals,
         synthetic=_synthetic(data_dir),

@@ -50,11 +50,11 @@ def observation_effort(sessions: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> s = pd.DataFrame({"session_id": ["a", "b", "c"], "date": ["2022-06-13", "2022-06-13", "2022-06-18"],
     ...                   "start": ["09:15", "09:40", "22:30"], "end": ["09:45", "10:40", "00:30"],
-    ...                   "zone": ["plattan", "plattan", "trapporna"], "activation": ["none", "none", "art"]})
+    ...                   "zone": ["zone_a", "zone_a", "zone_b"], "activation": ["none", "none", "art"]})
     >>> observation_effort(s)
-            zone  weekday  hour activation  sessions  hours
-    0    plattan        0     9       none         2    1.5
-    1  trapporna        5    22        art         1    2.0
+         zone  weekday  hour activation  sessions  hours
+    0  zone_a        0     9       none         2    1.5
+    1  zone_b        5    22        art         1    2.0
     """
     need = ["session_id", "date", "start", "zone", "activation"]
     missing = [c for c in need if c not in sessions]
@@ -132,11 +132,11 @@ def activation_periods(
     --------
     >>> cal = pd.DataFrame({"start": pd.to_datetime(["2022-06-10", "2022-06-11"]),
     ...                     "end": pd.to_datetime(["2022-08-20", "2022-06-11"]),
-    ...                     "kind": ["art", "event"], "name": ["Konst på Plattan 2022", "Scenkväll"]})
+    ...                     "kind": ["art", "event"], "name": ["Konst på torget 2022", "Scenkväll"]})
     >>> activation_periods(cal, language="en")
-         kind                   name         start             end  days
-    0     art  Konst på Plattan 2022  10 June 2022  20 August 2022    72
-    1  events              Scenkväll  11 June 2022    11 June 2022     1
+         kind                  name         start             end  days
+    0     art  Konst på torget 2022  10 June 2022  20 August 2022    72
+    1  events             Scenkväll  11 June 2022    11 June 2022     1
     """
     from .. import i18n
 

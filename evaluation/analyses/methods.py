@@ -517,13 +517,29 @@ def methods_text(params: dict[str, Any], facts: dict[str, Any], language: str = 
     return "\n\n".join(sec)
 
 
-def glossary(language: str = "sv") -> pd.DataFrame:
-    """The glossary: ``term`` and ``meaning``, in :data:`GLOSSARY_TERMS` order."""
+def glossary(language: str = "sv", zones: list[str] | None = None) -> pd.DataFrame:
+    """The glossary: ``term`` and ``meaning``, in :data:`GLOSSARY_TERMS` order.
+
+    ``zones``: the study's zone codes (``study.codes("zones")``); with two or
+    more, the zone's meaning names the first two as examples (by their labels
+    in ``language``), else it names none.
+
+    >>> g = glossary("en", ["zone_a", "zone_b"])
+    >>> g.iloc[2, 1]
+    'A part of the square observed on its own, e.g. zone_a or zone_b.'
+    >>> glossary("en").iloc[2, 1]
+    'A part of the square observed on its own.'
+    """
+    from .findings import label
+
+    def text(k: str) -> str:
+        if k == "zone" and zones is not None and len(zones) >= 2:
+            first, second = (label(str(z), language) for z in zones[:2])
+            return _m("glossary.zone.text_examples", language, first=first, second=second)
+        return _m(f"glossary.{k}.text", language)
+
     return pd.DataFrame(
-        [
-            (_m(f"glossary.{k}.term", language), _m(f"glossary.{k}.text", language))
-            for k in GLOSSARY_TERMS
-        ],
+        [(_m(f"glossary.{k}.term", language), text(k)) for k in GLOSSARY_TERMS],
         columns=[_m("glossary.heading_term", language), _m("glossary.heading_text", language)],
     )
 
