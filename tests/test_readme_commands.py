@@ -22,6 +22,7 @@ def _commands(prefix: str) -> list[list[str]]:
     """The command lines in the README's ```sh blocks that start with ``prefix``."""
     out = []
     for block in re.findall(r"```(?:sh|bash|console)\n(.*?)```", README, flags=re.S):
+        block = re.sub(r"\\\n\s*", " ", block)  # a line ending in \ continues on the next
         for line in block.splitlines():
             line = line.split("  #", 1)[0].strip()
             words = shlex.split(line) if line else []
