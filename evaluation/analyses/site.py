@@ -32,6 +32,8 @@ __all__ = [
     "effect_record",
     "model_checks",
     "co_interventions",
+    "SiteTables",
+    "published_tables",
 ]
 
 
@@ -213,6 +215,84 @@ def co_interventions(calendar: pd.DataFrame | None, kind: str = "policing") -> l
         CoIntervention(str(r.name), str(r.kind), f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}")
         for r in c.itertuples()
     ]
+
+
+@dataclass
+class SiteTables:
+    """The people counts of 01 as published: every output built from them hides the same cells.
+
+    Attributes
+    ----------
+    people : DataFrame
+        Zone x activation state table of the target group staying, with
+        totals, from :func:`~evaluation.disclosure.suppress_small_counts`.
+    rates_activation, rates_zone, rates_daypart : DataFrame
+        The rate tables of :class:`SiteAnalysis` with ``count``, ``rate``,
+        ``ci_low`` and ``ci_high`` missing where they would give back a
+        count the table hides, and a boolean column ``suppressed``.
+    """
+
+    people: pd.DataFrame
+    rates_activation: pd.DataFrame
+    rates_zone: pd.DataFrame
+    rates_daypart: pd.DataFrame
+
+
+def published_tables(site: SiteAnalysis, min_cell: int = 5) -> SiteTables:
+    """The people table and the rate tables built from the same counts, safe to publish together.
+
+    A table that suppresses a count protects nothing if a rate figure of the
+    same people (rate x hours = count, or an exact CI per cell) shows it, or
+    shows a secondary cell that protects it. The rules, one per output:
+
+    - ``people``: :func:`~evaluation.disclosure.suppress_small_counts` with
+      ``min_count=min_cell`` (primary ``"<k"``, secondary ``"x"``, totals);
+    - ``rates_activation`` (one row per activation state: the table's Total
+      row): :func:`~evaluation.disclosure.hide_small_counts`, then hidden
+      where the Total row hides that state's cell;
+    - ``rates_zone`` (zone x activated or not: each zone's row split
+      differently from the table, so any hidden cell of the row could be had
+      by subtraction): hidden for every zone whose table row hides any cell;
+    - ``rates_daypart`` (daypart x activated or not: the Total row split
+      by daypart, whose sums give back each column total of the activated
+      states and of none): small counts hidden, and the whole table hidden
+      when any cell of the Total row is hidden.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> people = pd.DataFrame({"none": [12, 3, 20], "art": [9, 8, 15]}, index=["a", "b", "c"])
+    >>> rates = lambda **by: pd.DataFrame({**by, "hours": 10.0, "count": 0, "rate": 0.0, "ci_low": 0.0, "ci_high": 0.4})
+    >>> site = NS(people_by_zone=people, rates_activation=rates(activation=["none", "art"]),
+    ...           rates_zone=rates(zone=["a", "a", "b", "b", "c", "c"], activated=[0, 1] * 3),
+    ...           rates_daypart=rates(daypart=["day", "day"], activated=[0, 1]))
+    >>> out = published_tables(site, min_cell=5)
+    >>> out.rates_zone.groupby("zone")["suppressed"].all().to_dict()
+    {'a': True, 'b': True, 'c': False}
+    >>> out.rates_activation["suppressed"].tolist(), out.rates_daypart["suppressed"].tolist()
+    ([False, False], [False, False])
+    """
+    from ..disclosure import (
+        hide_small_counts,
+        hide_where_suppressed,
+        suppress_small_counts,
+        suppressed,
+    )
+
+    people = suppress_small_counts(site.people_by_zone, min_count=min_cell)
+    activation = hide_where_suppressed(
+        hide_small_counts(site.rates_activation, min_cell), people, row=None, column="activation"
+    )
+    zone = hide_where_suppressed(
+        hide_small_counts(site.rates_zone, min_cell), people, row="zone", column="*"
+    )
+    daypart = hide_small_counts(site.rates_daypart, min_cell)
+    total = people.index[-1]  # the Total row of suppress_small_counts
+    if suppressed(people).loc[total].any():
+        for c in ("count", "rate", "ci_low", "ci_high"):
+            daypart[c] = np.nan
+        daypart["suppressed"] = True
+    return SiteTables(people, activation, zone, daypart)
 
 
 @dataclass
