@@ -64,7 +64,7 @@ def model_checks(res: RateRatioResult) -> list[Check]:
             "overdispersion",
             bool(
                 res.family == "negbin"
-                or f.get("cov_type") == "cluster-robust"
+                or str(f.get("cov_type", "")).startswith("cluster-robust")
                 or (disp is not None and disp <= DISPERSION_THRESHOLD)
             ),
             None if disp is None else float(disp),
