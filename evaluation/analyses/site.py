@@ -12,6 +12,7 @@ from ..errors import ModelError
 from ..results import (
     Check,
     CoIntervention,
+    ConflictRate,
     CoPresence,
     Incomplete,
     RateRatioEstimate,
@@ -22,12 +23,14 @@ from ..sources import primary_sessions
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
+from .conflict import method_conflict_model, method_conflict_rates
 
 __all__ = [
     "SiteAnalysis",
     "analyse_site",
     "observer_agreement",
     "co_presence",
+    "conflict_rate",
     "effect_entry",
     "effect_record",
     "model_checks",
@@ -130,7 +133,12 @@ def effect_record(
 
 
 def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
-    """Sessions where the target group was present while drug dealing was observed.
+    """Sessions where the target group was present while drug dealing was observed (share of sessions).
+
+    Superseded for the method conflict by the rate per observed hour
+    (:func:`evaluation.analyses.conflict.method_conflict_rates`): a share of
+    sessions depends on how long the sessions were. Kept for the results
+    contract (``co_presence``).
 
     Returns
     -------
@@ -161,6 +169,32 @@ def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.9
         np.nan,
     )
     return g
+
+
+def conflict_rate(row) -> ConflictRate:
+    """One row of :func:`~evaluation.analyses.conflict.method_conflict_rates` as a record.
+
+    >>> per = pd.DataFrame({"activation": ["art", "none"], "minutes": [60, 30], "date": ["d1", "d2"],
+    ...                     "target_staying": [2, 1], "drug_sale": [3, 0]})
+    >>> r = conflict_rate(method_conflict_rates(per, ["activation"], cluster=None).iloc[0])
+    >>> r.sessions, r.hours, r.co_presence_sales, r.rate, r.ci_method
+    (1, 1.0, 3, 3.0, 'exact Poisson (few events or clusters)')
+    """
+
+    def num(v) -> float | None:
+        return None if pd.isna(v) else float(v)
+
+    return ConflictRate(
+        sessions=int(row["sessions"]),
+        hours=float(row["hours"]),
+        co_presence_sales=int(row["co_presence_sales"]),
+        rate=num(row["rate"]),
+        ci_low=num(row["ci_low"]),
+        ci_high=num(row["ci_high"]),
+        ci_method=None if pd.isna(row["ci_method"]) else str(row["ci_method"]),
+        sales=int(row["sales"]),
+        hours_target_present=num(row["hours_target_present"]),
+    )
 
 
 def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dict) -> pd.DataFrame:
@@ -313,6 +347,13 @@ class SiteAnalysis:
     agreement: pd.DataFrame
     results: dict = field(default_factory=dict)
     record: SiteResults | None = None
+    #: method conflict per observed hour by activation state and by zone
+    #: (:func:`~evaluation.analyses.conflict.method_conflict_rates`)
+    conflict_activation: pd.DataFrame | None = None
+    conflict_zone: pd.DataFrame | None = None
+    #: its rate ratio model (``None`` when it could not be fitted: ``conflict_error`` says why)
+    conflict_fit: RateRatioResult | None = None
+    conflict_error: str | None = None
 
 
 def analyse_site(
@@ -377,6 +418,16 @@ def analyse_site(
             models[key], errors[key] = None, str(exc)
     cp_act = co_presence(per, ["activation"])
     cp_zone = co_presence(per, ["zone"])
+    conflict = {
+        by: method_conflict_rates(per, [by], cluster=cluster)
+        for by in ("activation", "zone", "activated")
+    }
+    conflict_fit, conflict_error = method_conflict_model(
+        per, covariates=covariates, family=family, cluster=cluster
+    )
+    if conflict_error is not None:
+        errors["method_conflict"] = conflict_error
+    pooled = conflict["activated"][conflict["activated"]["activated"] == 1]
     agreement = observer_agreement(o["sessions"], o["counts"], target)
     n = len(per)
     keys = {
@@ -388,6 +439,10 @@ def analyse_site(
         key: effect_record(models.get(m), "activated", n, errors.get(m), key)
         for m, key in keys.items()
     }
+    keys["method_conflict"] = "method_conflict_rate_ratio"
+    effects["method_conflict_rate_ratio"] = effect_record(
+        conflict_fit, "activated", n, conflict_error, "method_conflict_rate_ratio"
+    )
     record = SiteResults(
         incomplete=[Incomplete(keys[m], why) for m, why in errors.items()],
         target={"gender": target_gender, "age_band": target_age_band},
@@ -413,6 +468,10 @@ def analyse_site(
         observed_hours=float(per["minutes"].sum() / 60),
         period={"first": str(per["date"].min()), "last": str(per["date"].max())} if n else {},
         co_interventions=co_interventions(ds.calendar),
+        method_conflict_rates={
+            str(r["activation"]): conflict_rate(r) for _, r in conflict["activation"].iterrows()
+        },
+        method_conflict_activated=conflict_rate(pooled.iloc[0]) if len(pooled) else None,
     )
     results = as_json(record)
     return SiteAnalysis(
@@ -430,4 +489,8 @@ def analyse_site(
         agreement,
         results,
         record,
+        conflict_activation=conflict["activation"],
+        conflict_zone=conflict["zone"],
+        conflict_fit=conflict_fit,
+        conflict_error=conflict_error,
     )

@@ -186,3 +186,58 @@ def test_daypart_rates_hidden_when_a_column_total_is(example_ds):
     small = published_tables(site, min_cell=5)
     assert not small.rates_daypart["suppressed"].any()
     assert (small.rates_daypart["count"] == site.rates_daypart["count"]).all()
+
+
+# ---------------------------------------------------------------- method conflict (issue 15.6)
+def test_site_results_carry_the_method_conflict_rate(example_ds):
+    from evaluation.analyses.conflict import method_conflict_rate_ratio, method_conflict_rates
+    from evaluation.results import envelope, parse
+
+    site = analyse_site(example_ds)
+    rec = site.record
+    by_state = method_conflict_rates(site.per_session, ["activation"])
+    assert set(rec.method_conflict_rates) == set(by_state["activation"])
+    for r in by_state.itertuples():
+        got = rec.method_conflict_rates[r.activation]
+        assert (got.co_presence_sales, got.hours, got.sessions) == (
+            r.co_presence_sales,
+            r.hours,
+            r.sessions,
+        )
+        assert got.rate == pytest.approx(r.co_presence_sales / r.hours)
+        assert got.ci_low < got.rate < got.ci_high
+    act = rec.method_conflict_activated
+    pooled = by_state[by_state["activation"] != "none"]
+    assert act.co_presence_sales == pooled["co_presence_sales"].sum()
+    assert act.hours == pytest.approx(pooled["hours"].sum())
+    rr = rec.method_conflict_rate_ratio
+    fit = method_conflict_rate_ratio(site.per_session)
+    assert rr.measure == "method_conflict_rate_ratio" and rr.scale == "ratio"
+    assert rr.estimate == pytest.approx(fit.table.loc["activated", "rate_ratio"])
+    assert rr.ci_low < rr.estimate < rr.ci_high and rr.checks
+    # the JSON round trip of the results contract
+    back = parse(envelope("01_site_observations", site.results))
+    assert back.method_conflict_rate_ratio == rr
+    assert back.method_conflict_rates == rec.method_conflict_rates
+    assert "method_conflict_rate_ratio" not in [i.result for i in rec.incomplete]
+
+
+def test_an_unfittable_method_conflict_model_is_incomplete(example_ds):
+    """No drug sale in any activated session: the rate ratio is 0 with no CI (separation)."""
+    import copy
+
+    ds = copy.copy(example_ds)
+    obs = dict(ds.observations)
+    s = obs["sessions"]
+    activated = set(s.loc[s["activation"] != "none", "session_id"])
+    inc = obs["incidents"]
+    obs["incidents"] = inc[~((inc["kind"] == "drug_sale") & inc["session_id"].isin(activated))]
+    ds.observations = obs
+    site = analyse_site(ds)
+    rec = site.record
+    assert site.conflict_fit is None and "separation" in site.conflict_error
+    assert rec.method_conflict_rate_ratio.estimate is None
+    assert rec.method_conflict_activated.co_presence_sales == 0
+    why = {i.result: i.why for i in rec.incomplete}
+    assert "separation" in why["method_conflict_rate_ratio"]
+    assert rec.target_staying_rate_ratio.estimate is not None
