@@ -50,6 +50,7 @@ __all__ = [
     "CoIntervention",
     "RateRatioEstimate",
     "CoPresence",
+    "ConflictRate",
     "SiteResults",
     "Theme",
     "MethodConflict",
@@ -210,6 +211,31 @@ class CoPresence:
 
 
 @dataclass
+class ConflictRate:
+    """The method conflict in one group of sessions: drug sales seen while the target group was present, per observed hour.
+
+    ``co_presence_sales`` counts the drug sales of the sessions in which the
+    target group was staying; ``rate`` is that per observed hour (all
+    ``hours`` of the group, so sessions of different lengths weigh by their
+    length), with its 95% CI (``ci_method``: clustered by date, or exact
+    Poisson with few events; :func:`evaluation.analyses.conflict.method_conflict_rates`).
+    ``sales`` counts every drug sale seen and ``hours_target_present`` the
+    hours of the sessions with the target group present. Counts of incidents,
+    not of people.
+    """
+
+    sessions: int
+    hours: float
+    co_presence_sales: int
+    rate: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_method: str | None = None
+    sales: int | None = None
+    hours_target_present: float | None = None
+
+
+@dataclass
 class _Envelope:
     incomplete: list[Incomplete] = field(default_factory=list)
     sensitivity: list[Sensitivity] = field(default_factory=list)
@@ -225,6 +251,7 @@ class SiteResults(_Envelope):
     target_staying_rate_ratio: RateRatioEstimate | None = None
     drug_sale_rate_ratio: RateRatioEstimate | None = None
     outreach_contact_rate_ratio: RateRatioEstimate | None = None
+    #: superseded by the method-conflict rates below (a share of sessions of different lengths); kept for the contract
     co_presence: dict[str, CoPresence] = field(default_factory=dict)
     observer_agreement: dict[str, dict] = field(default_factory=dict)
     n_sessions: int = 0
@@ -232,6 +259,12 @@ class SiteResults(_Envelope):
     period: dict[str, str] = field(default_factory=dict)  # first, last: YYYY-MM-DD
     co_interventions: list[CoIntervention] = field(default_factory=list)
     missing: str | None = None
+    #: method conflict per observed hour by activation state (issue 15.6)
+    method_conflict_rates: dict[str, ConflictRate] = field(default_factory=dict)
+    #: the same, the compared activation states pooled
+    method_conflict_activated: ConflictRate | None = None
+    #: its rate ratio, activated against not, from the count model with 01's covariates
+    method_conflict_rate_ratio: RateRatioEstimate | None = None
 
 
 @dataclass

@@ -112,10 +112,25 @@ def inert_markdown(text: object) -> str:
     '[klicka]&#40;javascript:alert(1)) !&#91;]&#40;http://x/y.png) [a]&#58; http://x'
     >>> inert_markdown("A &#60;b&#62; & c, <5")
     'A &#60;b&#62; &amp; c, &lt;5'
+
+    One piece of markup is kept: the toolkit's own name marker
+    ``<span translate="no">`` ... ``</span>`` (exactly so, no other
+    attribute), which :func:`evaluation.report.event_list` puts around an
+    escaped name from the data so that the language check reads it as a name.
+    A span with only ``translate="no"`` can run and fetch nothing.
+
+    >>> inert_markdown('- <span translate="no">Kameror &lt;x&gt;</span>: 1 mars <span onclick="x">')
+    '- <span translate="no">Kameror &lt;x&gt;</span>: 1 mars &lt;span onclick="x">'
     """
     s = "" if text is None else str(text)
     s = _ENTITY.sub("&amp;", s).replace("<", "&lt;")
+    s = s.replace(_NAME_OPEN_ESCAPED, _NAME_OPEN).replace("&lt;/span>", "</span>")
     return s.replace("![", "!&#91;").replace("](", "]&#40;").replace("]:", "]&#58;")
+
+
+#: The name marker that :func:`inert_markdown` keeps (see there).
+_NAME_OPEN = '<span translate="no">'
+_NAME_OPEN_ESCAPED = '&lt;span translate="no">'
 
 
 def safe_markdown(text: object):

@@ -285,11 +285,23 @@ def _standard_errors(cov_type: str, n_clusters: int, language: str) -> str:
 
     from . import i18n
 
-    if cov_type == "cluster-robust":
+    cov_type = cov_type or ""
+    # the wording of rate_ratio_model ("cluster-robust (CR1)") and of
+    # interrupted_time_series ("cluster-robust by period (CR1, 84 periods)",
+    # "Driscoll-Kraay (3 lags, 84 periods)", "Newey-West HAC (3 lags)")
+    m = re.match(r"cluster-robust by period \(CR1, (\d+) periods\)", cov_type)
+    if m:
+        return i18n.t("model.se_cluster_period", language, n=int(m.group(1)))
+    if cov_type.startswith("cluster-robust"):
         return i18n.t("model.se_cluster", language, n=int(n_clusters))
-    m = re.search(r"HAC \((\d+)", cov_type or "")
+    m = re.match(r"Driscoll-Kraay \((\d+) lags", cov_type)
+    if m:
+        return i18n.t("model.se_driscoll_kraay", language, lags=int(m.group(1)))
+    m = re.search(r"HAC \((\d+)", cov_type)
     if m:
         return i18n.t("model.se_hac", language, lags=int(m.group(1)))
+    if cov_type != "model-based":
+        raise ValueError(f"unknown standard errors {cov_type!r}")
     return i18n.t("model.se_model", language)
 
 
@@ -311,7 +323,7 @@ def model_note(result, language: str = "sv") -> str:
     from the result's numbers, not from its English ``summary()``.
 
     >>> from types import SimpleNamespace as NS
-    >>> fit = {"n": 300, "dispersion": 1.42, "ct_p_value": 0.00015, "n_clusters": 87, "cov_type": "cluster-robust"}
+    >>> fit = {"n": 300, "dispersion": 1.42, "ct_p_value": 0.00015, "n_clusters": 87, "cov_type": "cluster-robust (CR1)"}
     >>> print(model_note(NS(family="negbin", fit=fit), "sv"))
     **Modell:** negativ binomial, 300 observationer. Poisson-anpassningens Pearson χ²/fg är 1,42 och Cameron–Trivedi-testet ger p < 0,001: antalen varierar mer än en Poisson-modell tillåter, därför negativ binomial. Standardfel: klusterrobusta (87 kluster).
     """

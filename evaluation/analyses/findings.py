@@ -38,6 +38,7 @@ from ..i18n import has, t
 from ..results import (
     Check,
     CoIntervention,
+    ConflictRate,
     CrimeResults,
     Estimate,
     ITSEntry,
@@ -57,6 +58,7 @@ __all__ = [
     "family_label",
     "covariate_label",
     "rate_ratio_sentence",
+    "method_conflict_sentence",
     "site_reading",
     "count_change",
     "per_hectare_cause",
@@ -303,6 +305,50 @@ def rate_ratio_sentence(est: Estimate | None, key: str, language: str, **values)
         n=est.n,
         family=est.family or "",
         **values,
+    )
+
+
+def _rate_ci(rate: ConflictRate, language: str) -> str:
+    key = "rate" if rate.ci_low is not None and rate.ci_high is not None else "rate_no_ci"
+    return t(
+        f"findings.site.method_conflict.{key}",
+        language,
+        rate=rate.rate,
+        lo=rate.ci_low,
+        hi=rate.ci_high,
+    )
+
+
+def method_conflict_sentence(site: SiteResults, language: str) -> str:
+    """The method conflict as a rate per observed hour, activated against not, in its direction.
+
+    Drug sales seen while the target group was staying, per observed hour,
+    during activation (the compared states pooled) and without it, each with
+    its 95% CI, and the rate ratio of the count model
+    (``site.method_conflict_rate_ratio``) in its direction
+    (:func:`rate_ratio_sentence`). Without the two rates the sentence says
+    so; without the ratio it gives the rates only.
+
+    >>> from evaluation.results import RateRatioEstimate
+    >>> s = SiteResults(
+    ...     method_conflict_activated=ConflictRate(180, 136.0, 102, 0.75, 0.60, 0.94),
+    ...     method_conflict_rates={"none": ConflictRate(120, 92.0, 94, 1.02, 0.76, 1.38)},
+    ...     method_conflict_rate_ratio=RateRatioEstimate("method_conflict_rate_ratio", 0.67, 0.48, 0.94))
+    >>> method_conflict_sentence(s, "en")
+    'Drug sales seen while girls aged 13–18 were staying were less frequent per observed hour during activation: 0.75 (95% CI 0.60–0.94) per hour, against 1.02 (95% CI 0.76–1.38) without activation (rate ratio 0.67, 95% CI 0.48–0.94).'
+    """
+    group = target_group(site.target, language)
+    act = site.method_conflict_activated
+    none = site.method_conflict_rates.get(site.compared.get("reference", "none"))
+    if act is None or none is None or act.rate is None or none.rate is None:
+        return t("findings.site.method_conflict.no_rates", language, group=group)
+    return rate_ratio_sentence(
+        site.method_conflict_rate_ratio,
+        "site.method_conflict",
+        language,
+        group=group,
+        act=_rate_ci(act, language),
+        none=_rate_ci(none, language),
     )
 
 

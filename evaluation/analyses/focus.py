@@ -10,13 +10,13 @@ from ..coding import (
     code_by_role,
     code_frequencies,
     cooccurrence,
-    exemplar_quotes,
     intercoder_reliability,
     primary_codings,
     saturation,
     suggest_codings,
     suggestion_quality,
 )
+from ..coding.analysis import theme_quotes
 from ..errors import ModelError
 from ..i18n import LANGUAGES
 from ..results import FocusResults, Incomplete, MethodConflict, Theme, as_json
@@ -76,8 +76,16 @@ class FocusAnalysis:
     record: FocusResults | None = None
 
 
-def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") -> FocusAnalysis:
-    """Run the focus-group analyses on a dataset with a codebook."""
+def analyse_focus_groups(
+    ds, quotes_per_theme: int = 2, language: str = "sv", min_quote_group: int = 3
+) -> FocusAnalysis:
+    """Run the focus-group analyses on a dataset with a codebook.
+
+    ``quotes`` holds up to ``quotes_per_theme`` exemplar quotes per top-level
+    theme, each attributed by a label ("role, group", coarsened when needed)
+    that at least ``min_quote_group`` participants of ``participants.csv``
+    share (:func:`evaluation.coding.analysis.theme_quotes`).
+    """
     if ds.focus_groups is None:
         raise ModelError("this data folder has no focus_groups/")
     if ds.codebook is None:
@@ -94,7 +102,7 @@ def analyse_focus_groups(ds, quotes_per_theme: int = 2, language: str = "sv") ->
     freq = code_frequencies(pc, seg, cb, language=language)
     by_role = code_by_role(pc, seg, cb)
     co = cooccurrence(pc, cb)
-    quotes = {root: exemplar_quotes(pc, seg, root, cb, n=quotes_per_theme) for root in cb.roots()}
+    quotes = theme_quotes(f, cb, n=quotes_per_theme, min_quote_group=min_quote_group)
     rel = intercoder_reliability(cod, seg, cb)
     sat = saturation(pc)
     sugg = suggestion_quality(suggest_codings(seg, cb), pc)

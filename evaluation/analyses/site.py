@@ -12,6 +12,7 @@ from ..errors import ModelError
 from ..results import (
     Check,
     CoIntervention,
+    ConflictRate,
     CoPresence,
     Incomplete,
     RateRatioEstimate,
@@ -23,12 +24,14 @@ from ..sources.study import incident_kind, study_defaults
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
+from .conflict import method_conflict_model, method_conflict_rates
 
 __all__ = [
     "SiteAnalysis",
     "analyse_site",
     "observer_agreement",
     "co_presence",
+    "conflict_rate",
     "effect_entry",
     "effect_record",
     "model_checks",
@@ -37,6 +40,8 @@ __all__ = [
     "model_formula",
     "usable_covariates",
     "DEFAULT_COVARIATES",
+    "SiteTables",
+    "published_tables",
 ]
 
 #: The default adjustment set of the count models (``covariates`` in notebooks/params.yaml):
@@ -128,7 +133,7 @@ def model_checks(res: RateRatioResult) -> list[Check]:
             "overdispersion",
             bool(
                 res.family == "negbin"
-                or f.get("cov_type") == "cluster-robust"
+                or str(f.get("cov_type", "")).startswith("cluster-robust")
                 or (disp is not None and disp <= DISPERSION_THRESHOLD)
             ),
             None if disp is None else float(disp),
@@ -194,7 +199,12 @@ def effect_record(
 
 
 def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
-    """Sessions where the target group was present while drug dealing was observed.
+    """Sessions where the target group was present while drug dealing was observed (share of sessions).
+
+    Superseded for the method conflict by the rate per observed hour
+    (:func:`evaluation.analyses.conflict.method_conflict_rates`): a share of
+    sessions depends on how long the sessions were. Kept for the results
+    contract (``co_presence``).
 
     Returns
     -------
@@ -225,6 +235,32 @@ def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.9
         np.nan,
     )
     return g
+
+
+def conflict_rate(row) -> ConflictRate:
+    """One row of :func:`~evaluation.analyses.conflict.method_conflict_rates` as a record.
+
+    >>> per = pd.DataFrame({"activation": ["art", "none"], "minutes": [60, 30], "date": ["d1", "d2"],
+    ...                     "target_staying": [2, 1], "drug_sale": [3, 0]})
+    >>> r = conflict_rate(method_conflict_rates(per, ["activation"], cluster=None).iloc[0])
+    >>> r.sessions, r.hours, r.co_presence_sales, r.rate, r.ci_method
+    (1, 1.0, 3, 3.0, 'exact Poisson (few events or clusters)')
+    """
+
+    def num(v) -> float | None:
+        return None if pd.isna(v) else float(v)
+
+    return ConflictRate(
+        sessions=int(row["sessions"]),
+        hours=float(row["hours"]),
+        co_presence_sales=int(row["co_presence_sales"]),
+        rate=num(row["rate"]),
+        ci_low=num(row["ci_low"]),
+        ci_high=num(row["ci_high"]),
+        ci_method=None if pd.isna(row["ci_method"]) else str(row["ci_method"]),
+        sales=int(row["sales"]),
+        hours_target_present=num(row["hours_target_present"]),
+    )
 
 
 def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dict) -> pd.DataFrame:
@@ -282,6 +318,84 @@ def co_interventions(calendar: pd.DataFrame | None, kind: str = "policing") -> l
 
 
 @dataclass
+class SiteTables:
+    """The people counts of 01 as published: every output built from them hides the same cells.
+
+    Attributes
+    ----------
+    people : DataFrame
+        Zone x activation state table of the target group staying, with
+        totals, from :func:`~evaluation.disclosure.suppress_small_counts`.
+    rates_activation, rates_zone, rates_daypart : DataFrame
+        The rate tables of :class:`SiteAnalysis` with ``count``, ``rate``,
+        ``ci_low`` and ``ci_high`` missing where they would give back a
+        count the table hides, and a boolean column ``suppressed``.
+    """
+
+    people: pd.DataFrame
+    rates_activation: pd.DataFrame
+    rates_zone: pd.DataFrame
+    rates_daypart: pd.DataFrame
+
+
+def published_tables(site: SiteAnalysis, min_cell: int = 5) -> SiteTables:
+    """The people table and the rate tables built from the same counts, safe to publish together.
+
+    A table that suppresses a count protects nothing if a rate figure of the
+    same people (rate x hours = count, or an exact CI per cell) shows it, or
+    shows a secondary cell that protects it. The rules, one per output:
+
+    - ``people``: :func:`~evaluation.disclosure.suppress_small_counts` with
+      ``min_count=min_cell`` (primary ``"<k"``, secondary ``"x"``, totals);
+    - ``rates_activation`` (one row per activation state: the table's Total
+      row): :func:`~evaluation.disclosure.hide_small_counts`, then hidden
+      where the Total row hides that state's cell;
+    - ``rates_zone`` (zone x activated or not: each zone's row split
+      differently from the table, so any hidden cell of the row could be had
+      by subtraction): hidden for every zone whose table row hides any cell;
+    - ``rates_daypart`` (daypart x activated or not: the Total row split
+      by daypart, whose sums give back each column total of the activated
+      states and of none): small counts hidden, and the whole table hidden
+      when any cell of the Total row is hidden.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> people = pd.DataFrame({"none": [12, 3, 20], "art": [9, 8, 15]}, index=["a", "b", "c"])
+    >>> rates = lambda **by: pd.DataFrame({**by, "hours": 10.0, "count": 0, "rate": 0.0, "ci_low": 0.0, "ci_high": 0.4})
+    >>> site = NS(people_by_zone=people, rates_activation=rates(activation=["none", "art"]),
+    ...           rates_zone=rates(zone=["a", "a", "b", "b", "c", "c"], activated=[0, 1] * 3),
+    ...           rates_daypart=rates(daypart=["day", "day"], activated=[0, 1]))
+    >>> out = published_tables(site, min_cell=5)
+    >>> out.rates_zone.groupby("zone")["suppressed"].all().to_dict()
+    {'a': True, 'b': True, 'c': False}
+    >>> out.rates_activation["suppressed"].tolist(), out.rates_daypart["suppressed"].tolist()
+    ([False, False], [False, False])
+    """
+    from ..disclosure import (
+        hide_small_counts,
+        hide_where_suppressed,
+        suppress_small_counts,
+        suppressed,
+    )
+
+    people = suppress_small_counts(site.people_by_zone, min_count=min_cell)
+    activation = hide_where_suppressed(
+        hide_small_counts(site.rates_activation, min_cell), people, row=None, column="activation"
+    )
+    zone = hide_where_suppressed(
+        hide_small_counts(site.rates_zone, min_cell), people, row="zone", column="*"
+    )
+    daypart = hide_small_counts(site.rates_daypart, min_cell)
+    total = people.index[-1]  # the Total row of suppress_small_counts
+    if suppressed(people).loc[total].any():
+        for c in ("count", "rate", "ci_low", "ci_high"):
+            daypart[c] = np.nan
+        daypart["suppressed"] = True
+    return SiteTables(people, activation, zone, daypart)
+
+
+@dataclass
 class SiteAnalysis:
     """Everything 01_site_observations shows."""
 
@@ -299,6 +413,13 @@ class SiteAnalysis:
     agreement: pd.DataFrame
     results: dict = field(default_factory=dict)
     record: SiteResults | None = None
+    #: method conflict per observed hour by activation state and by zone
+    #: (:func:`~evaluation.analyses.conflict.method_conflict_rates`)
+    conflict_activation: pd.DataFrame | None = None
+    conflict_zone: pd.DataFrame | None = None
+    #: its rate ratio model (``None`` when it could not be fitted: ``conflict_error`` says why)
+    conflict_fit: RateRatioResult | None = None
+    conflict_error: str | None = None
 
 
 def analyse_site(
@@ -370,6 +491,16 @@ def analyse_site(
             models[key], errors[key] = None, str(exc)
     cp_act = co_presence(per, ["activation"])
     cp_zone = co_presence(per, ["zone"])
+    conflict = {
+        by: method_conflict_rates(per, [by], cluster=cluster)
+        for by in ("activation", "zone", "activated")
+    }
+    conflict_fit, conflict_error = method_conflict_model(
+        per, covariates=covariates, family=family, cluster=cluster
+    )
+    if conflict_error is not None:
+        errors["method_conflict"] = conflict_error
+    pooled = conflict["activated"][conflict["activated"]["activated"] == 1]
     agreement = observer_agreement(o["sessions"], o["counts"], target)
     n = len(per)
     keys = {
@@ -383,6 +514,10 @@ def analyse_site(
     }
     for e in effects.values():
         e.notes.extend(f"covariate {c} left out: {why}" for c, why in left_out.items())
+    keys["method_conflict"] = "method_conflict_rate_ratio"
+    effects["method_conflict_rate_ratio"] = effect_record(
+        conflict_fit, "activated", n, conflict_error, "method_conflict_rate_ratio"
+    )
     record = SiteResults(
         incomplete=[Incomplete(keys[m], why) for m, why in errors.items()],
         target={"gender": target_gender, "age_band": target_age_band},
@@ -408,6 +543,10 @@ def analyse_site(
         observed_hours=float(per["minutes"].sum() / 60),
         period={"first": str(per["date"].min()), "last": str(per["date"].max())} if n else {},
         co_interventions=co_interventions(ds.calendar),
+        method_conflict_rates={
+            str(r["activation"]): conflict_rate(r) for _, r in conflict["activation"].iterrows()
+        },
+        method_conflict_activated=conflict_rate(pooled.iloc[0]) if len(pooled) else None,
     )
     results = as_json(record)
     return SiteAnalysis(
@@ -425,4 +564,8 @@ def analyse_site(
         agreement,
         results,
         record,
+        conflict_activation=conflict["activation"],
+        conflict_zone=conflict["zone"],
+        conflict_fit=conflict_fit,
+        conflict_error=conflict_error,
     )

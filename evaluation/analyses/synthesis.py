@@ -38,6 +38,7 @@ from .findings import (
     evidence_strength,
     its_sentence,
     label,
+    method_conflict_sentence,
     per_hectare_sentence,
     rate_ratio_sentence,
     strength_reason,
@@ -217,6 +218,9 @@ class _Draft:
     period: str = ""
     summary: bool = True
     robust: bool | None = None  # direction holds under the sensitivity analyses
+    conflict_rate: float | None = (
+        None  # drug sales per hour seen during activation with the target group there
+    )
 
 
 def _missing(q: str, src: str, measure: str, language: str) -> Finding:
@@ -259,6 +263,7 @@ def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
         for q, m in (
             ("girls", "target_staying_rate_ratio"),
             ("method_conflict", "drug_sale_rate_ratio"),
+            ("method_conflict", "method_conflict_rate_ratio"),
         ):
             out.append(_Draft(_missing(q, "observations", m, language), summary=False))
         return out
@@ -281,30 +286,24 @@ def _site_findings(site: SiteResults | None, language: str) -> list[_Draft]:
         dr.finding.measure = key
         dr.summary = q != "professionals"
         out.append(dr)
-    act = {k: v for k, v in site.co_presence.items() if k != "none"}
-    none = site.co_presence.get("none")
-    if act and none is not None:
-        n_act = sum(v.sessions for v in act.values())
-        share = sum(v.share_both * v.sessions for v in act.values()) / n_act if n_act else None
-        if share is not None:
-            f = Finding(
-                "method_conflict",
-                "observations",
-                "co_presence",
-                share,
-                None,
-                None,
-                "context",
-                "not_assessed",
-                t(
-                    "findings.site.co_presence",
-                    language,
-                    act=share,
-                    none=none.share_both,
-                    group=group,
-                ),
-            )
-            out.append(_Draft(f, summary=False))
+    # the method conflict: drug sales seen while the target group was staying, per observed hour
+    est = site.method_conflict_rate_ratio
+    act = site.method_conflict_activated
+    dr = _estimate_finding(
+        "method_conflict",
+        "observations",
+        est,
+        method_conflict_sentence(site, language),
+        co,
+        period,
+    )
+    dr.finding.measure = "method_conflict_rate_ratio"
+    if act is not None and act.co_presence_sales > 0 and act.rate is not None:
+        dr.conflict_rate = act.rate
+    # in the summary through the method-conflict sentence (see summary_sentences), which
+    # keeps the summary within MAX_SUMMARY with every source in it
+    dr.summary = False
+    out.append(dr)
     return out
 
 
@@ -524,26 +523,35 @@ def summary_sentences(
     """Five to eight plain sentences, each the text of one finding (or derived from findings).
 
     The method-conflict sentence appears only when more girls stayed during
-    activation (an increase) and dealing was seen in activated sessions with
-    girls present.
+    activation (an increase) and drug sales were seen during activation in
+    sessions with girls staying; it gives that rate per observed hour
+    (the method-conflict finding's, whose own sentence is in the evidence table).
     """
     drafts = _drafts(results, language, study)
     out: list[str] = []
-    fs = [d.finding for d in drafts]
     for d in drafts:
         if d.summary:
             out.append(d.finding.text)
-        if d.finding.measure == "drug_sale_rate_ratio" and _conflict_remains(fs):
-            out.append(t("findings.site.conflict_remains", language))
+        rate = _conflict_remains(drafts)
+        if d.finding.measure == "drug_sale_rate_ratio" and rate is not None:
+            out.append(t("findings.site.conflict_remains", language, rate=rate))
     if not out:
         out.append(t("findings.none", language))
     return out[:MAX_SUMMARY]
 
 
-def _conflict_remains(findings: list[Finding]) -> bool:
-    girls = next((f for f in findings if f.measure == "target_staying_rate_ratio"), None)
-    cp = next((f for f in findings if f.measure == "co_presence"), None)
-    return bool(girls and girls.direction == "increase" and cp and (cp.estimate or 0) > 0)
+def _conflict_remains(drafts: list[_Draft]) -> float | None:
+    """Drug sales per observed hour with the target group there during activation, when the conflict remains.
+
+    ``None`` unless more of the target group stayed during activation (an
+    increase) and drug sales were seen during activation in sessions with
+    the target group there.
+    """
+    girls = next((d for d in drafts if d.finding.measure == "target_staying_rate_ratio"), None)
+    mc = next((d for d in drafts if d.finding.measure == "method_conflict_rate_ratio"), None)
+    if girls and girls.finding.direction == "increase" and mc:
+        return mc.conflict_rate
+    return None
 
 
 def goals(findings: list[Finding], language: str = "sv", study=None) -> list[Goal]:

@@ -17,6 +17,7 @@ from evaluation.results import (
     SCHEMA,
     Check,
     CoIntervention,
+    ConflictRate,
     CoPresence,
     CrimeResults,
     Estimate,
@@ -43,7 +44,16 @@ CAM = CoIntervention("Kameror", "policing", "2019-03-01", "2025-12-31")
 OK = [Check("overdispersion", True)]
 
 
-def site(rr=(1.9, 1.5, 2.4), sales=(0.6, 0.45, 0.8), co=()):
+def site(
+    rr=(1.9, 1.5, 2.4),
+    sales=(0.6, 0.45, 0.8),
+    co=(),
+    conflict=(0.67, 0.48, 0.94),
+    act_sales=102,
+    rates=True,
+):
+    """01's results; ``conflict`` the method-conflict rate ratio (``None``: not fitted)."""
+    act = ConflictRate(180, 136.0, act_sales, act_sales / 136.0, 0.6, 0.94, "cluster-robust t(99)")
     return SiteResults(
         target_staying_rate_ratio=RateRatioEstimate("target_staying_rate_ratio", *rr, checks=OK),
         drug_sale_rate_ratio=RateRatioEstimate("drug_sale_rate_ratio", *sales, checks=OK),
@@ -52,6 +62,15 @@ def site(rr=(1.9, 1.5, 2.4), sales=(0.6, 0.45, 0.8), co=()):
         period={"first": "2022-05-16", "last": "2023-09-15"},
         co_interventions=list(co),
         covariates=["zone"],
+        method_conflict_rates={"none": ConflictRate(120, 92.0, 94, 1.02, 0.76, 1.38)}
+        if rates
+        else {},
+        method_conflict_activated=act if rates else None,
+        method_conflict_rate_ratio=RateRatioEstimate(
+            "method_conflict_rate_ratio", *conflict, checks=OK
+        )
+        if conflict
+        else RateRatioEstimate("method_conflict_rate_ratio", None, error="separation"),
     )
 
 
@@ -201,7 +220,61 @@ def test_synthesis_contract_and_evidence_table():
         "no_clear_change",
         "context",
         "concern",
+        "missing",  # a finding without estimate (here the outreach rate ratio, CI missing)
     }
+
+
+@pytest.mark.parametrize(
+    "conflict, expected",
+    [
+        ((0.67, 0.48, 0.94), "decrease"),
+        ((1.5, 1.2, 1.9), "increase"),
+        ((1.0, 0.7, 1.4), "no_clear_change"),
+    ],
+)
+def test_method_conflict_rate_finding_follows_the_rate_ratio(conflict, expected):
+    """Issue 15.6: the method conflict per observed hour, not a share of sessions."""
+    for language in ("en", "sv"):
+        fs = by_measure(
+            build_findings(payloads(site(conflict=conflict), focus(), crime()), language)
+        )
+        assert "co_presence" not in fs
+        mc = fs["method_conflict_rate_ratio"]
+        assert (mc.question, mc.source) == ("method_conflict", "observations")
+        assert (mc.estimate, mc.ci_low, mc.ci_high) == conflict
+        assert mc.direction == expected
+        assert mc.strength == ("weak" if expected == "no_clear_change" else "moderate")
+    fs_en = by_measure(build_findings(payloads(site(conflict=conflict), focus(), crime()), "en"))
+    text = fs_en["method_conflict_rate_ratio"].text
+    assert "per observed hour" in text and "0.75 (95% CI 0.60–0.94)" in text
+    assert "1.02 (95% CI 0.76–1.38) without activation" in text
+    words = {
+        "decrease": "less frequent",
+        "increase": "more frequent",
+        "no_clear_change": "no clear change",
+    }
+    assert words[expected] in text
+    assert "% with activation" not in text  # no share of sessions
+
+
+def test_method_conflict_without_a_fitted_ratio_or_without_rates():
+    fs = by_measure(build_findings(payloads(site(conflict=None), focus(), crime()), "en"))
+    mc = fs["method_conflict_rate_ratio"]
+    assert mc.estimate is None and mc.strength == "not_assessed"
+    assert "could not be estimated" in mc.text and "0.75" in mc.text
+    fs = by_measure(build_findings(payloads(site(rates=False), focus(), crime()), "sv"))
+    assert "kunde inte jämföras per observationstimme" in fs["method_conflict_rate_ratio"].text
+    fs = by_measure(build_findings(payloads(None, focus(), crime()), "en"))
+    assert fs["method_conflict_rate_ratio"].strength == "not_assessed"
+
+
+def test_method_conflict_remains_needs_dealing_where_the_target_group_is():
+    """The summary's method-conflict sentence gives the rate; no sales with girls there: no sentence."""
+    more = summary_sentences(payloads(site(act_sales=102), focus(), crime()), "en")
+    (line,) = [s for s in more if "method conflict remains" in s]
+    assert "0.75 drug sales per observed hour" in line
+    none = summary_sentences(payloads(site(act_sales=0), focus(), crime()), "en")
+    assert not any("method conflict remains" in s for s in none)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
