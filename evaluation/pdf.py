@@ -172,7 +172,9 @@ def print_document(secs: list[Section], language: str, pages: dict[str, int] | N
         for s in secs
     )
     contents = html.escape(t("report.contents", language))
-    title = html.escape(t("report.page_title", language))
+    # the report's title as its index page states it (the site's name comes from the study)
+    index_title = next((s.title for s in secs if s.file.name == "index.html"), None)
+    title = html.escape(index_title or t("report.page_title", language, site=""))
     toc = (
         f'<section class="sergel-toc-page sergel-pdf-toc"><p><strong>{title}</strong></p>'
         f"<h1>{contents}</h1><ol>{items}</ol></section>"
