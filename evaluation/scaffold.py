@@ -54,6 +54,7 @@ vocabularies:
 crime_areas:
   site: ""                    # the area (of vocabularies.areas) that is the site
   comparisons: []             # comparison areas, e.g. [district, city]
+  categories: null            # crime categories analysed (null: every crime_categories code)
   survey_reference: null      # the area the survey answers are compared with (optional)
 
 # Which incident kinds play which part in the analyses (optional).

@@ -78,6 +78,7 @@ vocabularies:
 crime_areas:
   site: sergels_torg
   comparisons: [odenplan, stockholm]
+  categories: [violence, drug_offences]  # the crime categories analysed (default: all)
   survey_reference: stockholm
 
 # which codes of the study play which part in the analyses
@@ -195,6 +196,7 @@ vocabularies:
 crime_areas:
   site: odenplan
   comparisons: [sankt_eriksplan, stockholm]
+  categories: [violence, drug_offences]  # the crime categories analysed (default: all)
   survey_reference: stockholm
 
 analysis:

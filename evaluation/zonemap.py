@@ -471,18 +471,28 @@ def write_example_plan(
 
 
 def site_zone_map(
-    ds, target_gender: str = "female", target_age_band: str = "13-18", language: str = "sv"
+    ds,
+    target_gender: str | None = None,
+    target_age_band: str | None = None,
+    language: str = "sv",
 ):
     """For notebook 01: ``(note, figure or None)``, the target group staying per observed hour by zone
     and activation state on the plan, or the note that there is no geometry (then tables only).
 
     ``ds``: :func:`evaluation.load_dataset`'s data set (its folder holds the geometry, if any).
     The geometry is validated against the zones of ``observations/zones.csv``.
+    ``target_gender`` and ``target_age_band`` left ``None`` come from the study
+    (``study.yaml``).
     """
     from .analyses.findings import group_values
     from .i18n import t
+    from .sources.study import study_defaults
     from .stats.rates import rate_table
 
+    p = study_defaults(
+        getattr(ds, "study", None), target_gender=target_gender, target_age_band=target_age_band
+    )
+    target_gender, target_age_band = p["target_gender"], p["target_age_band"]
     obs = ds.observations
     geom = read_zone_geometry(ds.path, [str(z) for z in obs["zones"]["zone"]])
     note = geometry_note(geom, language)

@@ -1,4 +1,4 @@
-"""Method conflict: girls 13-18 present while drug dealing is observed, as a rate per observed hour.
+"""Method conflict: the target group present while drug dealing is observed, as a rate per observed hour.
 
 The question behind it: does activating the square bring the target group
 into contact with the drug scene? A share of sessions "with both" depends on
@@ -47,7 +47,7 @@ def conflict_per_session(
 
     ``co_presence_sales`` is the number of ``event`` (drug sales) observed in
     a session in which the target group was present (``target`` > 0: by
-    default girls 13-18 *staying*; ``"target_all"`` counts those passing
+    default the target group *staying*; ``"target_all"`` counts those passing
     through too), else 0.
     """
     for col in (target, event, "minutes"):
@@ -79,7 +79,7 @@ def method_conflict_rates(
     ci: str = "t",
     **site_kw,
 ) -> pd.DataFrame:
-    """Drug sales observed while girls 13-18 were present, per observed hour, by group.
+    """Drug sales observed while the target group was present, per observed hour, by group.
 
     Parameters
     ----------
@@ -93,9 +93,9 @@ def method_conflict_rates(
         or ``["zone", "activated"]``.
     target : str
         The per-session column that says the target group was there:
-        ``"target_staying"`` (girls 13-18 staying, default) or
-        ``"target_all"`` (also passing through; in the example data girls
-        pass through in every session, so that measure is every sale).
+        ``"target_staying"`` (the target group staying, default) or
+        ``"target_all"`` (also passing through; in the example data the target
+        group passes through in every session, so that measure is every sale).
     cluster : str, optional
         Sessions of one day are not independent: cluster-robust intervals
         by ``date`` (``None``: sessions independent).
@@ -111,15 +111,15 @@ def method_conflict_rates(
         observed), ``co_presence_sales`` (sales in sessions with the target
         group present), ``rate`` (co-presence sales per observed hour),
         ``ci_low``, ``ci_high``, ``rate_while_present`` (sales per hour of
-        the sessions with the target group present: how much dealing the
-        girls who are there see), ``present_ci_low``, ``present_ci_high``,
+        the sessions with the target group present: how much dealing
+        the target group sees), ``present_ci_low``, ``present_ci_high``,
         ``ci_method`` (of ``rate``).
 
     Notes
     -----
     ``rate`` = sum of co-presence sales / observed hours, which is (share of
     hours with the target group present) x ``rate_while_present``: it rises
-    when more girls come or when more dealing happens where they are.
+    when more of the target group come or when more dealing happens where they are.
     Co-presence is at the session level (30-60 minutes, one zone), not the
     same minute. Intervals: the clustered ratio estimator of
     :func:`~evaluation.stats.rates.clustered_rate_table` (t(G - 1) on the

@@ -212,7 +212,7 @@ class CrimeAnalysis:
 def analyse_crime(
     ds,
     area: str | None = None,
-    categories: Sequence[str] = ("violence", "drug_offences"),
+    categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
@@ -225,8 +225,9 @@ def analyse_crime(
 ) -> CrimeAnalysis:
     """Run the crime and safety analyses on a dataset.
 
-    ``area``, ``comparison_areas`` and ``survey_reference`` left ``None`` come
-    from the study's ``crime_areas`` (``study.yaml``).
+    ``area``, ``categories``, ``comparison_areas`` and ``survey_reference``
+    left ``None`` come from the study's ``crime_areas`` (``study.yaml``;
+    ``categories``: the crime categories the study analyses).
     """
     from ..sources.study import study_defaults
     from .site import co_interventions
@@ -234,11 +235,12 @@ def analyse_crime(
     p = study_defaults(
         getattr(ds, "study", None),
         area=area,
+        categories=categories,
         comparison_areas=comparison_areas,
         survey_reference=survey_reference,
     )
     area, comparison_areas = p["area"], p["comparison_areas"] or ()
-    survey_reference = p["survey_reference"]
+    survey_reference, categories = p["survey_reference"], p["categories"] or ()
 
     yearly, its, errors, span = {}, {}, {}, {}
     record = CrimeResults(

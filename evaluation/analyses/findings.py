@@ -240,14 +240,20 @@ def target_group(target: dict | None, language: str) -> str:
     >>> target_group({"gender": "female", "age_band": "13-18"}, "sv")
     'flickor 13–18 år'
     >>> target_group({"gender": "male", "age_band": "19-29"}, "en"), target_group(None, "en")
-    ('boys aged 19–29', 'girls aged 13–18')
+    ('boys aged 19–29', 'people of the target group')
+
+    Without a target group (``None`` or no gender and age band) the words
+    ``people of the target group``: never a group the run did not analyse.
     """
     target = target or {}
-    gender = str(target.get("gender") or "female")
-    age = str(target.get("age_band") or "13-18").replace("-", "–")
+    gender, band = target.get("gender"), target.get("age_band")
+    if not gender and not band:
+        return t("context.unknown_group", language)
     key = f"context.who.{gender}"
-    who = t(key, language) if has(key, language) else t("context.who.other", language)
-    return t("context.group", language, who=who, age=age)
+    who = t(key, language) if gender and has(key, language) else t("context.who.other", language)
+    if not band:
+        return who
+    return t("context.group", language, who=who, age=str(band).replace("-", "–"))
 
 
 def group_values(target: dict | None, language: str) -> dict[str, str]:
@@ -257,7 +263,7 @@ def group_values(target: dict | None, language: str) -> dict[str, str]:
     {'group': 'girls aged 19–29', 'Group': 'Girls aged 19–29', 'age': '19–29'}
     """
     group = target_group(target, language)
-    age = str((target or {}).get("age_band") or "13-18").replace("-", "–")
+    age = str((target or {}).get("age_band") or "").replace("-", "–")
     return {"group": group, "Group": group[:1].upper() + group[1:], "age": age}
 
 
@@ -333,7 +339,8 @@ def method_conflict_sentence(site: SiteResults, language: str) -> str:
     >>> s = SiteResults(
     ...     method_conflict_activated=ConflictRate(180, 136.0, 102, 0.75, 0.60, 0.94),
     ...     method_conflict_rates={"none": ConflictRate(120, 92.0, 94, 1.02, 0.76, 1.38)},
-    ...     method_conflict_rate_ratio=RateRatioEstimate("method_conflict_rate_ratio", 0.67, 0.48, 0.94))
+    ...     method_conflict_rate_ratio=RateRatioEstimate("method_conflict_rate_ratio", 0.67, 0.48, 0.94),
+    ...     target={"gender": "female", "age_band": "13-18"})
     >>> method_conflict_sentence(s, "en")
     'Drug sales seen while girls aged 13–18 were staying were less frequent per observed hour during activation: 0.75 (95% CI 0.60–0.94) per hour, against 1.02 (95% CI 0.76–1.38) without activation (rate ratio 0.67, 95% CI 0.48–0.94).'
     """
@@ -353,10 +360,11 @@ def method_conflict_sentence(site: SiteResults, language: str) -> str:
 
 
 def site_reading(site: SiteResults, language: str) -> str:
-    """The 01 "Reading" paragraph (markdown) for girls 13-18 staying.
+    """The 01 "Reading" paragraph (markdown) for the target group staying (``site.target``).
 
     >>> from evaluation.results import RateRatioEstimate
-    >>> s = SiteResults(target_staying_rate_ratio=RateRatioEstimate("r", 1.9, 1.5, 2.4, family="negbin", n=300), covariates=["zone"])
+    >>> s = SiteResults(target_staying_rate_ratio=RateRatioEstimate("r", 1.9, 1.5, 2.4, family="negbin", n=300), covariates=["zone"],
+    ...                 target={"gender": "female", "age_band": "13-18"})
     >>> site_reading(s, "en")[:80]
     '**Reading.** During activation more girls aged 13–18 stayed on the square per ob'
     """

@@ -194,7 +194,7 @@ def crime_sensitivity(
     ds,
     *,
     area: str | None = None,
-    categories: Sequence[str] = ("violence", "drug_offences"),
+    categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
@@ -240,8 +240,14 @@ def crime_sensitivity(
     from ..sources.study import study_defaults
     from .crime import monthly_series
 
-    p = study_defaults(getattr(ds, "study", None), area=area, comparison_areas=comparison_areas)
+    p = study_defaults(
+        getattr(ds, "study", None),
+        area=area,
+        categories=categories,
+        comparison_areas=comparison_areas,
+    )
     area, comparison_areas = p["area"], p["comparison_areas"] or ()
+    categories = p["categories"] or ()
     if ds.crime is None:
         raise ModelError("this data folder has no crime/ data")
     if alternative_ends is None:
@@ -518,7 +524,7 @@ def crime_and_survey_sensitivity(
     ds,
     *,
     area: str | None = None,
-    categories: Sequence[str] = ("violence", "drug_offences"),
+    categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
     intervention: str = "2019-06",
     transition: int = 0,
@@ -541,11 +547,12 @@ def crime_and_survey_sensitivity(
     p = study_defaults(
         getattr(ds, "study", None),
         area=area,
+        categories=categories,
         comparison_areas=comparison_areas,
         survey_reference=survey_reference,
     )
     area, comparison_areas = p["area"], p["comparison_areas"] or ()
-    survey_reference = p["survey_reference"]
+    survey_reference, categories = p["survey_reference"], p["categories"] or ()
     parts, errors = [], {}
     if ds.crime is not None:
         c = crime_sensitivity(

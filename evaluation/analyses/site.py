@@ -1,4 +1,4 @@
-"""01_site_observations: does activation bring girls 13-18 to stay, and does it expose them to drug dealing?"""
+"""01_site_observations: does activation bring the target group to stay, and does it expose them to drug dealing?"""
 
 from __future__ import annotations
 

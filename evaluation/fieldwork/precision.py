@@ -63,7 +63,8 @@ __all__ = [
     "sessions_for_width",
 ]
 
-#: The target group of the headline rate ratio.
+#: The target group of the headline rate ratio when the pilot folder has no study
+#: definition (a folder's ``study.yaml`` names its own target group).
 TARGET = {"gender": "female", "age_band": "13-18", "activity": "staying"}
 #: The two outcomes: name -> description.
 OUTCOMES = {
@@ -121,8 +122,9 @@ class Design:
     source: str = "defaults"
 
 
-def _pilot_frame(pilot: str | Path, target: Mapping[str, object]) -> pd.DataFrame:
+def _pilot_frame(pilot: str | Path, target: Mapping[str, object] | None) -> pd.DataFrame:
     from ..sources import load_dataset, primary_sessions
+    from ..sources.study import incident_kind
     from ..stats.rates import session_totals
 
     ds = load_dataset(pilot)
@@ -139,10 +141,23 @@ def _pilot_frame(pilot: str | Path, target: Mapping[str, object]) -> pd.DataFram
             ]
         )
     o = ds.observations
+    study = getattr(ds, "study", None)
+    if target is None:
+        target = (
+            {
+                "gender": study.target_gender,
+                "age_band": study.target_age_band,
+                "activity": "staying",
+            }
+            if study is not None
+            else TARGET
+        )
     s = primary_sessions(o["sessions"])
     d = session_totals(o["counts"], s, dict(target), "target_staying")
     inc = o["incidents"]
-    sales = inc[inc["kind"] == "drug_sale"].groupby("session_id")["count"].sum()
+    # the study's code for drug dealing (study.yaml analysis.dealing)
+    dealing = incident_kind(study, "drug_sale")
+    sales = inc[inc["kind"] == dealing].groupby("session_id")["count"].sum()
     d["drug_sale"] = d["session_id"].map(sales).fillna(0).astype(int)
     return d
 
@@ -150,7 +165,7 @@ def _pilot_frame(pilot: str | Path, target: Mapping[str, object]) -> pd.DataFram
 def design_from_pilot(
     pilot: str | Path | None = None,
     *,
-    target: Mapping[str, object] = TARGET,
+    target: Mapping[str, object] | None = None,
     rate_ratio: Mapping[str, float] | None = None,
     schedule: pd.DataFrame | None = None,
 ) -> Design:
@@ -160,8 +175,10 @@ def design_from_pilot(
     ----------
     pilot : path, optional
         A data folder (validated with :func:`evaluation.sources.load_dataset`).
-    target : mapping
-        The target group (filter of ``counts.csv``).
+    target : mapping, optional
+        The target group (filter of ``counts.csv``); by default the pilot
+        folder's ``study.yaml`` target group, staying (:data:`TARGET`
+        without a study definition).
     rate_ratio : mapping, optional
         ``{outcome: rate ratio}`` to plan for; by default the pilot's
         estimate (or :data:`DEFAULTS` without a pilot).
@@ -350,7 +367,7 @@ def expected_precision(
     schedule: pd.DataFrame | None = None,
     design: Design | None = None,
     rate_ratio: Mapping[str, float] | None = None,
-    target: Mapping[str, object] = TARGET,
+    target: Mapping[str, object] | None = None,
     n_sim: int = 200,
     seed: int = 1,
     level: float = 0.95,
@@ -370,8 +387,8 @@ def expected_precision(
         Instead of ``pilot`` (from :func:`design_from_pilot`).
     rate_ratio : mapping, optional
         ``{"target_staying": ..., "drug_sale": ...}`` to plan for.
-    target : mapping
-        The target group.
+    target : mapping, optional
+        The target group (default: as :func:`design_from_pilot`).
     n_sim : int
         Simulated data sets.
     seed : int

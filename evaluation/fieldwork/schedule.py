@@ -43,7 +43,6 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..i18n import t
-from ..sources.calendar import activation_on
 from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["DAYPARTS", "COLUMNS", "date_states", "make_schedule", "write_week_pages"]
@@ -73,30 +72,42 @@ COLUMNS = [
 ]
 
 
-def date_states(calendar: pd.DataFrame | None, dates: pd.DatetimeIndex) -> pd.Series:
+def date_states(
+    calendar: pd.DataFrame | None,
+    dates: pd.DatetimeIndex,
+    kinds: list[str] | tuple[str, ...] | None = None,
+) -> pd.Series:
     """The activation state of each date from the calendar.
 
-    An event day is ``event``; otherwise a park period gives ``park``; an art
-    or pilot period ``art``; else ``none``. Policing periods do not count.
+    A date covered by one activation period has that period's kind; where
+    periods overlap, the shortest wins (a one-day event inside a summer
+    programme is that event). A ``pilot`` period, which covers every kind,
+    gives the study's first activation kind (``kinds``, in the order of
+    ``study.yaml``; without ``kinds`` the pilot's own code). Dates outside
+    every period are ``none``; policing periods do not count.
 
     >>> cal = pd.DataFrame({"start": pd.to_datetime(["2024-06-01", "2024-06-08"]),
     ...                     "end": pd.to_datetime(["2024-06-30", "2024-06-08"]),
-    ...                     "kind": ["art", "event"], "name": ["a", "b"]})
+    ...                     "kind": ["kind_a", "kind_b"], "name": ["a", "b"]})
     >>> date_states(cal, pd.date_range("2024-06-07", "2024-06-09")).tolist()
-    ['art', 'event', 'art']
+    ['kind_a', 'kind_b', 'kind_a']
+    >>> pilot = pd.DataFrame({"start": pd.to_datetime(["2024-06-01"]), "end": pd.to_datetime(["2024-06-02"]),
+    ...                       "kind": ["pilot"], "name": ["p"]})
+    >>> date_states(pilot, pd.date_range("2024-06-02", "2024-06-03"), kinds=["kind_a", "pilot"]).tolist()
+    ['kind_a', 'none']
     """
+    out = pd.Series("none", index=dates, dtype=object)
     if calendar is None or calendar.empty:
-        return pd.Series("none", index=dates)
-    kinds = activation_on(calendar, pd.Series(dates, index=dates))
-
-    def state(k: str) -> str:
-        ks = set(k.split(",")) if k else set()
-        for s in ("event", "park"):
-            if s in ks:
-                return s
-        return "art" if ks & {"art", "pilot"} else "none"
-
-    return kinds.map(state)
+        return out
+    real = [k for k in (kinds or ()) if k not in ("none", "pilot")]
+    periods = calendar[calendar["kind"] != "policing"].assign(
+        _days=lambda d: (d["end"] - d["start"]).dt.days
+    )
+    # longest first, so that shorter periods overwrite the dates they cover
+    for row in periods.sort_values("_days", ascending=False, kind="stable").itertuples():
+        kind = real[0] if row.kind == "pilot" and real else row.kind
+        out[(dates >= row.start) & (dates <= row.end)] = kind
+    return out
 
 
 def _fill(n: int, caps: dict, order: list, weight=None) -> dict:
@@ -219,7 +230,7 @@ def make_schedule(
     rng = np.random.default_rng(seed)
 
     dates = pd.date_range(d0, d1, freq="D")
-    state = date_states(v.calendar, dates)
+    state = date_states(v.calendar, dates, [c.code for c in v.activations])
     weekday = pd.Series(dates.day_of_week, index=dates)
 
     # 1. activation states

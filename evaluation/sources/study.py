@@ -132,6 +132,9 @@ class Study:
     comparison_areas : tuple of str
     survey_reference : str or None
         The area the site's survey answers are compared with.
+    crime_categories : tuple of str
+        The crime categories 03 analyses (``crime_areas.categories``; by
+        default every category of ``vocabularies.crime_categories``).
     analysis : dict
         Analysis role -> study code (see :data:`ANALYSIS_ROLES`).
     questions : tuple of Question
@@ -154,6 +157,7 @@ class Study:
     site_area: str
     comparison_areas: tuple[str, ...]
     survey_reference: str | None = None
+    crime_categories: tuple[str, ...] = ()
     analysis: dict[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     goals: tuple[Goal, ...] = ()
@@ -453,6 +457,15 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
             "one of vocabularies.areas",
         )
         ref = None
+    cats = c.id_list(
+        ca.get("categories"),
+        "crime_areas.categories",
+        al("categories"),
+        known.get("crime_categories"),
+        "vocabularies.crime_categories",
+    )
+    if ca.get("categories") is None:
+        cats = tuple(vocabularies.get("crime_categories", {}))
 
     an = data.get("analysis") or {}
     analysis: dict[str, str] = {}
@@ -565,6 +578,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         site_area=site_area,
         comparison_areas=comps,
         survey_reference=ref,
+        crime_categories=cats,
         analysis=analysis,
         questions=questions,
         goals=goals,
@@ -650,6 +664,7 @@ STUDY_PARAMETERS = (
     "target_age_band",
     "activation_states",
     "area",
+    "categories",
     "comparison_areas",
     "survey_reference",
 )
@@ -661,7 +676,8 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     ``codebook`` becomes the study's codebook path inside the data folder
     (relative to it) or the project's default; ``target_*`` the target
     group; ``activation_states`` every activation kind of the study; ``area``,
-    ``comparison_areas`` and ``survey_reference`` the study's crime areas.
+    ``comparison_areas`` and ``survey_reference`` the study's crime areas;
+    ``categories`` the crime categories it analyses (``crime_areas.categories``).
 
     >>> s = load_study("data/example")
     >>> study_defaults(s, area=None, comparison_areas=[s.site_area])["comparison_areas"] == [s.site_area]
@@ -678,6 +694,7 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
         "target_age_band": study.target_age_band,
         "activation_states": list(study.codes("activation_kinds")),
         "area": study.site_area,
+        "categories": list(study.crime_categories),
         "comparison_areas": list(study.comparison_areas),
         "survey_reference": study.survey_reference,
     }
@@ -693,6 +710,7 @@ _PARAM_VOCAB = {
     "target_age_band": "age_bands",
     "activation_states": "activation_kinds",
     "area": "areas",
+    "categories": "crime_categories",
     "comparison_areas": "areas",
     "survey_reference": "areas",
 }

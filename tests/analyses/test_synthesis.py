@@ -62,6 +62,7 @@ def site(
         period={"first": "2022-05-16", "last": "2023-09-15"},
         co_interventions=list(co),
         covariates=["zone"],
+        target={"gender": "female", "age_band": "13-18"},
         method_conflict_rates={"none": ConflictRate(120, 92.0, 94, 1.02, 0.76, 1.38)}
         if rates
         else {},
