@@ -241,11 +241,18 @@ def _strip_names(text: str) -> str:
 
 
 _IDENTIFIER = re.compile(r"\S*_\S*")
+#: hex digests (``d541fa36a20be7dd…``): their letters are not words ("be", "a")
+_DIGEST = re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b")
 
 
 def _words(text: str) -> list[str]:
-    """The words of a text, proper names and snake_case identifiers (data codes) left out."""
-    return [w.lower() for w in _WORD.findall(_IDENTIFIER.sub(" ", _strip_names(text)))]
+    """The words of a text, proper names, snake_case identifiers (data codes) and hex digests left out.
+
+    >>> _words("sha256 d541fa36a20be7dd… of the file")
+    ['sha', 'of', 'the', 'file']
+    """
+    text = _DIGEST.sub(" ", _IDENTIFIER.sub(" ", _strip_names(text)))
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 @functools.cache

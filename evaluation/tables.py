@@ -364,12 +364,15 @@ def model_note(result, language: str = "sv") -> str:
     )
 
 
-def effects_table(result, language: str = "sv", digits: int = 3) -> Table:
+def effects_table(
+    result, language: str = "sv", digits: int = 3, caption: str | None = None
+) -> Table:
     """A fitted model's rate ratios as a report table: term (in words), ratio, 95% CI, p.
 
     ``result``: a :class:`~evaluation.stats.counts.RateRatioResult` (its
     ``table``, one row per model term) or an :class:`~evaluation.stats.its.ITSResult`
-    (its ``effects``: level change, slope change, baseline trend).
+    (its ``effects``: level change, slope change, baseline trend). ``caption``
+    names the model (a report shows several such tables; each needs its own caption).
     """
     frame = result.table if hasattr(result, "table") else result.effects
     d = frame.reset_index(names="term")
@@ -385,4 +388,5 @@ def effects_table(result, language: str = "sv", digits: int = 3) -> Table:
         },
         digits=digits,
         language=language,
+        caption=caption,
     )
