@@ -57,7 +57,10 @@ def test_every_page_in_headless_chromium(full_run):
     ]
     bad = t[~t["ok"]]
     assert bad.empty, bad.to_dict("records")
-    assert t.loc[t["page"] != "index.html", "images"].min() >= 1
+    # the analysis notebooks draw figures, and every one loads (the committee summary and the
+    # methods appendix are text)
+    drawn = t["page"].str.match(r"0[0-4]_")
+    assert t.loc[drawn, "images"].min() >= 1
     assert all(
         (full_run / "screenshots" / f"{p[:-5]}.png").stat().st_size > 10_000 for p in t["page"]
     )
