@@ -205,6 +205,9 @@ def test_share_bars_alt_names_each_groups_largest_share():
 
 
 def test_monthly_counts_target_in_its_colour_axis_to_the_data(example_ds):
+    from evaluation.i18n import use_study
+
+    use_study(example_ds.study)  # area labels come from the study, as in a notebook
     rep = example_ds.crime["reported"]
     fig = plots.monthly_counts(
         rep, ["violence"], ["sergels_torg", "odenplan"], target="sergels_torg", language="en"
@@ -223,3 +226,4 @@ def test_monthly_counts_target_in_its_colour_axis_to_the_data(example_ds):
     m = s[s["month"].astype(str).str.startswith("2016")]["count"].mean()
     assert f"Sergels torg {m:.1f} (2016)" in alt
     plt.close("all")
+    use_study(None)
