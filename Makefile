@@ -39,7 +39,8 @@ setup: $(STAMP) ## create .venv for development: runtime dependencies and test t
 report: runtime ## run every notebook on the example data and write the HTML report
 	$(EVAL) run
 
-test: setup ## unit tests, doctests and nbval checks of every notebook
+test: setup ## the import layers, unit tests, doctests and nbval checks of every notebook
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lab: runtime ## JupyterLab at the project root, the venv on PATH in its terminals
@@ -54,9 +55,11 @@ example-data: runtime ## regenerate data/example from the default seed
 validate: runtime ## validate the example data set
 	$(EVAL) validate --data data/example
 
-lint: setup ## ruff lint and format check
-	$(VENV)/bin/ruff check evaluation tests benchmarks
+lint: setup ## ruff (lint, complexity, format), the import layers and mypy
+	$(VENV)/bin/ruff check evaluation tests benchmarks notebooks
 	$(VENV)/bin/ruff format --check evaluation tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: setup ## ruff format
 	$(VENV)/bin/ruff format evaluation tests benchmarks
