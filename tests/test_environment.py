@@ -37,7 +37,17 @@ def test_required_libraries_present():
 
 
 #: Test and lint tools: the dev extra only, never installed by `make report` (issue 20.8).
-DEV_ONLY = ("pytest", "nbval", "playwright", "hypothesis", "ruff", "xmlschema", "pytest-benchmark")
+DEV_ONLY = (
+    "pytest",
+    "nbval",
+    "playwright",
+    "hypothesis",
+    "ruff",
+    "xmlschema",
+    "pytest-benchmark",
+    "import-linter",
+    "mypy",
+)
 
 
 def test_lean_runtime_dependencies():
