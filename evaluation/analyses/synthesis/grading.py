@@ -111,7 +111,7 @@ def _rate(drafts: list[Draft], language: str) -> None:
         f = dr.finding
         same, other_way = _agreement(dr, drafts)
         dec = evidence_strength(f.direction, dr.checks, dr.co, same, other_way, dr.robust)
-        f.strength = dec.strength  # type: ignore[assignment]  # one of STRENGTHS
+        f.strength = dec.strength
         why = strength_reason(dec, language, dr.period)
         if why:
             f.text = f"{f.text} {why}"
