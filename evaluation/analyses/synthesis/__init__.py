@@ -35,13 +35,23 @@ from __future__ import annotations
 from .display import evidence_table, findings_check, goals_table, limitations, provenance_table
 from .goals import goals
 from .grading import robust_direction, sensitivity_name
-from .inputs import NOTEBOOKS, USES, SynthesisInputs, collect_results, records
+from .inputs import (
+    NOTEBOOKS,
+    USES,
+    SourceRecords,
+    SynthesisInputs,
+    collect_results,
+    records,
+    source_records,
+)
 from .questions import QUESTIONS, question_text, result_name
 from .summary import MAX_SUMMARY, build_findings, plain_summary, summary_sentences, synthesise
 
 __all__ = [
     "collect_results",
     "records",
+    "source_records",
+    "SourceRecords",
     "build_findings",
     "summary_sentences",
     "plain_summary",
