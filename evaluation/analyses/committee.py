@@ -386,7 +386,9 @@ def lix(text: str) -> float:
 
 
 def _synthetic(data_dir: str | None) -> bool:
-    return bool(data_dir) and (Path(data_dir) / "SYNTHETIC").is_file()
+    if not data_dir:
+        return False
+    return (Path(data_dir) / "SYNTHETIC").is_file()
 
 
 def _study(data_dir: str | None) -> Study | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -134,7 +134,7 @@ def analyse_focus_groups(
         raise ModelError("this data folder has no focus_groups/")
     if ds.codebook is None:
         raise ModelError("no codebook: give one with the codebook parameter")
-    f, cb = ds.focus_groups, ds.codebook
+    f, cb = ds.focus_groups, cast("Codebook", ds.codebook)
     seg, cod = f["segments"], f["codings"]
     pc = primary_codings(cod)
     roles = (
@@ -165,7 +165,7 @@ def _record(
     """02's key results: counts, the coding's reliability and the themes' shares of the talk."""
     seg, cod = f["segments"], f["codings"]
     overall = rel[rel["level"] == "overall"]
-    roots = [r for r in freq.itertuples() if r.depth == 0]
+    roots = [r for r in freq.to_dict("records") if r["depth"] == 0]
     return FocusResults(
         groups=int(seg["group"].nunique()),
         participants=int(len(f["participants"])),
@@ -182,24 +182,24 @@ def _record(
             "n_units": int(overall["n_units"].iloc[0]),
         },
         reliability_by_code={
-            r.code: {
-                "label": cb.codes[r.code].name(language),
+            r["code"]: {
+                "label": cb.codes[r["code"]].name(language),
                 "krippendorff_alpha": None
-                if pd.isna(r.krippendorff_alpha)
-                else float(r.krippendorff_alpha),
-                "flag": r.flag,
-                "n_present": int(r.n_present),
+                if pd.isna(r["krippendorff_alpha"])
+                else float(r["krippendorff_alpha"]),
+                "flag": r["flag"],
+                "n_present": int(r["n_present"]),
             }
-            for r in rel.itertuples()
-            if r.level != "overall"
+            for r in rel.to_dict("records")
+            if r["level"] != "overall"
         },
-        theme_share_of_turns={r.code: float(r.share_of_turns) for r in roots},
+        theme_share_of_turns={r["code"]: float(r["share_of_turns"]) for r in roots},
         themes=[
             Theme(
-                r.code,
-                cb.codes[r.code].name(language),
-                float(r.share_of_turns),
-                {lang: cb.codes[r.code].name(lang) for lang in LANGUAGES},
+                r["code"],
+                cb.codes[r["code"]].name(language),
+                float(r["share_of_turns"]),
+                {lang: cb.codes[r["code"]].name(lang) for lang in LANGUAGES},
             )
             for r in roots
         ],
@@ -220,8 +220,8 @@ def _add_method_conflict(
     if mk:
         mrow = by_role[by_role["code"] == mk]
         record.method_conflict = MethodConflict(
-            turns=int(freq.set_index("code").loc[mk, "segments"]),
-            share_by_role={r.role: float(r.share) for r in mrow.itertuples()},
+            turns=int(freq.set_index("code")["segments"].to_dict()[mk]),
+            share_by_role={r["role"]: float(r["share"]) for r in mrow.to_dict("records")},
             code=mk,
             label=cb.codes[mk].name(language),
             labels={lang: cb.codes[mk].name(lang) for lang in LANGUAGES},

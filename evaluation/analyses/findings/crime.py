@@ -43,7 +43,9 @@ def count_change(ph: PerHectare) -> Estimate | None:
     >>> round(e.estimate, 2), round(e.ci_low, 3), round(e.ci_high, 3)
     (0.9, 0.667, 1.208)
     """
-    if ph.change_total is None or ph.ci_low is None or not ph.hectares_before or not ph.hectares:
+    if ph.change_total is None or ph.ci_low is None or ph.ci_high is None:
+        return None
+    if not ph.hectares_before or not ph.hectares:
         return None
     k = ph.hectares / ph.hectares_before
     return Estimate("count_change", ph.change_total, ph.ci_low * k, ph.ci_high * k)
@@ -72,12 +74,14 @@ def per_hectare_cause(ph: PerHectare) -> str | None:
     c, h = count_change(ph), _ph_estimate(ph)
     if c is None or h is None or ph.hectares_before is None or ph.hectares is None:
         return None
-    dc, dh = direction(c), direction(h)
-    if dc == dh:
+    if direction(c) == direction(h):
         return None
-    if ph.hectares < ph.hectares_before and h.estimate > c.estimate:
+    count, per_ha = ph.change_total, ph.change_per_hectare  # c's and h's estimates
+    if count is None or per_ha is None:
+        return None
+    if ph.hectares < ph.hectares_before and per_ha > count:
         return "area_shrank"
-    if ph.hectares > ph.hectares_before and h.estimate < c.estimate:
+    if ph.hectares > ph.hectares_before and per_ha < count:
         return "area_grew"
     return None
 

@@ -81,11 +81,11 @@ def study_facts(ds: Dataset) -> dict[str, Any]:
         f.update(_observation_facts(ds.observations["sessions"]))
     if "focus_groups" in ds.sources and ds.focus_groups is not None:
         f.update(_focus_facts(ds.focus_groups))
-    if "survey" in ds.sources:
+    if "survey" in ds.sources and ds.survey is not None:
         f.update(
             survey_first=int(ds.survey["year"].min()), survey_last=int(ds.survey["year"].max())
         )
-    if "crime" in ds.sources:
+    if "crime" in ds.sources and ds.crime is not None:
         r = ds.crime["reported"]
         col = "month" if "month" in r else ("date" if "date" in r else None)
         if col is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ...i18n import t
 from ...results import (
@@ -242,6 +243,7 @@ def _focus_method_conflict(focus: FocusResults, language: str) -> Draft:
     name = mc.labels.get(language) or mc.label or mc.code or ""
     raised = [r for r, s in mc.share_by_role.items() if s > 0]
     roles = and_list([label(r, language) for r in raised], language)
+    kind: Literal["context", "concern"]
     if mc.turns == 0:
         text, kind = t("findings.focus.method_conflict_none", language, label=name), "context"
     else:
