@@ -74,6 +74,8 @@ def _kind(measure: str) -> str:
 def change_words(ratio: float, direction: str, language: str) -> str:
     """A ratio in everyday words: "about 30% fewer", "about 2.0 times as many".
 
+    Examples
+    --------
     >>> change_words(0.70, "decrease", "en"), change_words(1.25, "increase", "sv")
     ('about 30% fewer', 'ungefär 25\\xa0% fler')
     >>> change_words(1.96, "increase", "en")
@@ -373,6 +375,8 @@ def lix(text: str) -> float:
     Below 30 is very easy, 30–40 easy (simple fiction, plain-language texts),
     40–50 medium (newspapers), above 50 hard (official and academic text).
 
+    Examples
+    --------
     >>> round(lix("Torget var fullt. Fler flickor stannade där."), 1)
     32.1
     """

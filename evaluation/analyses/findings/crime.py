@@ -39,6 +39,8 @@ def count_change(ph: PerHectare) -> Estimate | None:
     Count and per-hectare ratios differ by the (fixed) ratio of the areas, so
     the count ratio's CI is the per-hectare CI times ``hectares / hectares_before``.
 
+    Examples
+    --------
     >>> e = count_change(PerHectare(2023, 90, 1.5, 60.0, 0.9, 2.16, 1.6, 2.9, 3.6, 100))
     >>> round(e.estimate, 2), round(e.ci_low, 3), round(e.ci_high, 3)
     (0.9, 0.667, 1.208)
@@ -64,6 +66,8 @@ def per_hectare_cause(ph: PerHectare) -> str | None:
     hectare point different ways (by their CIs) **and** the area counted changed
     the way that makes them do so.
 
+    Examples
+    --------
     >>> per_hectare_cause(PerHectare(2023, 90, 1.5, 60.0, 0.9, 2.16, 1.6, 2.9, 3.6, 100))
     'area_shrank'
     >>> per_hectare_cause(PerHectare(2023, 130, 3.6, 36.1, 1.3, 0.54, 0.42, 0.7, 1.5, 100))
@@ -89,6 +93,8 @@ def per_hectare_cause(ph: PerHectare) -> str | None:
 def per_hectare_sentence(ph: PerHectare, category: str, language: str) -> str:
     """What happened to one category's count and rate per hectare in the last year, and why if shown.
 
+    Examples
+    --------
     >>> print(per_hectare_sentence(PerHectare(2023, 130, 3.6, 36.1, 1.3, 0.54, 0.42, 0.7, 1.5, 100), "violence", "en"))
     In 2023 reported violent crime rose in number (a factor 1.30), while per hectare it fell (a factor 0.54, 95% CI 0.42–0.70); the area counted was 3.6 hectares, against 1.5 the year before. The two point different ways because the area counted grew: the crimes were spread over more hectares.
     """
@@ -144,6 +150,8 @@ def per_hectare_reading(crime: CrimeResults, language: str) -> str:
 def its_sentence(entry: ITSEntry, area: str, intervention: str, language: str) -> str:
     """The level change of one ITS in its direction (reported crime of one category).
 
+    Examples
+    --------
     >>> e = ITSEntry(level_change=Estimate("x", 1.3, 1.1, 1.5), category="violence")
     >>> its_sentence(e, "site_a", "2019-06", "en")
     'Reported violent crime at site_a rose after 2019-06: about 1.30 times the earlier level (95% CI 1.10–1.50).'
@@ -169,6 +177,8 @@ def co_intervention_sentence(
 ) -> str:
     """Which co-interventions started within the period analysed, and what that means.
 
+    Examples
+    --------
     >>> co_intervention_sentence([], "2016-01", "2022-12", "en")
     'No co-intervention in the calendar started within the period analysed (2016-01–2022-12).'
     """
@@ -219,6 +229,8 @@ def crime_reading(crime: CrimeResults, language: str) -> str:
 def survey_sentence(trend: SurveyTrend, area: str, item: str, language: str) -> str:
     """The trend of the share answering yes to a survey item, in its direction.
 
+    Examples
+    --------
     >>> s = SurveyTrend("s", 0.93, 0.9, 0.96, odds_ratio=0.93, years="2015-2023")
     >>> survey_sentence(s, "site_a", "safe_evening", "en")
     "At site_a the share answering 'safe in the evening' to a large extent fell over 2015-2023 (odds ratio per year 0.93, 95% CI 0.90–0.96)."

@@ -48,6 +48,8 @@ def rate_ratio_sentence(est: Estimate | None, key: str, language: str, **values:
     ``missing``; the messages get ``x``, ``lo``, ``hi``, ``n``, ``family`` and
     ``values``.
 
+    Examples
+    --------
     >>> rate_ratio_sentence(Estimate("rr", 0.55, 0.44, 0.7), "site.target_staying", "en", group="girls aged 13–18")
     'During activation fewer girls aged 13–18 stayed on the square per observed hour: about 0.55 times as many as without activation (95% CI 0.44–0.70).'
     """
@@ -86,6 +88,8 @@ def method_conflict_sentence(site: SiteResults, language: str) -> str:
     (:func:`rate_ratio_sentence`). Without the two rates the sentence says
     so; without the ratio it gives the rates only.
 
+    Examples
+    --------
     >>> from evaluation.results import RateRatioEstimate
     >>> s = SiteResults(
     ...     method_conflict_activated=ConflictRate(180, 136.0, 102, 0.75, 0.60, 0.94),
@@ -113,6 +117,8 @@ def method_conflict_sentence(site: SiteResults, language: str) -> str:
 def site_reading(site: SiteResults, language: str) -> str:
     """The 01 "Reading" paragraph (markdown) for the target group staying (``site.target``).
 
+    Examples
+    --------
     >>> from evaluation.results import RateRatioEstimate
     >>> s = SiteResults(target_staying_rate_ratio=RateRatioEstimate("r", 1.9, 1.5, 2.4, family="negbin", n=300), covariates=["zone"],
     ...                 target={"gender": "female", "age_band": "13-18"})

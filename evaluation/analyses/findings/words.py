@@ -13,6 +13,8 @@ __all__ = ["and_list", "label", "family_label", "covariate_label", "target_group
 def and_list(items: Sequence[str], language: str) -> str:
     """``a``, ``a and b``, ``a, b and c`` in the language.
 
+    Examples
+    --------
     >>> and_list(["a", "b", "c"], "sv"), and_list(["a"], "en"), and_list([], "en")
     ('a, b och c', 'a', '')
     """
@@ -25,6 +27,8 @@ def and_list(items: Sequence[str], language: str) -> str:
 def family_label(family: str | None, language: str) -> str:
     """A model family in words (``negbin``: negative binomial); unknown ones as given.
 
+    Examples
+    --------
     >>> family_label("negbin", "sv"), family_label("tweedie", "en")
     ('negativ binomial', 'tweedie')
     """
@@ -35,6 +39,8 @@ def family_label(family: str | None, language: str) -> str:
 def covariate_label(name: str, language: str) -> str:
     """A model covariate in words (``zone``: zon), else its label from :func:`label`.
 
+    Examples
+    --------
     >>> covariate_label("zone", "sv"), covariate_label("daypart", "en")
     ('zon', 'time of day')
     """
@@ -71,13 +77,15 @@ def period_text(first: str | None, last: str | None, language: str) -> str:
 def target_group(target: dict[str, Any] | None, language: str) -> str:
     """The target group in words, from the parameters (``{"gender", "age_band"}``).
 
+    Without a target group (``None`` or no gender and age band) the words
+    ``people of the target group``: never a group the run did not analyse.
+
+    Examples
+    --------
     >>> target_group({"gender": "female", "age_band": "13-18"}, "sv")
     'flickor 13–18 år'
     >>> target_group({"gender": "male", "age_band": "19-29"}, "en"), target_group(None, "en")
     ('boys aged 19–29', 'people of the target group')
-
-    Without a target group (``None`` or no gender and age band) the words
-    ``people of the target group``: never a group the run did not analyse.
     """
     target = target or {}
     gender, band = target.get("gender"), target.get("age_band")
@@ -93,6 +101,8 @@ def target_group(target: dict[str, Any] | None, language: str) -> str:
 def group_values(target: dict[str, Any] | None, language: str) -> dict[str, str]:
     """The values messages about the target group take: ``group``, ``Group`` (capitalised), ``age``.
 
+    Examples
+    --------
     >>> group_values({"gender": "female", "age_band": "19-29"}, "en")
     {'group': 'girls aged 19–29', 'Group': 'Girls aged 19–29', 'age': '19–29'}
     """
