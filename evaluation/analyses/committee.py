@@ -27,11 +27,17 @@ När torget var aktiverat stannade fler flickor 13–18 år där: ungefär 2,0 g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..i18n import number, t
+from ..errors import DataError
+from ..i18n import number, percent, t
 from ..results import Finding, SynthesisResults, parse, read_results
+from ..sources.study import Study, load_study
+from .findings import and_list, label, target_group
+from .synthesis import NOTEBOOKS, collect_results, source_records, synthesise
 
 __all__ = [
     "RATED_MEASURES",
@@ -57,7 +63,7 @@ RATED_MEASURES = (
 )
 
 
-def _c(key: str, language: str, **values) -> str:
+def _c(key: str, language: str, **values: Any) -> str:
     return t(f"committee.{key}", language, **values)
 
 
@@ -68,13 +74,13 @@ def _kind(measure: str) -> str:
 def change_words(ratio: float, direction: str, language: str) -> str:
     """A ratio in everyday words: "about 30% fewer", "about 2.0 times as many".
 
+    Examples
+    --------
     >>> change_words(0.70, "decrease", "en"), change_words(1.25, "increase", "sv")
     ('about 30% fewer', 'ungefär 25\\xa0% fler')
     >>> change_words(1.96, "increase", "en")
     'about 2.0 times as many'
     """
-    from ..i18n import percent
-
     if ratio >= 1.95:
         return _c("times", language, x=number(ratio, language, 1))
     if direction == "decrease" or ratio < 1:
@@ -93,6 +99,15 @@ def changed_sentence(
 
     ``group`` names the target group (default: "the target group"), ``area``
     the area of the crime series and survey (default: "the square").
+
+    Examples
+    --------
+    >>> f = Finding("crime_safety", "crime", "its.violence.level_change", 0.7, 0.55, 0.9,
+    ...             "decrease", "weak", "...")
+    >>> changed_sentence(f, "en", area="Sergels torg").startswith("After the activation began")
+    True
+    >>> changed_sentence(Finding("q", "focus_groups", "themes", None, None, None, "context", "not_assessed", ""), "en") is None
+    True
     """
     kind = _kind(f.measure)
     if kind not in RATED_MEASURES:
@@ -106,8 +121,6 @@ def changed_sentence(
         what = {"category": cat, "area": area}
     if kind == "survey_trend":
         parts = f.measure.split(".")
-        from .findings import label
-
         what = {"item": label(parts[1], language) if len(parts) > 1 else "", "area": area}
     if f.estimate is None or f.ci_low is None or f.ci_high is None:
         return _c(f"missing.{kind}", language, **what)
@@ -131,8 +144,6 @@ def changed_sentence(
 
 
 def _category(code: str, language: str) -> str:
-    from .findings import label
-
     return label(code, language)
 
 
@@ -145,6 +156,11 @@ class CommitteeInputs:
     calendar; ``goals_not_measured``: the city's goals no source measures;
     ``synthetic``: the data folder holds synthetic example data;
     ``missing``: notebooks whose results are missing.
+
+    Examples
+    --------
+    >>> CommitteeInputs([], group="girls aged 13–18", co_interventions=["Cameras"]).synthetic
+    False
     """
 
     findings: list[Finding]
@@ -158,7 +174,14 @@ class CommitteeInputs:
 
 @dataclass
 class CommitteeSummary:
-    """The four parts of the summary, each a list of plain sentences (``intro``: one paragraph)."""
+    """The four parts of the summary, each a list of plain sentences (``intro``: one paragraph).
+
+    Examples
+    --------
+    >>> s = committee_summary(CommitteeInputs([]), "en")
+    >>> s.language, len(s.changed), s.next_steps[-1] == _c("next.more_data", "en") or len(s.next_steps)
+    ('en', 1, 2)
+    """
 
     language: str
     intro: str
@@ -191,13 +214,17 @@ def cannot_say(inputs: CommitteeInputs, language: str) -> list[str]:
     the data: the co-interventions in the calendar, the sources that are
     missing or could not be assessed, the goals nothing measures, weak
     findings, and synthetic example data.
+
+    Examples
+    --------
+    >>> says = cannot_say(CommitteeInputs([], co_interventions=["Cameras"]), "en")
+    >>> any("Cameras" in s for s in says), says[-2:] == [_c("cannot.girls_voice", "en"), _c("cannot.reported_crime", "en")]
+    (True, True)
     """
     out = []
     if inputs.synthetic:
         out.append(_c("cannot.synthetic", language))
     if inputs.co_interventions:
-        from .findings import and_list
-
         out.append(
             _c(
                 "cannot.co_interventions",
@@ -217,8 +244,6 @@ def cannot_say(inputs: CommitteeInputs, language: str) -> list[str]:
     for src in missing:
         out.append(_c("cannot.missing", language, source=t(f"findings.source.{src}", language)))
     if inputs.goals_not_measured:
-        from .findings import and_list
-
         goals = and_list(
             [_c("quote", language, text=g) for g in inputs.goals_not_measured], language
         )
@@ -238,6 +263,13 @@ def next_steps(inputs: CommitteeInputs, language: str) -> list[str]:
     - co-interventions: time the next activation apart from them, or compare
       with another square;
     - always: ask the young people themselves.
+
+    Examples
+    --------
+    >>> g = Finding("girls", "observations", "target_staying_rate_ratio", 1.96, 1.58, 2.41,
+    ...             "increase", "moderate", "...")
+    >>> next_steps(CommitteeInputs([g]), "en")
+    ['Ask the young people themselves, for example in talks or focus groups.']
     """
     fs = inputs.findings
     out = []
@@ -272,7 +304,16 @@ def next_steps(inputs: CommitteeInputs, language: str) -> list[str]:
 
 
 def committee_summary(inputs: CommitteeInputs, language: str = "sv") -> CommitteeSummary:
-    """The whole summary from the findings (see :class:`CommitteeInputs`)."""
+    """The whole summary from the findings (see :class:`CommitteeInputs`).
+
+    Examples
+    --------
+    >>> g = Finding("girls", "observations", "target_staying_rate_ratio", 1.96, 1.58, 2.41,
+    ...             "increase", "moderate", "...")
+    >>> s = committee_summary(CommitteeInputs([g], group="girls aged 13–18"), "en")
+    >>> s.how_sure[-1]
+    'Of the 1 results above, 0 are fairly sure, 1 likely and 0 uncertain.'
+    """
     changed = [
         s
         for f in inputs.findings
@@ -300,7 +341,14 @@ def committee_summary(inputs: CommitteeInputs, language: str = "sv") -> Committe
 
 
 def committee_markdown(summary: CommitteeSummary) -> str:
-    """The summary as Markdown: headings and short paragraphs or bullet lists (no title)."""
+    """The summary as Markdown: headings and short paragraphs or bullet lists (no title).
+
+    Examples
+    --------
+    >>> md = committee_markdown(committee_summary(CommitteeInputs([]), "en"))
+    >>> [line for line in md.splitlines() if line.startswith("## ")][0]
+    '## What changed?'
+    """
     lang = summary.language
 
     def bullets(items: list[str]) -> str:
@@ -327,11 +375,11 @@ def lix(text: str) -> float:
     Below 30 is very easy, 30–40 easy (simple fiction, plain-language texts),
     40–50 medium (newspapers), above 50 hard (official and academic text).
 
+    Examples
+    --------
     >>> round(lix("Torget var fullt. Fler flickor stannade där."), 1)
     32.1
     """
-    import re
-
     plain = re.sub(r"[#*`_>-]", " ", text)
     words = re.findall(r"[^\W\d_]+", plain)
     sentences = max(1, len(re.findall(r"[.!?:]+(?:\s|$)", plain)))
@@ -342,14 +390,13 @@ def lix(text: str) -> float:
 
 
 def _synthetic(data_dir: str | None) -> bool:
-    return bool(data_dir) and (Path(data_dir) / "SYNTHETIC").is_file()
+    if not data_dir:
+        return False
+    return (Path(data_dir) / "SYNTHETIC").is_file()
 
 
-def _study(data_dir: str | None):
+def _study(data_dir: str | None) -> Study | None:
     """The data folder's study (``study.yaml``), or ``None`` when it has none that reads."""
-    from ..errors import DataError
-    from ..sources.study import load_study
-
     if not data_dir:
         return None
     try:
@@ -358,7 +405,7 @@ def _study(data_dir: str | None):
         return None
 
 
-def _goals_in(names: list[str], study, source: str, language: str) -> list[str]:
+def _goals_in(names: list[str], study: Study | None, source: str, language: str) -> list[str]:
     """Goal names written in ``source``'s language, in ``language``: by the study's goals
     (``study.yaml``); a name the study does not know stays as it is."""
     if study is None:
@@ -367,10 +414,8 @@ def _goals_in(names: list[str], study, source: str, language: str) -> list[str]:
     return [(by_name[n].text.get(language) or n) if n in by_name else n for n in names]
 
 
-def _area_label(area: str, study, language: str) -> str:
+def _area_label(area: str, study: Study | None, language: str) -> str:
     """The area's label: the study's (``study.yaml``), else the catalogue's, else the code."""
-    from .findings import label
-
     own = study.labels(language).get(area) if study is not None else None
     return own or label(area, language)
 
@@ -388,9 +433,17 @@ def committee_inputs(
     :func:`evaluation.results.read_results`. Without a run folder (JupyterLab,
     nbval) the synthesis is computed from ``data_dir`` by the same package
     functions as notebook 04.
-    """
-    from .synthesis import NOTEBOOKS, collect_results, records, synthesise
 
+    Examples
+    --------
+    >>> import tempfile
+    >>> from evaluation.results import SynthesisResults, write_results
+    >>> with tempfile.TemporaryDirectory() as run:
+    ...     _ = write_results(run, "04_synthesis", SynthesisResults(language="en"))
+    ...     inputs = committee_inputs(f"{run}/results", run, language="en")
+    >>> inputs.findings, inputs.group, inputs.missing[:1]
+    ([], None, ['00_data_quality'])
+    """
     study = _study(data_dir)
     payload = read_results(results_dir, "04_synthesis") if results_dir else None
     if payload is not None:
@@ -399,15 +452,12 @@ def committee_inputs(
     else:
         results = collect_results("", data_dir, codebook).results
         synthesis = synthesise(results, language, study)
-    rec = records(results)
-    site, crime = rec.get("01_site_observations"), rec.get("03_crime_and_safety")
-    from .findings import target_group
-
+    rec = source_records(results)
+    site, crime = rec.site, rec.crime
     names: list[str] = []
-    for r in (crime, site):
-        for e in getattr(r, "interventions", None) or getattr(r, "co_interventions", None) or []:
-            if not isinstance(e, str) and e.name not in names:
-                names.append(e.name)
+    for e in [*(crime.interventions if crime else []), *(site.co_interventions if site else [])]:
+        if e.name not in names:
+            names.append(e.name)
     goals = [
         g.goal
         for g in synthesis.goals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -22,6 +23,10 @@ from ..i18n import LANGUAGES
 from ..results import FocusResults, Incomplete, MethodConflict, Theme, as_json
 from ..sources.study import method_conflict_code
 
+if TYPE_CHECKING:
+    from ..coding.codebook import Codebook
+    from ..sources.dataset import Dataset
+
 #: The codebook code of the method conflict (activation drawing the target group into a
 #: risk environment) comes from the study: the codes of the question whose results
 #: include ``method_conflict`` (``study.yaml``); without one there is no such result.
@@ -30,7 +35,7 @@ __all__ = ["FocusAnalysis", "analyse_focus_groups", "role_shares"]
 
 
 def role_shares(
-    by_role: pd.DataFrame, codebook, level: str = "theme", language: str = "sv"
+    by_role: pd.DataFrame, codebook: Codebook, level: str = "theme", language: str = "sv"
 ) -> pd.DataFrame:
     """Share of each role's turns per theme (``level="theme"``) or sub-code (``"code"``), with labels.
 
@@ -42,6 +47,18 @@ def role_shares(
         Long format in codebook order: ``code``, ``theme`` (the code's label),
         ``role`` (the role's label), ``segments``, ``share``. Pivot it for a
         code x role matrix.
+
+    Examples
+    --------
+    >>> from evaluation.coding.codebook import load_codebook
+    >>> from evaluation.paths import resolve
+    >>> cb = load_codebook(resolve("codebooks/focus_groups.yaml"))
+    >>> by_role = pd.DataFrame({"code": ["flickor_narvaro", "flickor_vistas"], "role": ["police", "police"],
+    ...                         "segments": [3, 2], "share": [30.0, 20.0]})
+    >>> role_shares(by_role, cb, language="en")[["code", "theme", "share"]].values.tolist()
+    [['flickor_narvaro', "Girls' presence and use of the square", 30.0]]
+    >>> role_shares(by_role, cb, level="code")["code"].tolist()
+    ['flickor_vistas']
     """
     from ..plots import label
 
@@ -61,7 +78,17 @@ def role_shares(
 
 @dataclass
 class FocusAnalysis:
-    """Everything 02_focus_groups shows."""
+    """Everything 02_focus_groups shows (the tables of :func:`analyse_focus_groups`).
+
+    ``results`` is ``record`` (:class:`~evaluation.results.FocusResults`) as
+    JSON-ready values, what the notebook writes to ``results/02_focus_groups.json``.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame()
+    >>> FocusAnalysis(*[empty] * 5, {}, empty, empty, empty).results
+    {}
+    """
 
     codebook_table: pd.DataFrame
     roles: pd.DataFrame
@@ -72,12 +99,12 @@ class FocusAnalysis:
     reliability: pd.DataFrame
     saturation: pd.DataFrame
     suggestions: pd.DataFrame
-    results: dict = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
     record: FocusResults | None = None
 
 
 def analyse_focus_groups(
-    ds, quotes_per_theme: int = 2, language: str = "sv", min_quote_group: int = 3
+    ds: Dataset, quotes_per_theme: int = 2, language: str = "sv", min_quote_group: int = 3
 ) -> FocusAnalysis:
     """Run the focus-group analyses on a dataset with a codebook.
 
@@ -85,12 +112,29 @@ def analyse_focus_groups(
     theme, each attributed by a label ("role, group", coarsened when needed)
     that at least ``min_quote_group`` participants of ``participants.csv``
     share (:func:`evaluation.coding.analysis.theme_quotes`).
+
+    Raises
+    ------
+    evaluation.errors.ModelError
+        The data folder has no focus groups, or there is no codebook.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> try:
+    ...     analyse_focus_groups(SimpleNamespace(focus_groups=None, codebook=None))
+    ... except ModelError as exc:
+    ...     print(exc)
+    this data folder has no focus_groups/
+
+    On the example data (``load_dataset(resolve(EXAMPLE_DATA))``), ``record``
+    counts 6 groups and 24 participants.
     """
     if ds.focus_groups is None:
         raise ModelError("this data folder has no focus_groups/")
     if ds.codebook is None:
         raise ModelError("no codebook: give one with the codebook parameter")
-    f, cb = ds.focus_groups, ds.codebook
+    f, cb = ds.focus_groups, cast("Codebook", ds.codebook)
     seg, cod = f["segments"], f["codings"]
     pc = primary_codings(cod)
     roles = (
@@ -106,11 +150,23 @@ def analyse_focus_groups(
     rel = intercoder_reliability(cod, seg, cb)
     sat = saturation(pc)
     sugg = suggestion_quality(suggest_codings(seg, cb), pc)
-    mk_id = method_conflict_code(getattr(ds, "study", None))
-    mk = mk_id if mk_id in cb.codes else None
+    record = _record(f, rel, freq, cb, language)
+    _add_method_conflict(
+        record, method_conflict_code(getattr(ds, "study", None)), freq, by_role, cb, language
+    )
+    return FocusAnalysis(
+        cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, as_json(record), record
+    )
+
+
+def _record(
+    f: dict[str, pd.DataFrame], rel: pd.DataFrame, freq: pd.DataFrame, cb: Codebook, language: str
+) -> FocusResults:
+    """02's key results: counts, the coding's reliability and the themes' shares of the talk."""
+    seg, cod = f["segments"], f["codings"]
     overall = rel[rel["level"] == "overall"]
-    roots = [r for r in freq.itertuples() if r.depth == 0]
-    record = FocusResults(
+    roots = [r for r in freq.to_dict("records") if r["depth"] == 0]
+    return FocusResults(
         groups=int(seg["group"].nunique()),
         participants=int(len(f["participants"])),
         turns=int((seg["speaker"] != "MOD").sum()),
@@ -126,34 +182,46 @@ def analyse_focus_groups(
             "n_units": int(overall["n_units"].iloc[0]),
         },
         reliability_by_code={
-            r.code: {
-                "label": cb.codes[r.code].name(language),
+            r["code"]: {
+                "label": cb.codes[r["code"]].name(language),
                 "krippendorff_alpha": None
-                if pd.isna(r.krippendorff_alpha)
-                else float(r.krippendorff_alpha),
-                "flag": r.flag,
-                "n_present": int(r.n_present),
+                if pd.isna(r["krippendorff_alpha"])
+                else float(r["krippendorff_alpha"]),
+                "flag": r["flag"],
+                "n_present": int(r["n_present"]),
             }
-            for r in rel.itertuples()
-            if r.level != "overall"
+            for r in rel.to_dict("records")
+            if r["level"] != "overall"
         },
-        theme_share_of_turns={r.code: float(r.share_of_turns) for r in roots},
+        theme_share_of_turns={r["code"]: float(r["share_of_turns"]) for r in roots},
         themes=[
             Theme(
-                r.code,
-                cb.codes[r.code].name(language),
-                float(r.share_of_turns),
-                {lang: cb.codes[r.code].name(lang) for lang in LANGUAGES},
+                r["code"],
+                cb.codes[r["code"]].name(language),
+                float(r["share_of_turns"]),
+                {lang: cb.codes[r["code"]].name(lang) for lang in LANGUAGES},
             )
             for r in roots
         ],
         roles=sorted(str(r) for r in f["participants"]["role"].unique()),
     )
+
+
+def _add_method_conflict(
+    record: FocusResults,
+    mk_id: str | None,
+    freq: pd.DataFrame,
+    by_role: pd.DataFrame,
+    cb: Codebook,
+    language: str,
+) -> None:
+    """The method-conflict code as coded (the study names it), or why there is no such result."""
+    mk = mk_id if mk_id in cb.codes else None
     if mk:
         mrow = by_role[by_role["code"] == mk]
         record.method_conflict = MethodConflict(
-            turns=int(freq.set_index("code").loc[mk, "segments"]),
-            share_by_role={r.role: float(r.share) for r in mrow.itertuples()},
+            turns=int(freq.set_index("code")["segments"].to_dict()[mk]),
+            share_by_role={r["role"]: float(r["share"]) for r in mrow.to_dict("records")},
             code=mk,
             label=cb.codes[mk].name(language),
             labels={lang: cb.codes[mk].name(lang) for lang in LANGUAGES},
@@ -167,6 +235,3 @@ def analyse_focus_groups(
                 else "study.yaml names no code for the method conflict",
             )
         )
-    return FocusAnalysis(
-        cb.to_frame(), roles, freq, by_role, co, quotes, rel, sat, sugg, as_json(record), record
-    )

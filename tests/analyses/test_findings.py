@@ -34,7 +34,7 @@ FAILED = [Check("overdispersion", True), Check("autocorrelation", False)]
 CAM = [CoIntervention("Kameror", "policing", "2019-03-01", "2025-12-31")]
 
 
-# The table of cases of the evidence rule (findings.py docstring, rules 1-7):
+# The table of cases of the evidence rule (evaluation/analyses/findings/rule.py docstring, rules 1-7):
 # direction, checks, co-interventions, corroborated, contradicted -> strength, first reason
 @pytest.mark.parametrize(
     "d, checks, co, corr, contra, strength, reason",
