@@ -124,10 +124,17 @@ def cmd_precision(a) -> int:
         for k, v in (("target_staying", a.target_rr), ("drug_sale", a.drug_sale_rr))
         if v is not None
     }
-    design = design_from_pilot(a.pilot, rate_ratio=rr, schedule=schedule)
+    model = {"family": a.family}
+    if a.covariates is not None:
+        model["covariates"] = [c.strip() for c in a.covariates.split(",") if c.strip()]
+    design = design_from_pilot(a.pilot, rate_ratio=rr, schedule=schedule, **model)
     p = expected_precision(a.sessions, design=design, n_sim=a.n_sim, seed=a.seed)
     print(f"expected 95% CI of the activation rate ratios with {a.sessions} sessions")
     print(f"parameters: {design.source}; {a.n_sim} simulated data sets (seed {a.seed})")
+    print(
+        f"model of the analysis: activated + {', '.join(design.covariates) or 'no covariates'}; "
+        f"family {design.family_rule}; cluster-robust errors by {design.cluster}"
+    )
     for r in p.itertuples(index=False):
         print(
             f"  {r.outcome} ({OUTCOMES[r.outcome]}): rate ratio {r.rate_ratio:.2f}, "
@@ -238,6 +245,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     q.add_argument(
         "--drug-sale-rr", type=float, metavar="R", help="drug-sale rate ratio to plan for"
+    )
+    q.add_argument(
+        "--covariates",
+        metavar="A,B",
+        help="covariates of the analysis' model (default: those of notebook 01, "
+        "zone,weather,temperature_c,observer)",
+    )
+    q.add_argument(
+        "--family",
+        default="auto",
+        choices=("auto", "poisson", "quasipoisson", "negbin"),
+        help="count family of the analysis (default: auto, as notebook 01)",
     )
     q.add_argument("--n-sim", type=int, default=200, metavar="K", help="simulated data sets")
     q.add_argument("--seed", type=int, default=1, metavar="S")
