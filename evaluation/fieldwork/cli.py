@@ -135,18 +135,19 @@ def cmd_precision(a) -> int:
         f"model of the analysis: activated + {', '.join(design.covariates) or 'no covariates'}; "
         f"family {design.family_rule}; cluster-robust errors by {design.cluster}"
     )
-    for r in p.itertuples(index=False):
+    for r in p.to_dict("records"):
         print(
-            f"  {r.outcome} ({OUTCOMES[r.outcome]}): rate ratio {r.rate_ratio:.2f}, "
-            f"base rate {r.rate_per_hour:.2f}/h, overdispersion {r.alpha:.2f}: "
-            f"expected CI width {r.ci_width:.2f} (80% of data sets {r.ci_width_p10:.2f} to "
-            f"{r.ci_width_p90:.2f}); high/low {r.ci_ratio:.2f}"
+            f"  {r['outcome']} ({OUTCOMES[r['outcome']]}): rate ratio {r['rate_ratio']:.2f}, "
+            f"base rate {r['rate_per_hour']:.2f}/h, overdispersion {r['alpha']:.2f}: "
+            f"expected CI width {r['ci_width']:.2f} (80% of data sets {r['ci_width_p10']:.2f} "
+            f"to {r['ci_width_p90']:.2f}); high/low {r['ci_ratio']:.2f}; "
+            f"family chosen {r['family']}"
         )
     if a.width is not None:
         for o in OUTCOMES:
             n = sessions_for_width(p, a.width, o)
             check = expected_precision(n, design=design, n_sim=a.n_sim, seed=a.seed + 1)
-            w = float(check.set_index("outcome").loc[o, "ci_width"])
+            w = float(check.loc[check["outcome"] == o, "ci_width"].iloc[0])
             print(
                 f"  sessions for an expected CI width of {a.width:g} ({o}): {n} "
                 f"(simulated width at {n}: {w:.2f})"
