@@ -159,7 +159,16 @@ def cmd_precision(a) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``observations`` and its four subcommands to the ``evaluation`` command."""
+    """Add ``observations`` and its four subcommands to the ``evaluation`` command.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="evaluation")
+    >>> _ = add_parser(parser.add_subparsers())
+    >>> a = parser.parse_args(["observations", "precision", "--sessions", "300"])
+    >>> a.sessions, a.family, a.n_sim
+    (300, 'auto', 200)
+    """
     p = sub.add_parser(
         "observations",
         help="field work: observers' form, import of submissions, schedule, precision",

@@ -325,6 +325,13 @@ def check_form(path: str | Path) -> list[str]:
     ------
     pyxform.errors.PyXFormError
         The form does not convert.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> form = write_form(pathlib.Path(tempfile.mkdtemp()) / "form.xlsx")  # no study: placeholders
+    >>> check_form(form)
+    []
     """
     from pyxform.xls2xform import convert
 

@@ -45,7 +45,14 @@ _INCIDENT_REPEAT = ("incident_kind", "incident_count")
 
 @dataclass(frozen=True)
 class Conflict:
-    """A submission already in the folder with other values (not overwritten)."""
+    """A submission already in the folder with other values (not overwritten).
+
+    Examples
+    --------
+    >>> c = Conflict("u6b2d8c3e1f0a4a5b", "6b2d8c3e-...", "export.csv:2", ("zone: 'a' in the folder, 'b' in the export",))
+    >>> c.differences[0]
+    "zone: 'a' in the folder, 'b' in the export"
+    """
 
     session_id: str
     uuid: str
@@ -75,6 +82,13 @@ class ImportReport:
         Things to check that are not errors: sessions of two observers in the
         same zone on the same date whose times overlap but differ (a double
         observation needs identical date, zone, start and end to be paired).
+
+    Examples
+    --------
+    >>> r = ImportReport(Path("export.csv"), Path("data"), "kobo_csv", 1, added=["u6b2d8c3e1f0a4a5b"])
+    >>> print(r.summary())
+    export.csv (kobo_csv): 1 submission(s); 1 added, 0 already imported, 0 conflict(s), 0 rejected
+    no file changed
     """
 
     export: Path
@@ -191,6 +205,33 @@ def import_submissions(
         The export is unreadable or lacks the form's fields, the folder has no
         zones, or the folder would not validate with the new rows (then
         nothing is written).
+
+    Examples
+    --------
+    A folder with the example's zones and study definition, and a KoBoToolbox
+    CSV export of one submission in which no one was seen:
+
+    >>> import shutil, tempfile
+    >>> from evaluation.paths import EXAMPLE_DATA, resolve
+    >>> from evaluation.fieldwork.form import field_paths
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "observations").mkdir()
+    >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "observations" / "zones.csv", folder / "observations")
+    >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "study.yaml", folder)
+    >>> fields = field_paths(load_vocabulary(folder))
+    >>> answers = {"observer": "obs_a", "session_date": "2025-06-02", "start_time": "14:00",
+    ...            "end_time": "14:45", "zone": "plattan", "activation": "none",
+    ...            "weather": "sunny", "temperature_c": "18", "anyone_seen": "no"}
+    >>> header = ["/".join([*group, f]) for f, group in fields.items()]
+    >>> header += ["_uuid", "_submission_time", "_index"]
+    >>> row = [answers.get(f, "0" if f.startswith(("n_", "i_")) else "") for f in fields]
+    >>> row += ["6b2d8c3e-1f0a-4a5b-9c7d-0e1f2a3b4c5d", "2025-06-02T15:00:00", "1"]
+    >>> export = folder / "export.csv"
+    >>> _ = export.write_text(";".join(header) + "\\n" + ";".join(row) + "\\n", encoding="utf-8")
+    >>> import_submissions(export, folder).added
+    ['u6b2d8c3e1f0a4a5b']
+    >>> import_submissions(export, folder).unchanged  # a second import changes nothing
+    ['u6b2d8c3e1f0a4a5b']
     """
     into = Path(into)
     obs = into / "observations"
