@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluation.analyses.site import analyse_site
 from evaluation.cli import main
 from evaluation.errors import ParameterError
-from evaluation.analyses.site import analyse_site
 from evaluation.fieldwork.precision import (
     _layout,
     design_from_pilot,
