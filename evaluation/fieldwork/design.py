@@ -26,8 +26,8 @@ from ..errors import DataError, ModelError, ParameterError, Problem
 
 __all__ = ["DEFAULTS", "TARGET", "OUTCOMES", "Design", "design_from_pilot"]
 
-#: The target group of the headline rate ratio when the pilot folder has no study
-#: definition (a folder's ``study.yaml`` names its own target group).
+#: Kept importable for earlier callers only: the planner takes the target group from the
+#: pilot folder's ``study.yaml`` (as the analysis does) or from ``target``, never from here.
 TARGET = {"gender": "female", "age_band": "13-18", "activity": "staying"}
 #: The two outcomes: name -> description.
 OUTCOMES = {
