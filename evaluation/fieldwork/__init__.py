@@ -5,9 +5,12 @@ One module per concern:
 - :mod:`.vocab`: the study's codes and their sv/en labels;
 - :mod:`.form`: the observation protocol as an XLSForm (ODK Collect, KoBoToolbox);
 - :mod:`.exports`: reading KoBoToolbox and ODK Central exports;
+- :mod:`.submission`: checking one submission and turning it into rows of the contract;
 - :mod:`.importer`: merging submissions into ``observations/*.csv``;
 - :mod:`.central`: pulling the export from an ODK Central server (optional, pyodk);
 - :mod:`.schedule`: the stratified random observation schedule;
+- :mod:`.weekpages`: the schedule as printable weekly HTML pages;
+- :mod:`.design`: the parameters of the precision simulation (pilot or defaults);
 - :mod:`.precision`: the expected CI width of a planned schedule, by simulation.
 
 The command line is ``evaluation observations form|import|schedule|precision``

@@ -57,6 +57,20 @@ def download_central_export(
         pyodk is missing or not configured, ``out`` exists, no project id.
     DataError
         The server refused or answered with something other than a zip.
+
+    Examples
+    --------
+    Nothing is asked of a server when the download could not be written (or
+    pyodk is missing):
+
+    >>> import pathlib, tempfile
+    >>> existing = pathlib.Path(tempfile.mkdtemp()) / "submissions.csv.zip"
+    >>> _ = existing.write_bytes(b"")
+    >>> try:
+    ...     download_central_export("site_observation", existing)
+    ... except ParameterError:
+    ...     print("refused")
+    refused
     """
     try:
         from pyodk.client import Client

@@ -124,22 +124,30 @@ def cmd_precision(a) -> int:
         for k, v in (("target_staying", a.target_rr), ("drug_sale", a.drug_sale_rr))
         if v is not None
     }
-    design = design_from_pilot(a.pilot, rate_ratio=rr, schedule=schedule)
+    model = {"family": a.family}
+    if a.covariates is not None:
+        model["covariates"] = [c.strip() for c in a.covariates.split(",") if c.strip()]
+    design = design_from_pilot(a.pilot, rate_ratio=rr, schedule=schedule, **model)
     p = expected_precision(a.sessions, design=design, n_sim=a.n_sim, seed=a.seed)
     print(f"expected 95% CI of the activation rate ratios with {a.sessions} sessions")
     print(f"parameters: {design.source}; {a.n_sim} simulated data sets (seed {a.seed})")
-    for r in p.itertuples(index=False):
+    print(
+        f"model of the analysis: activated + {', '.join(design.covariates) or 'no covariates'}; "
+        f"family {design.family_rule}; cluster-robust errors by {design.cluster}"
+    )
+    for r in p.to_dict("records"):
         print(
-            f"  {r.outcome} ({OUTCOMES[r.outcome]}): rate ratio {r.rate_ratio:.2f}, "
-            f"base rate {r.rate_per_hour:.2f}/h, overdispersion {r.alpha:.2f}: "
-            f"expected CI width {r.ci_width:.2f} (80% of data sets {r.ci_width_p10:.2f} to "
-            f"{r.ci_width_p90:.2f}); high/low {r.ci_ratio:.2f}"
+            f"  {r['outcome']} ({OUTCOMES[r['outcome']]}): rate ratio {r['rate_ratio']:.2f}, "
+            f"base rate {r['rate_per_hour']:.2f}/h, overdispersion {r['alpha']:.2f}: "
+            f"expected CI width {r['ci_width']:.2f} (80% of data sets {r['ci_width_p10']:.2f} "
+            f"to {r['ci_width_p90']:.2f}); high/low {r['ci_ratio']:.2f}; "
+            f"family chosen {r['family']}"
         )
     if a.width is not None:
         for o in OUTCOMES:
             n = sessions_for_width(p, a.width, o)
             check = expected_precision(n, design=design, n_sim=a.n_sim, seed=a.seed + 1)
-            w = float(check.set_index("outcome").loc[o, "ci_width"])
+            w = float(check.loc[check["outcome"] == o, "ci_width"].iloc[0])
             print(
                 f"  sessions for an expected CI width of {a.width:g} ({o}): {n} "
                 f"(simulated width at {n}: {w:.2f})"
@@ -151,7 +159,16 @@ def cmd_precision(a) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``observations`` and its four subcommands to the ``evaluation`` command."""
+    """Add ``observations`` and its four subcommands to the ``evaluation`` command.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="evaluation")
+    >>> _ = add_parser(parser.add_subparsers())
+    >>> a = parser.parse_args(["observations", "precision", "--sessions", "300"])
+    >>> a.sessions, a.family, a.n_sim
+    (300, 'auto', 200)
+    """
     p = sub.add_parser(
         "observations",
         help="field work: observers' form, import of submissions, schedule, precision",
@@ -238,6 +255,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     q.add_argument(
         "--drug-sale-rr", type=float, metavar="R", help="drug-sale rate ratio to plan for"
+    )
+    q.add_argument(
+        "--covariates",
+        metavar="A,B",
+        help="covariates of the analysis' model (default: those of notebook 01, "
+        "zone,weather,temperature_c,observer)",
+    )
+    q.add_argument(
+        "--family",
+        default="auto",
+        choices=("auto", "poisson", "quasipoisson", "negbin"),
+        help="count family of the analysis (default: auto, as notebook 01)",
     )
     q.add_argument("--n-sim", type=int, default=200, metavar="K", help="simulated data sets")
     q.add_argument("--seed", type=int, default=1, metavar="S")

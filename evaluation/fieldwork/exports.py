@@ -65,6 +65,12 @@ class Export:
     repeats : dict of str to DataFrame
         Repeat group name -> rows, with ``_parent`` (the ``_key`` of their
         submission) and ``_where``.
+
+    Examples
+    --------
+    >>> ex = Export(Path("export.csv"), "kobo_csv", pd.DataFrame({"_uuid": ["6b2d"]}))
+    >>> ex.tool, len(ex.main), ex.repeats
+    ('kobo_csv', 1, {})
     """
 
     path: Path
@@ -279,10 +285,28 @@ def read_export(path: str | Path) -> Export:
         ``.xlsx`` (KoBoToolbox), ``.zip`` (ODK Central) or ``.csv`` (either:
         told apart by ODK Central's ``KEY`` column).
 
+    Returns
+    -------
+    Export
+
     Raises
     ------
     DataError
         The file is missing, unreadable, or not shaped like either tool's export.
+
+    Examples
+    --------
+    An ODK Central CSV (group paths joined by ``-``; ``KEY`` tells it apart):
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "site_observation.csv"
+    >>> _ = path.write_text(
+    ...     "SubmissionDate,session-observer,session-zone,meta-instanceID,KEY,ReviewState\\n"
+    ...     "2025-06-01T12:00:00.000Z,obs_a,zone_1,uuid:6b2d,uuid:6b2d,approved\\n",
+    ...     encoding="utf-8")
+    >>> ex = read_export(path)
+    >>> ex.tool, ex.main.loc[0, ["observer", "zone", "_uuid", "_review", "_where"]].tolist()
+    ('odk_central', ['obs_a', 'zone_1', '6b2d', 'approved', 'site_observation.csv:2'])
     """
     path = Path(path)
     if not path.is_file():

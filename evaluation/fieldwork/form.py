@@ -24,7 +24,10 @@ sheets; ``label::Language (code)`` columns; ``relevant``, ``constraint``,
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 from ..errors import ParameterError
@@ -288,8 +291,31 @@ def write_form(
     fixed = datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out.write_bytes(_fixed_zip_times(buffer.getvalue()))
     return out
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The xlsx (a zip) dated 2000-01-01 throughout, so equal forms are equal bytes.
+
+    openpyxl dates the zip members and the ``modified`` property with the
+    clock (whatever the workbook says); two writes a second apart differed.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\2", body
+                )
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def check_form(path: str | Path) -> list[str]:
@@ -299,6 +325,13 @@ def check_form(path: str | Path) -> list[str]:
     ------
     pyxform.errors.PyXFormError
         The form does not convert.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> form = write_form(pathlib.Path(tempfile.mkdtemp()) / "form.xlsx")  # no study: placeholders
+    >>> check_form(form)
+    []
     """
     from pyxform.xls2xform import convert
 

@@ -32,32 +32,27 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, Problem
-from ..sources.observations import COUNTS, INCIDENTS, SESSIONS, session_span_problem
+from ..sources.observations import COUNTS, INCIDENTS, SESSIONS
 from .exports import Export, read_export
-from .form import count_name, field_paths, incident_name
+from .form import field_paths
+from .submission import Rejected, Submission, parse_submission
 from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["Rejected", "Conflict", "ImportReport", "session_id_for", "import_submissions"]
 
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 _INCIDENT_REPEAT = ("incident_kind", "incident_count")
 
 
 @dataclass(frozen=True)
-class Rejected:
-    """A submission not imported: where it is in the export and why."""
-
-    uuid: str
-    where: str
-    field: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Conflict:
-    """A submission already in the folder with other values (not overwritten)."""
+    """A submission already in the folder with other values (not overwritten).
+
+    Examples
+    --------
+    >>> c = Conflict("u6b2d8c3e1f0a4a5b", "6b2d8c3e-...", "export.csv:2", ("zone: 'a' in the folder, 'b' in the export",))
+    >>> c.differences[0]
+    "zone: 'a' in the folder, 'b' in the export"
+    """
 
     session_id: str
     uuid: str
@@ -87,6 +82,13 @@ class ImportReport:
         Things to check that are not errors: sessions of two observers in the
         same zone on the same date whose times overlap but differ (a double
         observation needs identical date, zone, start and end to be paired).
+
+    Examples
+    --------
+    >>> r = ImportReport(Path("export.csv"), Path("data"), "kobo_csv", 1, added=["u6b2d8c3e1f0a4a5b"])
+    >>> print(r.summary())
+    export.csv (kobo_csv): 1 submission(s); 1 added, 0 already imported, 0 conflict(s), 0 rejected
+    no file changed
     """
 
     export: Path
@@ -138,141 +140,6 @@ def session_id_for(uuid: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{16,}", hexd):
         hexd = hashlib.sha256(u.encode()).hexdigest()
     return "u" + hexd[:16]
-
-
-def _time(v: str) -> str | None:
-    v = v.strip()
-    if "T" in v:  # an Excel date-time cell holding a time of day
-        v = v.split("T", 1)[1]
-    m = _TIME.match(v)
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        return None
-    return f"{int(m.group(1)):02d}:{m.group(2)}"
-
-
-def _int(v: str) -> int | None:
-    try:
-        f = float(v)
-    except ValueError:
-        return None
-    return int(f) if f.is_integer() else None
-
-
-def _num(v: str) -> str:
-    return f"{float(v):g}"
-
-
-@dataclass
-class _Parsed:
-    uuid: str
-    where: str
-    session: dict[str, str]
-    counts: list[dict[str, str]]
-    incidents: list[dict[str, str]]
-
-
-def _parse(
-    row: pd.Series, vocab: Vocabulary, zones: list[str], incident_rows: pd.DataFrame | None
-) -> tuple[_Parsed | None, list[Rejected]]:
-    uuid, where = row["_uuid"], row["_where"]
-    rej: list[Rejected] = []
-
-    def bad(fld: str, reason: str) -> None:
-        rej.append(Rejected(uuid, where, fld, reason))
-
-    def get(name: str) -> str:
-        return str(row.get(name, "") or "").strip()
-
-    if not uuid:
-        bad("_uuid", "no submission UUID")
-    if row["_review"] == "rejected":
-        bad("review", "rejected by a reviewer in the collection server")
-    s: dict[str, str] = {}
-    observer = get("observer")
-    if not _CODE.match(observer):
-        bad("observer", f"{observer!r} is not a pseudonym code (lower-case letters, digits, _)")
-    s["observer"] = observer
-    m = _DATE.match(get("session_date"))
-    if not m:
-        bad("session_date", f"{get('session_date')!r} is not a date YYYY-MM-DD")
-    else:
-        try:
-            pd.Timestamp(m.group(1))
-            s["date"] = m.group(1)
-        except ValueError:
-            bad("session_date", f"{m.group(1)!r} is not a calendar date")
-    for name, col in (("start_time", "start"), ("end_time", "end")):
-        t = _time(get(name))
-        if t is None:
-            bad(name, f"{get(name)!r} is not a time HH:MM")
-        s[col] = t or ""
-    span = s["start"] and s["end"] and session_span_problem(s["start"], s["end"])
-    if span:  # (an end earlier than start: the session crossed midnight, data/README.md)
-        bad("end_time", span[0])
-    zone = get("zone")
-    if zone not in zones:
-        bad("zone", f"unknown zone {zone!r}; zones.csv has {', '.join(zones)}")
-    s["zone"] = zone
-    act = get("activation")
-    if act not in vocab.codes("activations"):
-        bad("activation", f"{act!r}; expected one of {', '.join(vocab.codes('activations'))}")
-    s["activation"] = act
-    weather = get("weather")
-    if weather and not _CODE.match(weather):
-        bad("weather", f"{weather!r} is not a code")
-    s["weather"] = weather
-    temp = get("temperature_c")
-    try:
-        s["temperature_c"] = _num(temp) if temp else ""
-    except ValueError:
-        bad("temperature_c", f"{temp!r} is not a number")
-        s["temperature_c"] = ""
-
-    anyone = get("anyone_seen")
-    counts = []
-    for act_c in vocab.codes("activities"):
-        for g in vocab.codes("genders"):
-            for band in vocab.codes("age_bands"):
-                name = count_name(act_c, g, band)
-                raw = get(name)
-                if anyone == "no":
-                    if raw and _int(raw) != 0:
-                        bad(name, f"{raw} people counted although 'no one seen' was answered")
-                    n = 0
-                else:
-                    n = _int(raw) if raw else None
-                    if n is None:
-                        bad(name, f"{raw!r} is not a whole number" if raw else "missing count")
-                    elif n < 0:
-                        bad(name, f"negative count {n}")
-                counts.append(
-                    {"gender": g, "age_band": band, "activity": act_c, "count": str(n or 0)}
-                )
-    inc = {}
-    for kind in vocab.codes("incident_kinds"):
-        name = incident_name(kind)
-        raw = get(name)
-        n = _int(raw) if raw else 0
-        if n is None:
-            bad(name, f"{raw!r} is not a whole number")
-        elif n < 0:
-            bad(name, f"negative count {n}")
-        inc[kind] = max(n or 0, 0)
-    if incident_rows is not None:
-        for r in incident_rows.itertuples(index=False):
-            kind = str(getattr(r, "incident_kind", "")).strip()
-            raw = str(getattr(r, "incident_count", "") or "1").strip()
-            n = _int(raw)
-            if kind not in inc:
-                bad("incident_kind", f"unknown incident kind {kind!r} ({r._asdict()['_where']})")
-            elif n is None or n < 0:
-                bad("incident_count", f"{raw!r} is not a count >= 0 ({r._asdict()['_where']})")
-            else:
-                inc[kind] += n
-    incidents = [{"kind": k, "count": str(n)} for k, n in inc.items()]
-    if rej:
-        return None, rej
-    return _Parsed(uuid, where, s, counts, incidents), []
 
 
 def _read_rows(path: Path, columns: list[str]) -> tuple[list[str], list[dict[str, str]], str]:
@@ -338,6 +205,33 @@ def import_submissions(
         The export is unreadable or lacks the form's fields, the folder has no
         zones, or the folder would not validate with the new rows (then
         nothing is written).
+
+    Examples
+    --------
+    A folder with the example's zones and study definition, and a KoBoToolbox
+    CSV export of one submission in which no one was seen:
+
+    >>> import shutil, tempfile
+    >>> from evaluation.paths import EXAMPLE_DATA, resolve
+    >>> from evaluation.fieldwork.form import field_paths
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "observations").mkdir()
+    >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "observations" / "zones.csv", folder / "observations")
+    >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "study.yaml", folder)
+    >>> fields = field_paths(load_vocabulary(folder))
+    >>> answers = {"observer": "obs_a", "session_date": "2025-06-02", "start_time": "14:00",
+    ...            "end_time": "14:45", "zone": "plattan", "activation": "none",
+    ...            "weather": "sunny", "temperature_c": "18", "anyone_seen": "no"}
+    >>> header = ["/".join([*group, f]) for f, group in fields.items()]
+    >>> header += ["_uuid", "_submission_time", "_index"]
+    >>> row = [answers.get(f, "0" if f.startswith(("n_", "i_")) else "") for f in fields]
+    >>> row += ["6b2d8c3e-1f0a-4a5b-9c7d-0e1f2a3b4c5d", "2025-06-02T15:00:00", "1"]
+    >>> export = folder / "export.csv"
+    >>> _ = export.write_text(";".join(header) + "\\n" + ";".join(row) + "\\n", encoding="utf-8")
+    >>> import_submissions(export, folder).added
+    ['u6b2d8c3e1f0a4a5b']
+    >>> import_submissions(export, folder).unchanged  # a second import changes nothing
+    ['u6b2d8c3e1f0a4a5b']
     """
     into = Path(into)
     obs = into / "observations"
@@ -374,10 +268,10 @@ def import_submissions(
     for r in i_rows:
         have_i.setdefault(r.get("session_id", ""), {})[r.get("kind", "")] = r.get("count", "")
 
-    new: dict[str, _Parsed] = {}
+    new: dict[str, Submission] = {}
     for _, row in ex.main.iterrows():
-        parsed, rej = _parse(row, vocab, zones, by_parent.get(row["_key"]))
-        if rej:
+        parsed, rej = parse_submission(row, vocab, zones, by_parent.get(row["_key"]))
+        if parsed is None:
             report.rejected += rej
             continue
         sid = session_id_for(parsed.uuid)
@@ -453,7 +347,7 @@ def _near_pairs(old: list[dict[str, str]], new: dict[str, dict[str, str]]) -> li
 
 
 def _differences(
-    p: _Parsed, s_old: dict[str, str], c_old: dict[tuple, str], i_old: dict[str, str]
+    p: Submission, s_old: dict[str, str], c_old: dict[tuple, str], i_old: dict[str, str]
 ) -> list[str]:
     diffs = []
     for col, val in p.session.items():

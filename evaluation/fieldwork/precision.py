@@ -3,55 +3,65 @@
 :func:`expected_precision` answers "with N sessions laid out like this, how
 wide will the 95% confidence intervals of the two headline rate ratios be?"
 for the target group's staying rate ratio and the drug-sale rate ratio
-(activated vs not, per observed minute). It simulates many data sets of the
-planned size and fits each with the model the analyses use
-(:func:`evaluation.stats.rate_ratio_model`: a count GLM with offset
-log(minutes), ``activated + C(zone)``, cluster-robust errors by date).
-:func:`sessions_for_width` turns a wanted CI width into a number of sessions.
+(activated vs not, per observed minute). It simulates many data sets shaped
+like the input of the site analysis (:func:`evaluation.analyses.site.analyse_site`:
+one row per primary session with its covariates, ``activated``, ``minutes`` and
+``date``) and fits each with the estimator that analysis calls,
+:func:`evaluation.stats.rate_ratio_model`, with the same right-hand side
+(:func:`evaluation.analyses.site.model_formula` of the same covariates, by
+default :data:`~evaluation.analyses.site.DEFAULT_COVARIATES`: zone, weather,
+temperature, observer), the same family rule and cluster-robust errors by
+date. :func:`sessions_for_width` turns a wanted CI width into a number of sessions.
 
 Notes
 -----
 The simulation model, per planned session *i*:
-``y_i ~ NegBin2(mu_i, alpha)``, ``mu_i = minutes_i * rate_zone(i) * RR**activated_i``
-(Poisson when ``alpha`` = 0). Where the parameters come from:
+``y_i ~ NegBin2(mu_i, alpha)`` (Poisson when ``alpha`` = 0), with
+``log mu_i = log minutes_i + x_i'b + log(RR) activated_i``, ``x_i`` the
+session's covariates. Where each part comes from:
 
-- **from a pilot data folder**: the same model fitted to the pilot's primary
-  sessions (double observations counted once) gives the base rate of each
-  zone without activation and the rate ratio; ``alpha`` is the NB2 maximum
-  likelihood estimate, also where the analyses' automatic choice is Poisson
-  (small counts hide overdispersion from that choice but not from the
-  cluster-robust errors); the simulated data sets are fitted with the
-  family the analyses chose for the pilot; the planned sessions take
-  the pilot's mix of zones, session lengths, activated share and sessions
-  per date, unless a schedule is given;
+- **from a pilot data folder**: the site analysis itself is run on the pilot
+  (same covariates, family rule and clusters). Its fitted model gives ``b``
+  (intercept, zone, weather, temperature and observer effects) and, where it
+  chose the negative binomial, ``alpha``; where it chose Poisson or
+  quasi-Poisson, ``alpha`` is the NB2 maximum likelihood estimate of the same
+  model (small counts hide overdispersion from the family rule but not from
+  the cluster-robust errors). The planned sessions are drawn from the
+  pilot's sessions a whole date at a time, so that the covariates keep their
+  joint distribution, including how the season, the weather and the
+  observers coincide with activation (which widens the adjusted intervals),
+  and the dates keep their number of sessions;
 - **from a schedule** (:func:`~.schedule.make_schedule`): the zones, lengths,
-  activation states and dates of the planned sessions;
-- **stated defaults** (:data:`DEFAULTS`) for whatever neither gives.
+  activation states and dates of the planned sessions; the other covariates
+  (weather, temperature, observer, ...) of each session are those of a pilot
+  (or default) session in the same activation state, drawn at random;
+- **stated defaults** (:data:`DEFAULTS`) without a pilot: weather, temperature
+  and observers drawn independently of activation, so the intervals are
+  those of a study in which nothing coincides with activation.
 
 The width is ``ci_high - ci_low`` on the rate-ratio scale, at the assumed
 rate ratio; ``ci_ratio`` = ``ci_high / ci_low`` does not depend on it.
 Everything about the real data that the model leaves out (time of day,
-weather, ...) enters through the pilot's overdispersion. The analyses'
-default model also adjusts for weather, temperature and observer
-(``covariates`` in notebooks/params.yaml); where these coincide with
-activation, as in the example data, its intervals are wider than the ones
-planned here (on the example generator ``ci_ratio`` about 1.66 instead of
-1.54 for the target group and 2.13 instead of 1.80 for drug sales, at 300
-sessions).
+weekday, ...) enters through the pilot's overdispersion.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ParameterError, Problem
+from ..analyses.site import covariate_term, model_formula
+from ..errors import ModelError, ParameterError
 from ..sources.observations import session_minutes
+from ..stats import rate_ratio_model
+from .design import DEFAULTS, OUTCOMES, TARGET, Design, _check_rate_ratio, design_from_pilot
 
 __all__ = [
     "DEFAULTS",
@@ -63,301 +73,156 @@ __all__ = [
     "sessions_for_width",
 ]
 
-#: The target group of the headline rate ratio when the pilot folder has no study
-#: definition (a folder's ``study.yaml`` names its own target group).
-TARGET = {"gender": "female", "age_band": "13-18", "activity": "staying"}
-#: The two outcomes: name -> description.
-OUTCOMES = {
-    "target_staying": "target group staying, people per hour",
-    "drug_sale": "observed drug sales per hour",
-}
-#: Stated defaults when there is no pilot: rate per hour without activation,
-#: NB2 overdispersion, the rate ratio to plan for; and the session layout.
-DEFAULTS = {
-    "target_staying": {"rate_per_hour": 2.0, "alpha": 0.2, "rate_ratio": 1.5},
-    "drug_sale": {"rate_per_hour": 0.8, "alpha": 0.2, "rate_ratio": 0.7},
-    "minutes": 45.0,
-    "activated_share": 0.5,
-    "sessions_per_date": 2.0,
-}
+
+def _linear_predictor(lay: pd.DataFrame, covariates: Sequence[str], params: Mapping[str, float]):
+    """``x_i'b`` of every session from the model terms (a level without a term: 0)."""
+    eta = np.full(len(lay), float(params.get("Intercept", 0.0)))
+    for c in covariates:
+        term = covariate_term(lay, c)
+        if term == c:
+            eta += float(params.get(c, 0.0)) * lay[c].astype(float).to_numpy()
+        else:
+            eta += np.array([params.get(f"{term}[T.{v}]", 0.0) for v in lay[c]], dtype=float)
+    return eta
 
 
-@dataclass
-class Design:
-    """What the simulation needs: the planned layout and each outcome's parameters.
-
-    Attributes
-    ----------
-    zones : list of str
-        Zone codes; ``rates[outcome][zone]`` is the rate per minute without activation.
-    rates : dict
-        ``{outcome: {zone: rate per minute}}``.
-    alpha : dict
-        ``{outcome: NB2 overdispersion}`` of the simulated counts (0: Poisson).
-    family : dict
-        ``{outcome: "negbin" or "poisson"}``: the family the analyses chose
-        for the pilot, used to fit the simulated data sets.
-    rate_ratio : dict
-        ``{outcome: rate ratio of activation}``.
-    zone_share, minutes, activated_share, sessions_per_date
-        Layout of planned sessions when no schedule is given: zone
-        probabilities, the session lengths to draw from, the activated share
-        and the mean sessions per date.
-    schedule : DataFrame or None
-        A planned schedule (``zone, start, end, activation, date``) instead.
-    source : str
-        Where the parameters came from (for the output).
-    """
-
-    zones: list[str]
-    rates: dict[str, dict[str, float]]
-    alpha: dict[str, float]
-    family: dict[str, str]
-    rate_ratio: dict[str, float]
-    zone_share: dict[str, float]
-    minutes: list[float]
-    activated_share: float
-    sessions_per_date: float
-    schedule: pd.DataFrame | None = None
-    source: str = "defaults"
-
-
-def _pilot_frame(pilot: str | Path, target: Mapping[str, object] | None) -> pd.DataFrame:
-    from ..sources import load_dataset, primary_sessions
-    from ..sources.study import incident_kind
-    from ..stats.rates import session_totals
-
-    ds = load_dataset(pilot)
-    if ds.observations is None:
-        raise DataError(
-            [
-                Problem(
-                    str(pilot),
-                    None,
-                    None,
-                    "no observations/ folder",
-                    "a pilot data folder with observations",
-                )
-            ]
-        )
-    o = ds.observations
-    study = getattr(ds, "study", None)
-    if target is None:
-        target = (
-            {
-                "gender": study.target_gender,
-                "age_band": study.target_age_band,
-                "activity": "staying",
-            }
-            if study is not None
-            else TARGET
-        )
-    s = primary_sessions(o["sessions"])
-    d = session_totals(o["counts"], s, dict(target), "target_staying")
-    inc = o["incidents"]
-    # the study's code for drug dealing (study.yaml analysis.dealing)
-    dealing = incident_kind(study, "drug_sale")
-    sales = inc[inc["kind"] == dealing].groupby("session_id")["count"].sum()
-    d["drug_sale"] = d["session_id"].map(sales).fillna(0).astype(int)
-    return d
-
-
-def design_from_pilot(
-    pilot: str | Path | None = None,
-    *,
-    target: Mapping[str, object] | None = None,
-    rate_ratio: Mapping[str, float] | None = None,
-    schedule: pd.DataFrame | None = None,
-) -> Design:
-    """The simulation's parameters from a pilot data folder, or the stated defaults.
-
-    Parameters
-    ----------
-    pilot : path, optional
-        A data folder (validated with :func:`evaluation.sources.load_dataset`).
-    target : mapping, optional
-        The target group (filter of ``counts.csv``); by default the pilot
-        folder's ``study.yaml`` target group, staying (:data:`TARGET`
-        without a study definition).
-    rate_ratio : mapping, optional
-        ``{outcome: rate ratio}`` to plan for; by default the pilot's
-        estimate (or :data:`DEFAULTS` without a pilot).
-    schedule : DataFrame, optional
-        The planned sessions (:func:`~.schedule.make_schedule`).
-
-    Raises
-    ------
-    DataError
-        The pilot folder is invalid or has no observations.
-    ModelError
-        The pilot has too few data for the model (e.g. one activation state only).
-    """
-    from ..stats import rate_ratio_model
-
-    rr = dict(rate_ratio or {})
-    for k in rr:
-        if k not in OUTCOMES:
-            raise ParameterError(
-                f"rate_ratio: unknown outcome {k!r}; expected {', '.join(OUTCOMES)}"
-            )
-    if pilot is None:
-        zones = sorted(schedule["zone"].unique()) if schedule is not None else ["zone"]
-        return Design(
-            zones=zones,
-            rates={o: dict.fromkeys(zones, DEFAULTS[o]["rate_per_hour"] / 60.0) for o in OUTCOMES},
-            alpha={o: DEFAULTS[o]["alpha"] for o in OUTCOMES},
-            family=dict.fromkeys(OUTCOMES, "negbin"),
-            rate_ratio={o: rr.get(o, DEFAULTS[o]["rate_ratio"]) for o in OUTCOMES},
-            zone_share=dict.fromkeys(zones, 1 / len(zones)),
-            minutes=[DEFAULTS["minutes"]],
-            activated_share=DEFAULTS["activated_share"],
-            sessions_per_date=DEFAULTS["sessions_per_date"],
-            schedule=schedule,
-            source="stated defaults",
-        )
-    d = _pilot_frame(pilot, target)
-    zones = sorted(d["zone"].unique())
-    rates, alpha, est, family = {}, {}, {}, {}
-    for o in OUTCOMES:
-        res = rate_ratio_model(d, o, "minutes", "activated + C(zone)", cluster="date")
-        p = res.result.params
-        base = p["Intercept"]
-        rates[o] = {z: float(np.exp(base + p.get(f"C(zone)[T.{z}]", 0.0))) for z in zones}
-        family[o] = res.family
-        alpha[o] = float(res.fit["alpha"]) if res.family == "negbin" else _nb_alpha(d, o, res.fit)
-        est[o] = float(res.table.loc["activated", "rate_ratio"])
-    share = d["zone"].value_counts(normalize=True)
-    return Design(
-        zones=zones,
-        rates=rates,
-        alpha=alpha,
-        family=family,
-        rate_ratio={o: rr.get(o, est[o]) for o in OUTCOMES},
-        zone_share={z: float(share[z]) for z in zones},
-        minutes=d["minutes"].astype(float).tolist(),
-        activated_share=float(d["activated"].mean()),
-        sessions_per_date=float(len(d) / d["date"].nunique()),
-        schedule=schedule,
-        source=f"pilot {pilot} ({len(d)} sessions)",
-    )
-
-
-def _nb_alpha(d: pd.DataFrame, outcome: str, fit: dict) -> float:
-    """NB2 alpha by maximum likelihood even where the analyses chose Poisson.
-
-    Small counts hide overdispersion from the automatic choice, but the
-    cluster-robust errors of the analysis still feel it; the simulation must
-    generate it too. Falls back on the Cameron-Trivedi estimate.
-    """
-    import warnings
-
-    import statsmodels.formula.api as smf
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for method in ("newton", "bfgs"):
-            try:
-                res = smf.negativebinomial(
-                    f"{outcome} ~ activated + C(zone)",
-                    d,
-                    offset=np.log(d["minutes"].astype(float)),
-                    loglike_method="nb2",
-                ).fit(disp=0, method=method, maxiter=300)
-            except (ValueError, np.linalg.LinAlgError):
-                continue
-            a = float(res.params["alpha"])
-            if np.isfinite(a) and res.mle_retvals.get("converged", False):
-                return max(a, 0.0)
-    ct = fit.get("ct_alpha", 0.0)
-    return max(float(ct), 0.0) if np.isfinite(ct) else 0.0
-
-
-def _layout(design: Design, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    if design.schedule is not None:
-        s = design.schedule
-        mins = session_minutes(s["start"].astype(str).str[:5], s["end"].astype(str).str[:5])
-        lay = pd.DataFrame(
-            {
-                "zone": s["zone"].to_numpy(),
-                "minutes": np.asarray(mins, dtype=float),
-                "activated": (s["activation"] != "none").astype(int).to_numpy(),
-                "date": s["date"].astype(str).to_numpy(),
-            }
-        )
-        missing = sorted(set(lay["zone"]) - set(design.zones))
-        if missing:
-            raise ParameterError(
-                f"the schedule has zone(s) {', '.join(missing)} that the pilot has no rate for"
-            )
-        return lay
-    zones = list(design.zone_share)
-    lay = pd.DataFrame(
-        {
-            "zone": rng.choice(zones, size=n, p=list(design.zone_share.values())),
-            "minutes": rng.choice(np.asarray(design.minutes, dtype=float), size=n),
-            "activated": (rng.random(n) < design.activated_share).astype(int),
-        }
-    )
-    n_dates = max(2, round(n / design.sessions_per_date))
-    lay["date"] = rng.integers(0, n_dates, size=n).astype(str)
+def _draw_blocks(design: Design, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` sessions drawn from the pool a whole date (cluster) at a time, relabelled."""
+    pool = design.sessions
+    groups = list(pool.groupby(design.block, sort=True).indices.values())
+    mean_size = len(pool) / len(groups)
+    picks = rng.integers(len(groups), size=int(2 * n / mean_size) + 10)
+    rows = np.concatenate([groups[k] for k in picks])
+    labels = np.concatenate([np.full(len(groups[k]), j) for j, k in enumerate(picks)])
+    while len(rows) < n:  # only when the draw was very unlucky
+        k = int(rng.integers(len(groups)))
+        rows = np.append(rows, groups[k])
+        labels = np.append(labels, np.full(len(groups[k]), labels.max() + 1))
+    lay = pool.iloc[rows[:n]].reset_index(drop=True)
+    lay[design.block] = labels[:n].astype(str)
     return lay
 
 
-def _simulate(design: Design, n: int, n_sim: int, seed: int, level: float) -> dict[str, np.ndarray]:
-    import warnings
+def _from_schedule(design: Design, rng: np.random.Generator) -> pd.DataFrame:
+    """The schedule's sessions, with the other covariates of pool sessions in the same state."""
+    s = design.schedule
+    assert s is not None
+    mins = session_minutes(s["start"].astype(str).str[:5], s["end"].astype(str).str[:5])
+    lay = pd.DataFrame(
+        {
+            "zone": s["zone"].astype(str).to_numpy(),
+            "minutes": np.asarray(mins, dtype=float),
+            "activated": (s["activation"] != "none").astype(int).to_numpy(),
+            "date": s["date"].astype(str).to_numpy(),
+        }
+    )
+    missing = sorted(set(lay["zone"]) - set(design.zones))
+    if missing:
+        raise ParameterError(
+            f"the schedule has zone(s) {', '.join(missing)} that the pilot has no rate for"
+        )
+    pool = design.sessions
+    pos = np.zeros(len(lay), dtype=int)
+    for state in (0, 1):
+        where = np.flatnonzero(lay["activated"].to_numpy() == state)
+        same = np.flatnonzero(pool["activated"].to_numpy() == state)
+        same = same if len(same) else np.arange(len(pool))
+        pos[where] = rng.choice(same, size=len(where))
+    for c in design.covariates + [design.block]:
+        if c not in lay:
+            lay[c] = pool[c].iloc[pos].to_numpy()
+    return lay
 
-    import statsmodels.api as sm
 
+def _layout(design: Design, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """One simulated data set's sessions (without the outcomes)."""
+    if design.schedule is not None:
+        return _from_schedule(design, rng)
+    return _draw_blocks(design, n, rng)
+
+
+def _fit(lay: pd.DataFrame, outcome: str, design: Design, level: float) -> tuple | None:
+    """The analysis' estimator on one simulated data set: (ci_low, ci_high, family)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = rate_ratio_model(
+                lay,
+                outcome,
+                "minutes",
+                model_formula(lay, design.covariates),
+                family=design.family_rule,
+                cluster=design.cluster,
+                level=level,
+            )
+    except ModelError:
+        return None
+    lo, hi = res.table.loc["activated", ["ci_low", "ci_high"]].to_numpy(dtype=float)
+    return float(lo), float(hi), res.family
+
+
+def _simulate(design: Design, n: int, n_sim: int, seed: int, level: float) -> dict[str, list]:
     rng = np.random.default_rng(seed)
-    out = {o: np.full((n_sim, 3), np.nan) for o in OUTCOMES}
-    for k in range(n_sim):
+    out: dict[str, list] = {o: [] for o in OUTCOMES}
+    for _ in range(n_sim):
         lay = _layout(design, n, rng)
         if lay["activated"].nunique() < 2:
             continue
-        zones = sorted(lay["zone"].unique())
-        X = np.column_stack(
-            [np.ones(len(lay)), lay["activated"].to_numpy()]
-            + [(lay["zone"] == z).to_numpy(float) for z in zones[1:]]
-        )
-        offset = np.log(lay["minutes"].to_numpy())
-        groups = pd.factorize(lay["date"])[0]
         for o in OUTCOMES:
-            rate = lay["zone"].map(design.rates[o]).to_numpy()
-            mu = (
-                lay["minutes"].to_numpy()
-                * rate
-                * design.rate_ratio[o] ** lay["activated"].to_numpy()
+            eta = _linear_predictor(lay, design.covariates, design.params[o])
+            mu = lay["minutes"].to_numpy(float) * np.exp(
+                eta + math.log(design.rate_ratio[o]) * lay["activated"].to_numpy()
             )
             a = design.alpha[o]
             lam = rng.gamma(1 / a, mu * a) if a > 0 else mu
-            y = rng.poisson(lam)
-            if y.sum() == 0 or y[lay["activated"].to_numpy() == 1].sum() == 0:
-                continue
-            fam = (
-                sm.families.NegativeBinomial(alpha=a)
-                if a > 0 and design.family[o] == "negbin"
-                else sm.families.Poisson()
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    res = sm.GLM(y, X, family=fam, offset=offset).fit(
-                        cov_type="cluster", cov_kwds={"groups": groups}
-                    )
-                except (ValueError, np.linalg.LinAlgError):
-                    continue
-            b, se = res.params[1], res.bse[1]
-            if not (np.isfinite(b) and np.isfinite(se)):
-                continue
-            z = _z(level)
-            out[o][k] = (b, math.exp(b - z * se), math.exp(b + z * se))
+            got = _fit(lay.assign(**{o: rng.poisson(lam)}), o, design, level)
+            if got is not None:
+                out[o].append(got)
     return out
 
 
-def _z(level: float) -> float:
-    from scipy import stats
+def _base_rate(design: Design, outcome: str) -> float:
+    """Mean rate per hour without activation over the sessions drawn from."""
+    pool = design.sessions
+    eta = _linear_predictor(pool, design.covariates, design.params[outcome])
+    return float(np.exp(eta).mean() * 60)
 
-    return float(stats.norm.ppf(0.5 + level / 2))
+
+def _summary(design: Design, outcome: str, n: int, fits: list) -> dict[str, Any]:
+    lo = np.array([f[0] for f in fits], dtype=float)
+    hi = np.array([f[1] for f in fits], dtype=float)
+    width = hi - lo if len(fits) else np.array([np.nan])
+    families = pd.Series([f[2] for f in fits], dtype=object)
+    return {
+        "outcome": outcome,
+        "sessions": int(n),
+        "rate_ratio": design.rate_ratio[outcome],
+        "alpha": design.alpha[outcome],
+        "rate_per_hour": _base_rate(design, outcome),
+        "ci_width": float(np.mean(width)),
+        "ci_width_p10": float(np.percentile(width, 10)),
+        "ci_width_p90": float(np.percentile(width, 90)),
+        "ci_ratio": float(np.mean(hi / lo)) if len(fits) else np.nan,
+        "half_log_width": float(np.mean(np.log(hi / lo) / 2)) if len(fits) else np.nan,
+        "n_sim": len(fits),
+        "family": str(families.mode().iloc[0]) if len(fits) else "",
+        "covariates": ", ".join(design.covariates),
+        "source": design.source,
+    }
+
+
+def _planned_sessions(design: Design, sessions: int | None, n_sim: int) -> int:
+    n = len(design.schedule) if design.schedule is not None else sessions
+    if n is None or n < 4:
+        raise ParameterError("precision: give at least 4 planned sessions (or a schedule)")
+    if n_sim < 10:
+        raise ParameterError("precision: n_sim must be at least 10")
+    if design.schedule is not None and (design.schedule["activation"] == "none").nunique() < 2:
+        raise ParameterError(
+            "precision: the schedule has sessions in one activation state only (all 'none' or "
+            "all activated), so no rate ratio of activation can be estimated from it"
+        )
+    return int(n)
 
 
 def expected_precision(
@@ -380,11 +245,12 @@ def expected_precision(
         Planned sessions (a double observation counts once); the schedule's
         length when a schedule is given.
     pilot : path, optional
-        Pilot data folder for the overdispersion, base rates and layout.
+        Pilot data folder for the covariates, effects and overdispersion.
     schedule : DataFrame, optional
         The planned schedule (zones, times, activation states, dates).
     design : Design, optional
-        Instead of ``pilot`` (from :func:`design_from_pilot`).
+        Instead of ``pilot`` (from :func:`design_from_pilot`, e.g. with other
+        model options).
     rate_ratio : mapping, optional
         ``{"target_staying": ..., "drug_sale": ...}`` to plan for.
     target : mapping, optional
@@ -392,7 +258,9 @@ def expected_precision(
     n_sim : int
         Simulated data sets.
     seed : int
+        Seed of the simulation.
     level : float
+        Confidence level.
 
     Returns
     -------
@@ -403,60 +271,29 @@ def expected_precision(
         ``ci_width_p10``, ``ci_width_p90``, ``ci_ratio`` (mean
         ``ci_high / ci_low``), ``half_log_width`` (mean of
         ``log(ci_high / ci_low) / 2``), ``n_sim`` (fits that succeeded),
+        ``family`` (the one the estimator chose most often), ``covariates``,
         ``source``.
 
     Examples
     --------
-    >>> p = expected_precision(200, n_sim=40, seed=3)
-    >>> p[["outcome", "sessions", "rate_ratio"]]
-              outcome  sessions  rate_ratio
-    0  target_staying       200         1.5
-    1       drug_sale       200         0.7
-    >>> bool((p["ci_width"] > 0).all())
-    True
+    >>> p = expected_precision(200, n_sim=10, seed=3)
+    >>> p[["outcome", "sessions", "rate_ratio", "n_sim"]]
+              outcome  sessions  rate_ratio  n_sim
+    0  target_staying       200         1.5     10
+    1       drug_sale       200         0.7     10
+    >>> bool((p["ci_width"] > 0).all()), p["covariates"].iloc[0]
+    (True, 'zone, weather, temperature_c, observer')
     """
     if design is None:
         design = design_from_pilot(pilot, target=target, rate_ratio=rate_ratio, schedule=schedule)
-    elif rate_ratio:
-        design.rate_ratio.update(rate_ratio)
+    else:  # a copy: the caller's design stays as it was
+        rr = {**design.rate_ratio, **_check_rate_ratio(rate_ratio)}
+        design = replace(design, rate_ratio=rr, schedule=design.schedule)
     if schedule is not None:
-        design.schedule = schedule
-    n = len(design.schedule) if design.schedule is not None else sessions
-    if n is None or n < 4:
-        raise ParameterError("precision: give at least 4 planned sessions (or a schedule)")
-    if n_sim < 10:
-        raise ParameterError("precision: n_sim must be at least 10")
-    if design.schedule is not None and (design.schedule["activation"] == "none").nunique() < 2:
-        raise ParameterError(
-            "precision: the schedule has sessions in one activation state only (all 'none' or "
-            "all activated), so no rate ratio of activation can be estimated from it"
-        )
-    sims = _simulate(design, int(n), n_sim, seed, level)
-    rows = []
-    for o, arr in sims.items():
-        ok = arr[np.isfinite(arr).all(axis=1)]
-        width = ok[:, 2] - ok[:, 1] if len(ok) else np.array([np.nan])
-        rows.append(
-            {
-                "outcome": o,
-                "sessions": int(n),
-                "rate_ratio": design.rate_ratio[o],
-                "alpha": design.alpha[o],
-                "rate_per_hour": float(
-                    sum(design.rates[o][z] * w for z, w in design.zone_share.items()) * 60
-                ),
-                "ci_width": float(np.mean(width)),
-                "ci_width_p10": float(np.percentile(width, 10)),
-                "ci_width_p90": float(np.percentile(width, 90)),
-                "ci_ratio": float(np.mean(ok[:, 2] / ok[:, 1])) if len(ok) else np.nan,
-                "half_log_width": float(np.mean(np.log(ok[:, 2] / ok[:, 1]) / 2))
-                if len(ok)
-                else np.nan,
-                "n_sim": len(ok),
-                "source": design.source,
-            }
-        )
-    return pd.DataFrame(rows)
+        design = replace(design, schedule=schedule)
+    n = _planned_sessions(design, sessions, n_sim)
+    sims = _simulate(design, n, n_sim, seed, level)
+    return pd.DataFrame([_summary(design, o, n, fits) for o, fits in sims.items()])
 
 
 def sessions_for_width(
@@ -474,6 +311,11 @@ def sessions_for_width(
     width : float
         Wanted ``ci_high - ci_low``.
     outcome : str
+        One of :data:`OUTCOMES`.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -484,6 +326,11 @@ def sessions_for_width(
     """
     if width <= 0:
         raise ParameterError("precision: the wanted CI width must be positive")
-    row = precision.set_index("outcome").loc[outcome]
-    h = math.asinh(width / (2 * row["rate_ratio"]))
-    return int(math.ceil(row["sessions"] * (row["half_log_width"] / h) ** 2))
+    t = precision.set_index("outcome")
+    if outcome not in t.index:
+        raise ParameterError(
+            f"precision: no row for outcome {outcome!r}; expected one of {list(t.index)}"
+        )
+    rr, n, half = t.loc[outcome, ["rate_ratio", "sessions", "half_log_width"]].to_numpy(dtype=float)
+    h = math.asinh(width / (2 * rr))
+    return int(math.ceil(n * (half / h) ** 2))

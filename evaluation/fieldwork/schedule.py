@@ -35,15 +35,14 @@ Saturdays) cannot be balanced; the margins then follow the calendar.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..i18n import t
 from .vocab import Vocabulary, load_vocabulary
+from .weekpages import write_week_pages
 
 __all__ = ["DAYPARTS", "COLUMNS", "date_states", "make_schedule", "write_week_pages"]
 
@@ -104,9 +103,10 @@ def date_states(
         _days=lambda d: (d["end"] - d["start"]).dt.days
     )
     # longest first, so that shorter periods overwrite the dates they cover
-    for row in periods.sort_values("_days", ascending=False, kind="stable").itertuples():
-        kind = real[0] if row.kind == "pilot" and real else row.kind
-        out[(dates >= row.start) & (dates <= row.end)] = kind
+    for row in periods.sort_values("_days", ascending=False, kind="stable").to_dict("records"):
+        kind = real[0] if row["kind"] == "pilot" and real else str(row["kind"])
+        covered = (dates >= pd.Timestamp(row["start"])) & (dates <= pd.Timestamp(row["end"]))
+        out[np.asarray(covered)] = kind
     return out
 
 
@@ -211,6 +211,42 @@ def make_schedule(
     """
     v = vocab or load_vocabulary(data)
     dayparts = dayparts or DAYPARTS
+    d0, d1 = _check_request(start, end, n, double_share, minutes, dayparts)
+    zones = v.codes("zones")
+    parts = list(dayparts)
+    per_day = max_per_day or len(zones) * len(parts)
+    rng = np.random.default_rng(seed)
+
+    dates = pd.date_range(d0, d1, freq="D")
+    state = date_states(v.calendar, dates, [c.code for c in v.activations])
+    # 1. activation states
+    states = [s for s in v.codes("activations") if (state == s).any()]
+    s_order = [str(x) for x in rng.permutation(states)]
+    s_alloc = _fill(n, {s: int((state == s).sum()) * per_day for s in states}, s_order)
+    # 2. weekdays within each state, 3. dates
+    slots = _date_slots(state, s_order, s_alloc, per_day, rng)
+    # 4. zone and daypart; 5. start time
+    assigned, used = _zones_and_dayparts(slots, zones, parts, rng)
+    _rebalance(assigned, 2, zones, used)
+    _rebalance(assigned, 3, parts, used)
+    out = _with_times(assigned, dayparts, minutes, rng)
+    # 6. double observations, in turn from each state
+    _mark_doubles(out, s_order, int(round(double_share * n)), rng)
+    out["observer_1"], out["observer_2"] = "", ""
+    if observers:
+        _assign_observers(out, list(observers), minutes, rng)
+    return _finish(out)
+
+
+def _check_request(
+    start: str | dt.date,
+    end: str | dt.date,
+    n: int,
+    double_share: float,
+    minutes: int,
+    dayparts: dict[str, tuple[str, str]],
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period as timestamps, after checking every parameter of :func:`make_schedule`."""
     try:
         d0, d1 = pd.Timestamp(start), pd.Timestamp(end)
     except ValueError as exc:
@@ -224,21 +260,18 @@ def make_schedule(
     for name, (a, b) in dayparts.items():
         if _minutes(b) - _minutes(a) < minutes:
             raise ParameterError(f"schedule: a {minutes}-minute session does not fit the {name}")
-    zones = v.codes("zones")
-    parts = list(dayparts)
-    per_day = max_per_day or len(zones) * len(parts)
-    rng = np.random.default_rng(seed)
+    return d0, d1
 
-    dates = pd.date_range(d0, d1, freq="D")
-    state = date_states(v.calendar, dates, [c.code for c in v.activations])
-    weekday = pd.Series(dates.day_of_week, index=dates)
 
-    # 1. activation states
-    states = [s for s in v.codes("activations") if (state == s).any()]
-    s_order = [str(x) for x in rng.permutation(states)]
-    s_alloc = _fill(n, {s: int((state == s).sum()) * per_day for s in states}, s_order)
-
-    # 2. weekdays within each state, 3. dates
+def _date_slots(
+    state: pd.Series,
+    s_order: list[str],
+    s_alloc: dict,
+    per_day: int,
+    rng: np.random.Generator,
+) -> list[tuple[pd.Timestamp, str]]:
+    """Steps 2 and 3: each state's sessions over its weekdays, then evenly over their dates."""
+    weekday = pd.Series(pd.DatetimeIndex(state.index).day_of_week, index=state.index)
     wd_total: dict[int, int] = dict.fromkeys(range(7), 0)
     slots: list[tuple[pd.Timestamp, str]] = []
     for s in s_order:
@@ -252,41 +285,67 @@ def make_schedule(
             ds = [pd.Timestamp(x) for x in rng.permutation(days[(weekday[days] == w).to_numpy()])]
             d_alloc = _fill(w_alloc[w], dict.fromkeys(ds, per_day), ds)
             slots += [(d, s) for d in ds for _ in range(d_alloc[d])]
+    return slots
 
-    # 4. zone and daypart; 5. start time
-    cz = dict.fromkeys(zones, 0)
-    cd = dict.fromkeys(parts, 0)
-    czd: dict[tuple, int] = {}
-    cjoint: dict[tuple, int] = {}
+
+class _Tally:
+    """Sessions so far by zone, daypart, zone x daypart and (zone or daypart) x state."""
+
+    def __init__(self, zones: list[str], parts: list[str]) -> None:
+        self.zone = dict.fromkeys(zones, 0)
+        self.part = dict.fromkeys(parts, 0)
+        self.cell: dict[tuple, int] = {}
+        self.joint: dict[tuple, int] = {}
+
+    def key(self, z: str, p: str, s: str, taken: set, noise: float) -> tuple:
+        """Sort key of a zone and daypart for a session in state ``s`` (smallest is chosen)."""
+        return (
+            (z, p) in taken,
+            self.zone[z] + self.part[p],
+            self.joint.get((z, s), 0) + self.joint.get((p, s), 0),
+            self.cell.get((z, p), 0),
+            noise,
+        )
+
+    def add(self, z: str, p: str, s: str) -> None:
+        self.zone[z] += 1
+        self.part[p] += 1
+        self.cell[(z, p)] = self.cell.get((z, p), 0) + 1
+        self.joint[(z, s)] = self.joint.get((z, s), 0) + 1
+        self.joint[(p, s)] = self.joint.get((p, s), 0) + 1
+
+
+def _zones_and_dayparts(
+    slots: list[tuple[pd.Timestamp, str]],
+    zones: list[str],
+    parts: list[str],
+    rng: np.random.Generator,
+) -> tuple[list[list], dict[pd.Timestamp, set]]:
+    """Step 4: each session (in random order) takes the least used zone and daypart."""
+    tally = _Tally(zones, parts)
     used: dict[pd.Timestamp, set] = {}
     assigned: list[list] = []
-    rows = []
     for i in rng.permutation(len(slots)):
         d, s = slots[int(i)]
         taken = used.setdefault(d, set())
         noise = rng.random((len(zones), len(parts)))
-        best, best_key = None, None
-        for zi, z in enumerate(zones):
-            for pi, p in enumerate(parts):
-                key = (
-                    (z, p) in taken,
-                    cz[z] + cd[p],
-                    cjoint.get((z, s), 0) + cjoint.get((p, s), 0),
-                    czd.get((z, p), 0),
-                    noise[zi, pi],
-                )
-                if best_key is None or key < best_key:
-                    best, best_key = (z, p), key
-        z, p = best
-        taken.add(best)
-        cz[z] += 1
-        cd[p] += 1
-        czd[best] = czd.get(best, 0) + 1
-        cjoint[(z, s)] = cjoint.get((z, s), 0) + 1
-        cjoint[(p, s)] = cjoint.get((p, s), 0) + 1
+        cells = [(z, p) for z in zones for p in parts]
+        keys = [tally.key(z, p, s, taken, noise.flat[k]) for k, (z, p) in enumerate(cells)]
+        z, p = cells[min(range(len(cells)), key=keys.__getitem__)]
+        taken.add((z, p))
+        tally.add(z, p, s)
         assigned.append([d, s, z, p])
-    _rebalance(assigned, 2, zones, used)
-    _rebalance(assigned, 3, parts, used)
+    return assigned, used
+
+
+def _with_times(
+    assigned: list[list],
+    dayparts: dict[str, tuple[str, str]],
+    minutes: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Step 5: a start on a 15-minute grid inside each session's daypart; sorted by time."""
+    rows = []
     for d, s, z, p in assigned:
         a, b = dayparts[p]
         first, last = _minutes(a), _minutes(b) - minutes
@@ -302,10 +361,11 @@ def make_schedule(
             }
         )
     out = pd.DataFrame(rows)
-    out = out.sort_values(["date", "start", "zone"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["date", "start", "zone"], kind="stable").reset_index(drop=True)
 
-    # 6. double observations, in turn from each state
-    k = int(round(double_share * n))
+
+def _mark_doubles(out: pd.DataFrame, s_order: list[str], k: int, rng: np.random.Generator) -> None:
+    """Step 6: ``k`` sessions get two observers, taken in turn from each state."""
     pools = {s: list(rng.permutation(out.index[out["activation"] == s])) for s in s_order}
     doubles: list[int] = []
     while len(doubles) < k:
@@ -314,10 +374,10 @@ def make_schedule(
                 doubles.append(int(pools[s].pop()))
     out["observers"] = 1
     out.loc[doubles, "observers"] = 2
-    out["observer_1"], out["observer_2"] = "", ""
-    if observers:
-        _assign_observers(out, list(observers), minutes, rng)
 
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    """Slot ids, weekday, ISO week and the date as text, in :data:`COLUMNS` order."""
     out.insert(0, "slot", [f"p{i:03d}" for i in range(1, len(out) + 1)])
     iso = out["date"].dt.isocalendar()
     out.insert(2, "weekday", out["date"].dt.day_name().str.lower().str[:3])
@@ -386,95 +446,3 @@ def _assign_observers(out: pd.DataFrame, observers: list[str], minutes: int, rng
                 doubled[o] += 1
             busy.setdefault((o, row["date"]), []).append((a, a + minutes))
             out.at[i, f"observer_{j + 1}"] = o
-
-
-def write_week_pages(
-    schedule: pd.DataFrame,
-    out_dir: str | Path,
-    *,
-    vocab: Vocabulary | None = None,
-    language: str = "sv",
-) -> list[Path]:
-    """Write one printable HTML page per ISO week, and an index linking them.
-
-    Parameters
-    ----------
-    schedule : DataFrame
-        From :func:`make_schedule` (or its CSV read back as text).
-    out_dir : path
-        A new or empty folder.
-    vocab : Vocabulary, optional
-        For the zones' and states' labels.
-    language : {"sv", "en"}
-
-    Returns
-    -------
-    list of Path
-        ``index.html`` first, then ``week-YYYY-Www.html`` in date order.
-    """
-    from ..i18n import date as fmt_date
-
-    out = Path(out_dir)
-    if out.exists() and any(out.iterdir()):
-        raise ParameterError(f"schedule: {out} exists and is not empty")
-    out.mkdir(parents=True, exist_ok=True)
-    v = vocab or load_vocabulary()
-    zl = {c.code: getattr(c, language) for c in v.zones}
-    al = {c.code: getattr(c, language) for c in v.activations}
-
-    def msg(key: str, **kw) -> str:
-        return html.escape(t(f"fieldwork.schedule.{key}", language, **kw))
-
-    style = (
-        "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}"
-        "th,td{border:1px solid #888;padding:.3em .5em;text-align:left}"
-        "th{background:#eee}.double{font-weight:bold}"
-        "@media print{a{display:none}section{break-after:page}}"
-    )
-    head = '<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{style}</style></head><body>\n'
-    written = []
-    index_items = []
-    for week, rows in schedule.groupby("week", sort=True):
-        title = f"{msg('title')} – {msg('week', week=week)}"
-        body = [
-            head.format(lang=language, title=title, style=style),
-            f"<section><h1>{title}</h1><p>{msg('intro')}</p>",
-            "<table><thead><tr>"
-            + "".join(
-                f"<th>{msg(k)}</th>"
-                for k in ("weekday", "time", "zone", "activation", "observers", "slot")
-            )
-            + "</tr></thead><tbody>",
-        ]
-        for r in rows.itertuples(index=False):
-            names = ", ".join(o for o in (r.observer_1, r.observer_2) if isinstance(o, str) and o)
-            double = int(r.observers) == 2
-            who = names or str(r.observers)
-            if double:
-                who = f'<span class="double">{html.escape(who)} ({msg("double")})</span>'
-            else:
-                who = html.escape(who)
-            body.append(
-                "<tr>"
-                f"<td>{html.escape(fmt_date(r.date, language, 'EEEE d MMMM'))}</td>"
-                f"<td>{html.escape(r.start)}–{html.escape(r.end)}</td>"
-                f"<td>{html.escape(zl.get(r.zone, r.zone))}</td>"
-                f"<td>{html.escape(al.get(r.activation, r.activation))}</td>"
-                f"<td>{who}</td><td>{html.escape(r.slot)}</td></tr>"
-            )
-        body.append("</tbody></table></section></body></html>\n")
-        path = out / f"week-{week}.html"
-        path.write_text("\n".join(body), encoding="utf-8")
-        written.append(path)
-        index_items.append(
-            f'<li><a href="{path.name}">{msg("week", week=week)}</a> ({len(rows)})</li>'
-        )
-    index = out / "index.html"
-    index.write_text(
-        head.format(lang=language, title=msg("title"), style=style)
-        + f"<h1>{msg('title')}</h1><h2>{msg('index')}</h2><ul>\n"
-        + "\n".join(index_items)
-        + "\n</ul></body></html>\n",
-        encoding="utf-8",
-    )
-    return [index, *written]

@@ -77,11 +77,41 @@ def test_study_yaml_labels_take_precedence(tmp_path, example_dir):
     import shutil
 
     shutil.copytree(example_dir / "observations", tmp_path / "observations")
-    (tmp_path / "study.yaml").write_text(
-        "zones:\n  - id: plattan\n    label: {sv: Torget, en: The square}\n", encoding="utf-8"
+    study = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    study = study.replace(
+        "plattan: {sv: Plattan, en: Plattan}", "plattan: {sv: Torget, en: The square}"
     )
+    study = study.replace("art: {sv: konst, en: art}", "mural: {sv: väggmålning, en: mural}")
+    (tmp_path / "study.yaml").write_text(study, encoding="utf-8")
     v = load_vocabulary(tmp_path)
     assert (v.zones[0].sv, v.zones[0].en) == ("Torget", "The square")
+    # the activation kinds are the study's, whatever they are called (issue 16)
+    assert v.codes("activations") == ["none", "mural", "event", "park", "pilot"]
+    assert (v.activations[1].sv, v.activations[1].en) == ("väggmålning", "mural")
+
+
+def test_a_broken_study_yaml_is_reported_with_its_line(tmp_path, example_dir):
+    import shutil
+
+    from evaluation.errors import DataError
+
+    shutil.copytree(example_dir / "observations", tmp_path / "observations")
+    (tmp_path / "study.yaml").write_text("study: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match="study.yaml"):
+        load_vocabulary(tmp_path)
+
+
+def test_without_a_study_the_kinds_come_from_the_calendar_or_are_generic(tmp_path, example_dir):
+    import shutil
+
+    shutil.copytree(example_dir / "observations", tmp_path / "observations")
+    assert load_vocabulary(tmp_path).codes("activations") == ["none", "activation"]
+    (tmp_path / "calendar.csv").write_text(
+        "start,end,kind,name\n2024-06-01,2024-06-30,concert,Concerts\n"
+        "2024-07-01,2024-07-05,policing,Operation\n",
+        encoding="utf-8",
+    )
+    assert load_vocabulary(tmp_path).codes("activations") == ["none", "concert"]
 
 
 def test_cli_form_writes_a_form_that_converts(tmp_path, example_dir, capsys):
