@@ -61,9 +61,125 @@ def default_protection(min_count: int) -> int:
     return max(int(min_count) - 2, 0)
 
 
+Cell = tuple[int, int]
+
+
+def _cell_kinds(full: np.ndarray, idx: list[Cell], k: int, margins: bool) -> list[str]:
+    """What each suppressed cell's label says: ``primary`` ("<k": 1..k-1), ``x_body`` (a body
+    "x": 0 or >= k) or ``x_total`` (a hidden total: any whole number >= 0)."""
+    n_r, n_c = full.shape
+    body_r, body_c = (n_r - 1, n_c - 1) if margins else (n_r, n_c)
+    kinds = []
+    for cell in idx:
+        in_body = cell[0] < body_r and cell[1] < body_c
+        v = full[cell]
+        kinds.append("primary" if in_body and 0 < v < k else "x_body" if in_body else "x_total")
+    return kinds
+
+
+class _Audit:
+    """The intruder's integer program: one variable per suppressed cell, then one binary per
+    body ``"x"`` cell (0 if the cell is 0, 1 if it is >= k)."""
+
+    def __init__(self, full: np.ndarray, idx: list[Cell], min_count: int, margins: bool) -> None:
+        self.k = int(min_count)
+        self.idx = idx
+        self.kinds = _cell_kinds(full, idx, self.k, margins)
+        self.xs = [i for i, kind in enumerate(self.kinds) if kind == "x_body" and self.k > 1]
+        self.nv = len(idx) + len(self.xs)
+        self.rows: list[np.ndarray] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+        if margins:
+            self._add_totals(full)
+        self._add_zero_or_k()
+        self._bounds()
+        from scipy.optimize import Bounds, LinearConstraint
+
+        self.cons = [LinearConstraint(np.array(self.rows), self.lo, self.hi)] if self.rows else []
+        self.var_bounds = Bounds(self.lb, self.ub)
+
+    def _add(self, coef: np.ndarray, lo: float, hi: float) -> None:
+        self.rows.append(coef)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def _add_totals(self, full: np.ndarray) -> None:
+        """Each row and column adds up to its total (the last cell of the line)."""
+        pos = {cell: i for i, cell in enumerate(self.idx)}
+        for line in _lines(*full.shape):  # sum of the first cells = the last (the total)
+            coef = np.zeros(self.nv)
+            rhs = 0.0
+            for m, cell in enumerate(line):
+                sign = -1.0 if m == len(line) - 1 else 1.0
+                if cell in pos:
+                    coef[pos[cell]] += sign
+                else:
+                    rhs -= sign * full[cell]
+            if coef.any():
+                self._add(coef, rhs, rhs)
+
+    def _add_zero_or_k(self) -> None:
+        """A body "x" is 0 or >= k (big-M): y - k z >= 0 and y - BIG z <= 0."""
+        for b, i in enumerate(self.xs):
+            z = len(self.idx) + b
+            c1 = np.zeros(self.nv)
+            c1[i], c1[z] = 1.0, -float(self.k)
+            self._add(c1, 0.0, np.inf)
+            c2 = np.zeros(self.nv)
+            c2[i], c2[z] = 1.0, -float(_BIG)
+            self._add(c2, -np.inf, 0.0)
+
+    def _bounds(self) -> None:
+        k, n_x = self.k, len(self.xs)
+        self.lb = np.array([1.0 if kd == "primary" else 0.0 for kd in self.kinds] + [0.0] * n_x)
+        self.ub = np.array(
+            [float(k - 1) if kd == "primary" else float(_BIG) for kd in self.kinds] + [1.0] * n_x
+        )
+
+    def solve(self, i: int, sense: float) -> float:
+        """The smallest (``sense`` 1) or largest (-1) value cell ``i`` can take."""
+        from scipy.optimize import milp
+
+        c = np.zeros(self.nv)
+        c[i] = sense
+        res = milp(c, constraints=self.cons, integrality=np.ones(self.nv), bounds=self.var_bounds)
+        if res.status != 0:
+            raise RuntimeError(f"disclosure audit: integer program failed ({res.message})")
+        return float(round(sense * res.fun))
+
+    def bounds(self) -> np.ndarray:
+        """[low, high] of every suppressed cell; ``inf`` for no upper bound."""
+        out = np.zeros((len(self.idx), 2))
+        for i in range(len(self.idx)):
+            out[i, 0] = self.solve(i, 1.0)
+            top = self.solve(i, -1.0)
+            out[i, 1] = np.inf if top >= _BIG / 2 else top
+        return out
+
+    def first_narrow(self, truth: np.ndarray, protection: int) -> Cell | None:
+        """The first cell narrower than ``protection`` ("<k" cells first), or ``None``."""
+        k = self.k
+        order = sorted(range(len(self.idx)), key=lambda i: self.kinds[i] != "primary")
+        for i in order:
+            v = truth[self.idx[i]]
+            # a "<k" cell cannot be wider than its label: it must keep all of 1..k-1
+            width = min(protection, k - 2) if self.kinds[i] == "primary" else protection
+            hi = self.solve(i, -1.0)
+            if hi >= _BIG / 2 or hi - v >= width:
+                continue
+            if hi - self.solve(i, 1.0) < width:
+                return self.idx[i]
+        return None
+
+
 def cell_bounds(
-    full: np.ndarray, mask: np.ndarray, min_count: int, margins: bool = True, only=None
-) -> np.ndarray:
+    full: np.ndarray,
+    mask: np.ndarray,
+    min_count: int,
+    margins: bool = True,
+    only: tuple[np.ndarray, int] | None = None,
+) -> np.ndarray | Cell | None:
     """Feasible [low, high] of every suppressed cell, as an intruder who knows the labels finds them.
 
     ``full`` is the table with its totals in the last row and column (see
@@ -75,104 +191,114 @@ def cell_bounds(
     ``"x"`` is 0 or at least k (it would have been ``"<k"`` otherwise). A
     suppressed total is any whole number >= 0. Bounds come from an integer
     program per cell (scipy's HiGHS ``milp``, big-M for the "0 or >= k"
-    disjunction). Returns an array of shape (n_suppressed, 2) in row-major
-    order of the mask; ``inf`` for no upper bound.
+    disjunction).
+
+    Parameters
+    ----------
+    full : ndarray
+        The true table (with totals when ``margins``).
+    mask : ndarray of bool
+        The suppressed cells, same shape.
+    min_count : int
+        The suppression threshold k.
+    margins : bool
+        Whether ``full`` has totals (and the rows and columns add up to them).
+    only : (ndarray, int), optional
+        ``(truth, protection)``: instead of all bounds, the first cell whose
+        range is narrower than ``protection`` (``None`` if there is none).
+
+    Returns
+    -------
+    ndarray or tuple or None
+        An array of shape (n_suppressed, 2) in row-major order of the mask;
+        ``inf`` for no upper bound. With ``only``: a cell or ``None``.
+
+    Examples
+    --------
+    A label-blind choice of cells gives them back: the "<5" and the "x" of
+    the first row add up to 6, and an "x" body cell is 0 or at least 5.
+
+    >>> full = np.array([[1, 5, 6], [10, 12, 22], [11, 17, 28]])
+    >>> mask = np.array([[True, True, False], [True, True, False], [False, False, False]])
+    >>> cell_bounds(full, mask, 5)
+    array([[ 1.,  1.],
+           [ 5.,  5.],
+           [10., 10.],
+           [12., 12.]])
+    >>> b = cell_bounds(full, suppression_mask(full[:2, :2]), 5)  # cells chosen knowing the labels
+    >>> bool((b[:, 1] - b[:, 0] >= default_protection(5)).all())
+    True
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    idx = [tuple(x) for x in np.argwhere(mask)]
+    idx = [(int(a), int(b)) for a, b in np.argwhere(mask)]
     if not idx:
-        return np.zeros((0, 2))
-    k = int(min_count)
-    n_r, n_c = full.shape
-    body_r, body_c = (n_r - 1, n_c - 1) if margins else (n_r, n_c)
-    pos = {cell: i for i, cell in enumerate(idx)}
-    kinds = []
-    for cell in idx:
-        in_body = cell[0] < body_r and cell[1] < body_c
-        v = full[cell]
-        kinds.append("primary" if in_body and 0 < v < k else "x_body" if in_body else "x_total")
-    xs = [i for i, kind in enumerate(kinds) if kind == "x_body" and k > 1]
-    nv = len(idx) + len(xs)  # cells, then one binary per "x" body cell: 0 (z=0) or >= k (z=1)
-    rows, lo_b, hi_b = [], [], []
-    lines = []
-    if margins:
-        lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
-            [(i, j) for i in range(n_r)] for j in range(n_c)
-        ]
-    for line in lines:  # sum of the first cells = the last (the total)
-        coef = np.zeros(nv)
-        rhs = 0.0
-        for m, cell in enumerate(line):
-            sign = -1.0 if m == len(line) - 1 else 1.0
-            if cell in pos:
-                coef[pos[cell]] += sign
-            else:
-                rhs -= sign * full[cell]
-        if coef.any():
-            rows.append(coef)
-            lo_b.append(rhs)
-            hi_b.append(rhs)
-    for b, i in enumerate(xs):
-        z = len(idx) + b
-        c1 = np.zeros(nv)
-        c1[i], c1[z] = 1.0, -float(k)  # y - k z >= 0
-        rows.append(c1)
-        lo_b.append(0.0)
-        hi_b.append(np.inf)
-        c2 = np.zeros(nv)
-        c2[i], c2[z] = 1.0, -float(_BIG)  # y - BIG z <= 0
-        rows.append(c2)
-        lo_b.append(-np.inf)
-        hi_b.append(0.0)
-    lb = np.array([1.0 if kind == "primary" else 0.0 for kind in kinds] + [0.0] * len(xs))
-    ub = np.array(
-        [float(k - 1) if kind == "primary" else float(_BIG) for kind in kinds] + [1.0] * len(xs)
-    )
-    cons = [LinearConstraint(np.array(rows), lo_b, hi_b)] if rows else []
-    integrality = np.ones(nv)
-
-    def solve(i: int, sense: float) -> float:
-        c = np.zeros(nv)
-        c[i] = sense
-        res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(lb, ub))
-        if res.status != 0:
-            raise RuntimeError(f"disclosure audit: integer program failed ({res.message})")
-        return float(round(sense * res.fun))
-
+        return None if only is not None else np.zeros((0, 2))
+    audit = _Audit(full, idx, min_count, margins)
     if only is not None:  # the first cell narrower than ``only[1]``, or None (see _protected)
-        truth, protection = only
-        order = sorted(range(len(idx)), key=lambda i: kinds[i] != "primary")
-        for i in order:
-            v = truth[idx[i]]
-            # a "<k" cell cannot be wider than its label: it must keep all of 1..k-1
-            width = min(protection, k - 2) if kinds[i] == "primary" else protection
-            hi = solve(i, -1.0)
-            if hi >= _BIG / 2:
-                continue
-            if hi - v >= width:
-                continue
-            if hi - solve(i, 1.0) < width:
-                return idx[i]
-        return None
-    out = np.zeros((len(idx), 2))
-    for i in range(len(idx)):
-        out[i, 0] = solve(i, 1.0)
-        top = solve(i, -1.0)
-        out[i, 1] = np.inf if top >= _BIG / 2 else top
-    return out
+        return audit.first_narrow(only[0], only[1])
+    return audit.bounds()
 
 
-def _protected(full, mask, min_count, protection, margins=True) -> list[tuple[int, int]]:
+def _protected(
+    full: np.ndarray, mask: np.ndarray, min_count: int, protection: int, margins: bool = True
+) -> list[Cell]:
     """The first suppressed cell whose feasible range is narrower than ``protection`` (or none).
 
     Uses the true table (always feasible) to skip half the integer programs:
     a cell whose maximum is ``protection`` above its true value is protected.
     """
-    if not mask.any():
+    idx = [(int(a), int(b)) for a, b in np.argwhere(mask)]
+    if not idx:
         return []
-    weak = cell_bounds(full, mask, min_count, margins=margins, only=(full, protection))
+    weak = _Audit(full, idx, min_count, margins).first_narrow(full, protection)
     return [] if weak is None else [weak]
+
+
+def _lines(n_r: int, n_c: int) -> list[list[Cell]]:
+    """Every row, then every column, of a table with totals: the total is each line's last cell."""
+    return [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
+        [(i, j) for i in range(n_r)] for j in range(n_c)
+    ]
+
+
+def _counts(values: np.ndarray) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError("expected a 2-D table of counts")
+    if np.isnan(v).any() or (v < 0).any() or (v != np.floor(v)).any():
+        raise ValueError("counts must be whole numbers >= 0 with no missing values")
+    return v
+
+
+def _add_partner(full: np.ndarray, mask: np.ndarray, line: list[Cell]) -> bool:
+    """Suppress one more cell of a line: smallest non-zero cell, else its total, else a zero."""
+    free = [c for c in line if not mask[c]]
+    if not free:
+        return False
+    cells, total = [c for c in free if c != line[-1]], line[-1] if line[-1] in free else None
+    nonzero = sorted((full[c], c) for c in cells if full[c] > 0)
+    choice = nonzero[0][1] if nonzero else total if total is not None else cells[0]
+    mask[choice] = True
+    return True
+
+
+def _secondary(full: np.ndarray, mask: np.ndarray, min_count: int, protection: int) -> np.ndarray:
+    """Add secondary cells to ``mask`` until every suppressed cell is protected."""
+    lines = _lines(*full.shape)
+    for _ in range(full.size + 1):
+        changed = False
+        for line in lines:  # a line with one hidden cell gives it back by subtraction
+            if sum(mask[c] for c in line) == 1:
+                changed |= _add_partner(full, mask, line)
+        if changed:
+            continue
+        weak = _protected(full, mask, min_count, protection)
+        if not weak:
+            return mask
+        cell = weak[0]
+        if not any(_add_partner(full, mask, line) for line in lines if cell in line):
+            break
+    mask[:] = True  # nothing left that protects: hide everything
+    return mask
 
 
 def suppression_mask(
@@ -188,12 +314,38 @@ def suppression_mask(
     ``protection`` wide (default :func:`default_protection`), and every
     ``"<k"`` cell can still be anything in 1..k-1 (its label's range, which
     no wider protection can exceed). Without margins, the body only.
+
+    Parameters
+    ----------
+    values : array-like
+        A 2-D table of people counts (whole numbers >= 0).
+    min_count : int
+        The suppression threshold.
+    margins : bool
+        Whether totals are published (the mask then covers them too).
+    protection : int, optional
+        Smallest width of a suppressed cell's feasible range.
+
+    Returns
+    -------
+    ndarray of bool
+
+    Raises
+    ------
+    ValueError
+        Not a 2-D table of whole numbers >= 0.
+
+    Examples
+    --------
+    >>> suppression_mask(np.array([[1, 5], [10, 12]])).astype(int)
+    array([[1, 1, 1],
+           [1, 1, 1],
+           [0, 0, 0]])
+    >>> suppression_mask(np.array([[1, 5], [10, 12]]), margins=False)
+    array([[ True, False],
+           [False, False]])
     """
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 2:
-        raise ValueError("expected a 2-D table of counts")
-    if np.isnan(v).any() or (v < 0).any() or (v != np.floor(v)).any():
-        raise ValueError("counts must be whole numbers >= 0 with no missing values")
+    v = _counts(values)
     p = default_protection(min_count) if protection is None else int(protection)
     primary = (v > 0) & (v < min_count)
     if not margins:
@@ -204,36 +356,7 @@ def suppression_mask(
     mask[: n_r - 1, : n_c - 1] = primary
     if not primary.any():
         return mask
-    lines = [[(i, j) for j in range(n_c)] for i in range(n_r)] + [
-        [(i, j) for i in range(n_r)] for j in range(n_c)
-    ]
-
-    def add_partner(line) -> bool:
-        """Suppress one more cell of a line: smallest non-zero cell, else its total, else a zero."""
-        free = [c for c in line if not mask[c]]
-        if not free:
-            return False
-        cells, total = [c for c in free if c != line[-1]], line[-1] if line[-1] in free else None
-        nonzero = sorted((full[c], c) for c in cells if full[c] > 0)
-        choice = nonzero[0][1] if nonzero else total if total is not None else cells[0]
-        mask[choice] = True
-        return True
-
-    for _ in range(full.size + 1):
-        changed = False
-        for line in lines:  # a line with one hidden cell gives it back by subtraction
-            if sum(mask[c] for c in line) == 1:
-                changed |= add_partner(line)
-        if changed:
-            continue
-        weak = _protected(full, mask, min_count, p)
-        if not weak:
-            return mask
-        cell = weak[0]
-        if not any(add_partner(line) for line in lines if cell in line):
-            break
-    mask[:] = True  # nothing left that protects: hide everything
-    return mask
+    return _secondary(full, mask, min_count, p)
 
 
 def suppress_small_counts(
