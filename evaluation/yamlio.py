@@ -76,7 +76,17 @@ _NO_KEY = object()
 
 
 class LineDict(dict):
-    """A dict that remembers the line of the mapping and of each key (1-based)."""
+    """A dict that remembers the line of the mapping and of each key (1-based).
+
+    Every mapping :func:`load_yaml_text` builds is one, so that a checker can
+    name the line of a bad value.
+
+    Examples
+    --------
+    >>> d = load_yaml_text("codebook:\\n  id: fg\\n  title: Fokusgrupper\\n")
+    >>> d["codebook"].line, d["codebook"].key_lines
+    (2, {'id': 2, 'title': 3})
+    """
 
     line: int = 0
     key_lines: dict
@@ -384,6 +394,29 @@ def load_yaml_file(path: str | Path, label: str | None = None, **limits: int) ->
 
     The file must be a regular file of at most ``max_bytes`` bytes
     (:func:`evaluation.textio.read_text`).
+
+    Parameters
+    ----------
+    path : str or Path
+    label : str, optional
+        How the file is named in messages (default: the path).
+    **limits : int
+        ``max_bytes``, ``max_depth``, ``max_nodes`` (see :func:`load_yaml_text`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "params.yaml"
+    >>> _ = f.write_text("seed: 20240601\\nlanguage: sv\\n", encoding="utf-8")
+    >>> load_yaml_file(f)
+    {'seed': 20240601, 'language': 'sv'}
+    >>> _ = f.write_text("seed: !!python/object/apply:os.system [id]\\n", encoding="utf-8")
+    >>> load_yaml_file(f, "params.yaml")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    params.yaml
+      params.yaml:1: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'; expected plain YAML (tags that construct objects are not allowed)
     """
     from .textio import read_text
 
