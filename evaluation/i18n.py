@@ -198,7 +198,7 @@ def ci(
     )
 
 
-def date(value, language: str, format: str = "long") -> str:
+def date(value: Any, language: str, format: str = "long") -> str:
     """A date (``datetime.date``, pandas Timestamp or ISO text) in the language's style.
 
     >>> date("2019-06-01", "sv"), date("2019-06-01", "en")
@@ -293,7 +293,7 @@ def label(code: Any, language: str) -> str:
 _STUDY: dict[str, dict[str, str]] = {}
 
 
-def use_study(study) -> None:
+def use_study(study: Any) -> None:
     """Take the labels of a study's codes (zones, roles, areas ...) for :func:`label`.
 
     The catalogue's universal labels come first; a code only the study knows
