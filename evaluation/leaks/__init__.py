@@ -31,21 +31,18 @@ cannot be parsed raise :class:`ScanError`: never "0 leaks".
 
 The modules, one concern each
 -----------------------------
-============================  ===============================================
-:mod:`.findings`              :class:`Leak`, :class:`ScanError`, the reader interface
-:mod:`.textforms`             dashes, spaces, Unicode forms folded; bytes decoded
-:mod:`.personnummer`          personal and co-ordination numbers (:func:`luhn_ok`)
-:mod:`.phones`, :mod:`.emails`  phone numbers, e-mail addresses
-:mod:`.register`, :mod:`.names`  the identifier register and its names in a text
-:mod:`.detect`                every rule over one text
-:mod:`.markup`                visible text of HTML/Markdown/XML, ``data:`` URIs
-:mod:`.images`, :mod:`.svg`,  readers of each file type
-:mod:`.notebooks`,
-:mod:`.archives`, :mod:`.pdf`
-:mod:`.scanner`               a text and its decoded forms; files to their readers
-:mod:`.scan`                  :func:`scan_for_leaks`, :func:`scan_text`
-:mod:`.release`               :func:`release_check`, the release gate of a run
-============================  ===============================================
+* :mod:`.findings`: :class:`Leak`, :class:`ScanError`, the interface of the readers;
+* :mod:`.textforms`: dashes, spaces and Unicode forms folded; bytes decoded;
+* :mod:`.personnummer`: personal and co-ordination numbers (:func:`luhn_ok`);
+* :mod:`.phones`, :mod:`.emails`: phone numbers, e-mail addresses;
+* :mod:`.register`, :mod:`.names`: the identifier register and its names in a text;
+* :mod:`.detect`: every rule over one text;
+* :mod:`.markup`: the visible text of HTML, Markdown and XML; ``data:`` URIs;
+* :mod:`.images`, :mod:`.svg`, :mod:`.notebooks`, :mod:`.archives`, :mod:`.pdf`:
+  the readers of each file type;
+* :mod:`.scanner`: a text and its decoded forms; each file to its reader;
+* :mod:`.scan`: :func:`scan_for_leaks`, :func:`scan_text`;
+* :mod:`.release`: :func:`release_check`, the release gate of a run.
 
 Examples
 --------
