@@ -5,6 +5,8 @@ a generated turn strings one to three of them together, so the generator
 knows the true codes of every turn. Entirely fictional.
 """
 
+__all__ = ["PHRASES", "MODERATOR_QUESTIONS", "FILLERS"]
+
 PHRASES: dict[str, list[str]] = {
     "flickor_vistas": [
         "De sitter på trappan i flera timmar, särskilt på fredagar.",

@@ -11,6 +11,21 @@ a traceback.
 1 problem in the data:
 sessions.csv
   sessions.csv:3: end: '09:00' is not after start '10:00'; expected end later than start
+
+The hierarchy (catch :class:`EvaluationError` for all of them)::
+
+    EvaluationError
+    ├── DataError (also a ValueError): input data against the data contract
+    │   └── CodebookError
+    ├── ParameterError (also a ValueError): run parameters
+    ├── ModelError: a model that cannot be fitted to these data
+    ├── NotebookError: a notebook that failed during a run
+    └── ReleaseError: a run the release gate refuses
+
+>>> issubclass(CodebookError, DataError), issubclass(DataError, ValueError)
+(True, True)
+>>> all(issubclass(e, EvaluationError) for e in (ParameterError, ModelError, ReleaseError))
+True
 """
 
 from __future__ import annotations
@@ -31,7 +46,16 @@ __all__ = [
 
 
 class EvaluationError(Exception):
-    """Base class of every error raised on purpose by sergel-eval."""
+    """Base class of every error raised on purpose by sergel-eval.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ModelError("the negative binomial fit did not converge")
+    ... except EvaluationError as exc:
+    ...     print(type(exc).__name__, exc)
+    ModelError the negative binomial fit did not converge
+    """
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,14 @@ class Problem:
         What was expected instead.
     severity : str
         ``"error"`` or ``"warning"``.
+
+    Examples
+    --------
+    >>> p = Problem("zones.csv", 4, "zone", "'platan' is not a zone", "one of plattan, trappan")
+    >>> print(p)
+    zones.csv:4: zone: 'platan' is not a zone; expected one of plattan, trappan
+    >>> p.to_dict()["line"]
+    4
     """
 
     file: str
@@ -94,6 +126,16 @@ class DataError(EvaluationError, ValueError):
     problems : list of Problem, or str
         The problems; a plain message is turned into one whole-file problem
         using ``file``, ``line``, ``column`` and ``expected``.
+
+    Examples
+    --------
+    >>> err = DataError("no header row", file="sessions.csv", expected="a CSV header")
+    >>> err.file, err.line, len(err.problems)
+    ('sessions.csv', None, 1)
+    >>> print(err)
+    1 problem in the data:
+    sessions.csv
+      sessions.csv: no header row; expected a CSV header
     """
 
     def __init__(
@@ -128,15 +170,33 @@ class DataError(EvaluationError, ValueError):
 
 
 class CodebookError(DataError):
-    """A codebook (YAML or REFI-QDA) that is not valid."""
+    """A codebook (YAML or REFI-QDA) that is not valid.
+
+    Examples
+    --------
+    >>> isinstance(CodebookError("code 'x' has no label", file="cb.yaml"), DataError)
+    True
+    """
 
 
 class ParameterError(EvaluationError, ValueError):
-    """A run parameter that is unknown, or whose value is not allowed."""
+    """A run parameter that is unknown, or whose value is not allowed.
+
+    Examples
+    --------
+    >>> str(ParameterError("min_cell: -1 is not allowed; expected a whole number >= 1"))
+    'min_cell: -1 is not allowed; expected a whole number >= 1'
+    """
 
 
 class ModelError(EvaluationError):
-    """A statistical model that cannot be fitted to these data, with the reason."""
+    """A statistical model that cannot be fitted to these data, with the reason.
+
+    Examples
+    --------
+    >>> str(ModelError("interrupted time series: 3 months before the start; expected at least 12"))
+    'interrupted time series: 3 months before the start; expected at least 12'
+    """
 
 
 class NotebookError(EvaluationError):
@@ -153,6 +213,15 @@ class NotebookError(EvaluationError):
         The exception's type name and message inside the kernel.
     partial : str
         Path of the partly executed copy, which is kept.
+
+    Examples
+    --------
+    >>> err = NotebookError("01_site.ipynb", "reports/x/01_site.ipynb", cell=4, exec_count=3,
+    ...                     ename="KeyError", evalue="'zone'", source="# rates\\nrates = fit(ds)")
+    >>> print(err)
+    notebook 01_site.ipynb failed in cell 4 (execution count [3]): KeyError: 'zone'
+      the cell starts: rates = fit(ds)
+    the partly executed notebook is kept at reports/x/01_site.ipynb
     """
 
     def __init__(
@@ -187,4 +256,10 @@ class NotebookError(EvaluationError):
 
 
 class ReleaseError(EvaluationError):
-    """A run that the release gate refuses (the leak scan found something)."""
+    """A run that the release gate refuses (the leak scan found something).
+
+    Examples
+    --------
+    >>> str(ReleaseError("2 possible leaks: the report is not for release"))
+    '2 possible leaks: the report is not for release'
+    """

@@ -29,7 +29,10 @@ import math
 import string
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = [
     "LANGUAGES",
@@ -60,7 +63,16 @@ _DIR = Path(__file__).parent / "messages"
 
 
 class MessageError(KeyError):
-    """A message key or language that the catalogue does not have."""
+    """A message key or language that the catalogue does not have.
+
+    Examples
+    --------
+    >>> try:
+    ...     t("no.such.key", "sv")
+    ... except MessageError as exc:
+    ...     print(exc)
+    no message 'no.such.key' in the 'sv' catalogue
+    """
 
     def __str__(self) -> str:  # KeyError quotes its argument; say it plainly
         return str(self.args[0]) if self.args else ""
@@ -186,7 +198,7 @@ def ci(
     )
 
 
-def date(value, language: str, format: str = "long") -> str:
+def date(value: Any, language: str, format: str = "long") -> str:
     """A date (``datetime.date``, pandas Timestamp or ISO text) in the language's style.
 
     >>> date("2019-06-01", "sv"), date("2019-06-01", "en")
@@ -281,13 +293,30 @@ def label(code: Any, language: str) -> str:
 _STUDY: dict[str, dict[str, str]] = {}
 
 
-def use_study(study) -> None:
+def use_study(study: Any) -> None:
     """Take the labels of a study's codes (zones, roles, areas ...) for :func:`label`.
 
     The catalogue's universal labels come first; a code only the study knows
     is shown by the study's label (``study.yaml`` vocabularies). Called by
     :func:`evaluation.sources.study.open_study` (a notebook's first cell);
     ``None`` forgets the study.
+
+    Parameters
+    ----------
+    study : Study or None
+        Anything with ``labels(language) -> dict`` of code to label.
+
+    Examples
+    --------
+    >>> class Odenplan:
+    ...     def labels(self, language):
+    ...         return {"fontan": "the fountain" if language == "en" else "fontänen"}
+    >>> use_study(Odenplan())
+    >>> label("fontan", "sv"), label("female", "en")
+    ('fontänen', 'girls')
+    >>> use_study(None)
+    >>> label("fontan", "sv")
+    'fontan'
     """
     _STUDY.clear()
     if study is not None:
@@ -306,8 +335,18 @@ def reverse(language: str, prefix: str) -> dict[str, str]:
     return {v: k for k, v in catalogue(language).items() if k.startswith(start)}
 
 
-def markdown(key: str, language: str, /, **values: Any):
-    """The message ``key`` as an IPython ``Markdown`` object (for notebook prose and headings)."""
+def markdown(key: str, language: str, /, **values: Any) -> Markdown:
+    """The message ``key`` as an IPython ``Markdown`` object (for notebook prose and headings).
+
+    The message is trusted; the values may come from data, so the result is
+    made inert (:func:`evaluation.safehtml.safe_markdown`): nothing in it
+    becomes markup.
+
+    Examples
+    --------
+    >>> markdown("a11y.figure_generic", "en", title="<img src=x onerror=alert(1)>").data
+    'Figure: &lt;img src=x onerror=alert(1)>.'
+    """
     from .safehtml import safe_markdown
 
     # the message is trusted, the values may come from data: nothing may become markup
@@ -320,13 +359,22 @@ def show(key: str, language: str, /, **values: Any) -> None:
     A notebook's headings and prose are cells calling ``show("nb01.intro",
     language)``: the text comes from the catalogue of the report's language,
     and its headings still make the report's table of contents.
+
+    Examples
+    --------
+    Outside a notebook, IPython's ``display`` prints the object's text form:
+
+    >>> show("a11y.figure_generic", "en", title="Visits by zone")
+    <IPython.core.display.Markdown object>
     """
     from IPython.display import display
 
     display(markdown(key, language, **values))
 
 
-def weekday_names(language: str, width: str = "abbreviated") -> list[str]:
+def weekday_names(
+    language: str, width: Literal["abbreviated", "narrow", "short", "wide"] = "abbreviated"
+) -> list[str]:
     """Monday..Sunday in the language (Babel/CLDR).
 
     >>> weekday_names("sv")[0], weekday_names("en")[6]

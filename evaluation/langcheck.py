@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 __all__ = [
     "STOPWORDS",
@@ -125,11 +127,14 @@ _VOID = {"br", "img", "meta", "link", "hr", "input", "col", "source", "wbr"}
 _WORD = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü']+")
 
 
+Block = tuple[str, str, str]  # (tag, text, column heading)
+
+
 class _Blocks(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str, str]] = []  # (tag, text, column heading)
-        self.lang = None
+        self.blocks: list[Block] = []
+        self.lang: str | None = None
         self._buf: list[str] = []
         self._skip = 0
         self._stack: list[str] = []
@@ -139,7 +144,7 @@ class _Blocks(HTMLParser):
         self._in_head_row = False
         self._skipped: list[str] = []  # open elements whose text is not read
 
-    def _flush(self):
+    def _flush(self) -> None:
         # collapse ASCII white space only: a no-break space (a thousands separator) stays visible
         text = re.sub(r"[ \t\n\r\f\v]+", " ", "".join(self._buf)).strip()
         if text:
@@ -151,7 +156,7 @@ class _Blocks(HTMLParser):
                 self._headers.append(text)
         self._buf = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":
             self.lang = dict(attrs).get("lang")
         if self._skip or tag in _SKIP or dict(attrs).get("translate") == "no":
@@ -173,7 +178,7 @@ class _Blocks(HTMLParser):
             if tag == "td":
                 self._in_head_row = False
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if self._skip:
             if tag in self._skipped:  # close up to the matching element (tolerates unclosed tags)
                 while self._skipped and self._skipped.pop() != tag:
@@ -183,7 +188,7 @@ class _Blocks(HTMLParser):
         if tag in _BLOCK and not self._skip:
             self._flush()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._skip:
             return
         if self._tag == "pre" and "\n" in data:  # printed output: one block per line
@@ -195,12 +200,12 @@ class _Blocks(HTMLParser):
             return
         self._buf.append(data)
 
-    def close(self):
+    def close(self) -> None:
         super().close()
         self._flush()
 
 
-def text_blocks(page: str) -> tuple[str | None, list[tuple[str, str, str]]]:
+def text_blocks(page: str) -> tuple[str | None, list[Block]]:
     """The ``lang`` attribute and the visible text blocks of an HTML page.
 
     Returns ``(lang, [(tag, text, column_heading), ...])``: ``tag`` is the
@@ -219,13 +224,47 @@ def text_blocks(page: str) -> tuple[str | None, list[tuple[str, str, str]]]:
 _STUDY_NAMES: list[str] = []
 
 
-def use_names(names) -> None:
-    """Also treat these names (a study's site and proper names) as the same in every language."""
+def use_names(names: Iterable[str]) -> None:
+    """Also treat these names (a study's site and proper names) as the same in every language.
+
+    Replaces the names given before; ``use_names([])`` forgets them.
+
+    Examples
+    --------
+    >>> page = '<html lang="en"><p>Visits to Hus och Hem på Torget</p></html>'
+    >>> problems(page, "en")
+    ['Swedish text: Visits to Hus och Hem på Torget']
+    >>> use_names(["Hus och Hem på Torget"])  # a site's name, the same in both languages
+    >>> problems(page, "en")
+    []
+    >>> use_names([])
+    """
     _STUDY_NAMES[:] = sorted(set(names), key=len, reverse=True)
 
 
-def study_names(study) -> list[str]:
-    """A study's proper names: its site's names and every label that is the same in sv and en."""
+def study_names(study: Any) -> list[str]:
+    """A study's proper names: its site's names and every label that is the same in sv and en.
+
+    Parameters
+    ----------
+    study : Study
+        Anything with ``site`` (language -> name) and ``vocabularies``
+        (vocabulary -> code -> language -> label), as
+        :class:`evaluation.sources.study.Study`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> class Study:
+    ...     site = {"sv": "Odenplan", "en": "Odenplan"}
+    ...     vocabularies = {"zone": {"fontan": {"sv": "Fontänen", "en": "The fountain"},
+    ...                              "ica": {"sv": "ICA Karlaplan", "en": "ICA Karlaplan"}}}
+    >>> study_names(Study())
+    ['ICA Karlaplan', 'Odenplan']
+    """
     out = {study.site.get("sv", ""), study.site.get("en", "")}
     for vocab in study.vocabularies.values():
         for texts in vocab.values():
@@ -289,8 +328,27 @@ def _only(other: str, language: str) -> frozenset[str]:
     return _vocabulary(other) - _vocabulary(language)
 
 
-def foreign_blocks(blocks, language: str) -> list[str]:
-    """The text blocks that are written in the other language (see the module's notes)."""
+def foreign_blocks(blocks: Iterable[Block], language: str) -> list[str]:
+    """The text blocks that are written in the other language (see the module's notes).
+
+    Parameters
+    ----------
+    blocks : iterable of (tag, text, column heading)
+        As :func:`text_blocks` returns them.
+    language : str
+        The page's language.
+
+    Returns
+    -------
+    list of str
+        ``"<Language> text: <the block>"`` for each block from the other language.
+
+    Examples
+    --------
+    >>> foreign_blocks([("p", "Antalet besök ökade under perioden.", ""),
+    ...                 ("p", "The number of visits increased.", "")], "sv")
+    ['English text: The number of visits increased.']
+    """
     from . import i18n
 
     others = [lang for lang in i18n.LANGUAGES if lang != language]
@@ -333,6 +391,22 @@ def problems(page: str, language: str) -> list[str]:
     other language; no year written with a separator; in Swedish no decimal
     point, in English no decimal comma. Returns one line per problem (empty:
     the page is fine).
+
+    Parameters
+    ----------
+    page : str
+        The page's HTML.
+    language : str
+        The report's language (``sv`` or ``en``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> problems('<html lang="en"><p>The rate ratio was 1,25 in 2 016.</p></html>', "en")
+    ['year with a separator: 2 016', 'decimal comma in English: The rate ratio was 1,25 in 2 016.']
     """
     lang, blocks = text_blocks(page)
     out = []

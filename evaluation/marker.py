@@ -87,6 +87,27 @@ def write_marker(folder: str | Path, note: str) -> Path:
     """Write ``folder/SYNTHETIC``: ``note`` and the fingerprint of the folder's other files.
 
     Call it last, after every other file of the generated folder is written.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The generated data folder.
+    note : str
+        What the data are (the marker's first lines).
+
+    Returns
+    -------
+    Path
+        The marker file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "sessions.csv").write_text("session,zone\\n")
+    >>> print(write_marker(d, "SYNTHETIC EXAMPLE DATA").read_text()[:43])
+    SYNTHETIC EXAMPLE DATA
+    fingerprint: sha256:
     """
     folder = Path(folder)
     text = note.rstrip("\n") + f"\nfingerprint: {data_fingerprint(folder)}\n"

@@ -19,7 +19,20 @@ def _is_root(p: Path) -> bool:
 
 
 def project_root() -> Path:
-    """Return the project root folder (see module docstring)."""
+    """Return the project root folder (see module docstring).
+
+    Returns
+    -------
+    Path
+        ``SERGEL_EVAL_ROOT`` if set; else the first folder upwards from the
+        current directory, then from this package, that holds
+        ``pyproject.toml`` and ``notebooks/``; else the current directory.
+
+    Examples
+    --------
+    >>> (project_root() / "pyproject.toml").is_file()
+    True
+    """
     env = os.environ.get("SERGEL_EVAL_ROOT")
     if env:
         return Path(env).resolve()

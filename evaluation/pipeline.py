@@ -790,8 +790,11 @@ def run(
     manifest["inputs"] = [_file_entry(p, root) for p in seen if Path(p).exists()]
 
     from .leaks import release_check
+    from .report import pages_to_be_written
 
-    manifest["release"] = release_check(run_dir, params.get("data_dir"), manifest=manifest)
+    manifest["release"] = release_check(
+        run_dir, params.get("data_dir"), pages=pages_to_be_written(run_dir, manifest)
+    )
     manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
     manifest["seconds"] = round(sum(e.get("seconds", 0) for e in manifest["notebooks"]), 2)
     manifest["status"] = run_status(manifest["notebooks"])

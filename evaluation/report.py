@@ -17,6 +17,7 @@ __all__ = [
     "render_html",
     "notebook_title",
     "write_index",
+    "pages_to_be_written",
     "TEMPLATES",
 ]
 
@@ -417,3 +418,37 @@ def event_list(events, language: str = "sv") -> str:
         )
         for r in events.itertuples()
     )
+
+
+def pages_to_be_written(run_dir: str | Path, manifest: dict) -> dict[str, str]:
+    """``manifest.json`` and ``index.html`` as they will be written from ``manifest`` (path -> text).
+
+    The release check (:func:`evaluation.leaks.release_check`, ``pages=``) scans
+    them before they exist; the ``release`` entry is provisional (not releasable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run = Path(tempfile.mkdtemp())
+    >>> pages = pages_to_be_written(run, {"run_id": "20240601-101500", "notebooks": []})
+    >>> sorted(Path(p).name for p in pages)
+    ['index.html', 'manifest.json']
+    >>> json.loads(pages[str(run / "manifest.json")])["release"]["releasable"]
+    False
+    """
+    import tempfile
+
+    run_dir = Path(run_dir)
+    provisional = dict(manifest)
+    provisional["release"] = {"releasable": False, "leaks": []}
+    out = {
+        str(run_dir / "manifest.json"): json.dumps(provisional, indent=2, ensure_ascii=False),
+    }
+    summary = None
+    synth = run_dir / "results" / "04_synthesis.json"
+    if synth.exists():
+        summary = json.loads(synth.read_text(encoding="utf-8")).get("summary")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = write_index(Path(tmp), provisional, summary)
+        out[str(run_dir / "index.html")] = Path(page).read_text(encoding="utf-8")
+    return out

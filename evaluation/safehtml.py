@@ -14,6 +14,10 @@ are inline), so a missed escape can neither run nor phone home.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = ["escape", "markdown_quote", "inert_markdown", "safe_markdown", "CSP", "CSP_META"]
 
@@ -133,11 +137,16 @@ _NAME_OPEN = '<span translate="no">'
 _NAME_OPEN_ESCAPED = '&lt;span translate="no">'
 
 
-def safe_markdown(text: object):
+def safe_markdown(text: object) -> Markdown:
     """An IPython ``Markdown`` object of ``text`` made inert (:func:`inert_markdown`).
 
     Notebooks display composed prose with ``display(safe_markdown(...))``
     instead of ``Markdown(...)``, so a hostile name in the data shows as text.
+
+    Examples
+    --------
+    >>> safe_markdown("Zone <script>alert(1)</script> ![x](http://evil/x.png)").data
+    'Zone &lt;script>alert(1)&lt;/script> !&#91;x]&#40;http://evil/x.png)'
     """
     from IPython.display import Markdown
 

@@ -71,6 +71,32 @@ def confine(root: str | Path, *, keep_outer: bool = True) -> Iterator[Path]:
     out of it is refused. With ``keep_outer`` (the default) an enclosing
     :func:`confine` stays in force (a loader called by ``load_dataset`` keeps
     the data folder as its bound).
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder files must stay inside.
+    keep_outer : bool
+        Keep the bound of an enclosing block.
+
+    Yields
+    ------
+    Path
+        The folder in force (resolved).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> data = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (data / "a.csv").write_text("x\\n1\\n")
+    >>> with confine(data):
+    ...     read_text(data / "a.csv")
+    ...     read_text("/etc/hostname")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    /etc/hostname
+      /etc/hostname: points outside the data folder; it was not read; expected a regular file inside the data folder (...)
     """
     resolved = Path(root).resolve()
     if keep_outer and _ROOT.get() is not None:
@@ -86,7 +112,29 @@ def confine(root: str | Path, *, keep_outer: bool = True) -> Iterator[Path]:
 def check_inside(path: str | Path, root: str | Path, label: str, what: str) -> Path:
     """The resolved ``path``; :class:`DataError` if it is not inside ``root``.
 
-    ``what`` names the folder in the message (``"the data folder"``).
+    Parameters
+    ----------
+    path, root : str or Path
+        The file and the folder it must resolve inside (links followed).
+    label : str
+        How the file is named in the message.
+    what : str
+        How the folder is named in the message (``"the data folder"``).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> check_inside("/tmp/data/../data/a.csv", "/tmp/data", "a.csv", "the data folder").as_posix()
+    '/tmp/data/a.csv'
+    >>> check_inside("/tmp/data/../a.csv", "/tmp/data", "a.csv", "the data folder")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    a.csv
+      a.csv: points outside the data folder; it was not read; expected a regular file inside the data folder (/tmp/data)
     """
     root_r = Path(root).resolve()
     try:
@@ -126,6 +174,23 @@ def open_regular(
     ``root`` (or an enclosing :func:`confine`) is given, that the path resolves
     inside it; ``what`` names that folder in messages. Raises
     :class:`DataError` otherwise. The caller closes the file.
+
+    Examples
+    --------
+    >>> import os, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("x\\n1\\n")
+    >>> fh, size = open_regular(d / "a.csv")
+    >>> with fh:
+    ...     size, fh.read()
+    (4, b'x\\n1\\n')
+    >>> os.mkfifo(d / "pipe.csv")
+    >>> open_regular(d / "pipe.csv", "pipe.csv")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    pipe.csv
+      pipe.csv: is a FIFO (named pipe), not a regular file; it was not read; expected a regular file
     """
     path = Path(path)
     label = label or str(path)
@@ -188,10 +253,28 @@ def read_bytes(
     what : str
         How ``root`` is named in messages.
 
+    Returns
+    -------
+    bytes
+
     Raises
     ------
     DataError
         The file is missing, not a regular file, outside ``root`` or too large.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = f.write_bytes(b"zone,count\\nplattan,12\\n")
+    >>> read_bytes(f)
+    b'zone,count\\nplattan,12\\n'
+    >>> read_bytes(f, "a.csv", limit=10)
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    a.csv
+      a.csv: is 22 bytes, more than the limit of 10; expected a file of at most 10 bytes
     """
     label = label or str(path)
     fh, _ = open_regular(path, label, root=root, limit=limit, what=what)
@@ -222,6 +305,17 @@ def decode_utf8(raw: bytes, label: str) -> str:
 
     The message names the byte offset, its line, the byte's value (never the
     surrounding content) and the encoding tried.
+
+    Examples
+    --------
+    >>> decode_utf8("\\ufeffzon,antal\\nplattan,12\\n".encode("utf-8"), "a.csv")
+    'zon,antal\\nplattan,12\\n'
+    >>> decode_utf8("zon\\nSergels torg, Plattan, Åhléns\\n".encode("latin-1"), "a.csv")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    a.csv
+      a.csv:2: byte 0xc5 at offset 27 is not valid UTF-8 (encodings tried: UTF-8; saved as Latin-1 / Windows-1252?); expected UTF-8 text (re-save the file as UTF-8)
     """
     try:
         text = raw.decode("utf-8")
@@ -255,6 +349,20 @@ def read_text(
     The file must be a regular file (see :func:`read_bytes`). Raises
     :class:`DataError` naming the line and byte offset of the first invalid
     sequence when the file is not UTF-8, or when it does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = f.write_text("zon\\nPlattan\\n", encoding="utf-8-sig")
+    >>> read_text(f)
+    'zon\\nPlattan\\n'
+    >>> read_text(f.with_name("missing.csv"), "missing.csv")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    missing.csv
+      missing.csv: file not found; expected this file
     """
     label = label or str(path)
     return decode_utf8(read_bytes(path, label, root=root, limit=limit, what=what), label)

@@ -76,7 +76,17 @@ _NO_KEY = object()
 
 
 class LineDict(dict):
-    """A dict that remembers the line of the mapping and of each key (1-based)."""
+    """A dict that remembers the line of the mapping and of each key (1-based).
+
+    Every mapping :func:`load_yaml_text` builds is one, so that a checker can
+    name the line of a bad value.
+
+    Examples
+    --------
+    >>> d = load_yaml_text("codebook:\\n  id: fg\\n  title: Fokusgrupper\\n")
+    >>> d["codebook"].line, d["codebook"].key_lines
+    (2, {'id': 2, 'title': 3})
+    """
 
     line: int = 0
     key_lines: dict
@@ -101,12 +111,18 @@ class _EventLoader(*_EVENT_BASES, SafeConstructor, Resolver):  # type: ignore[mi
 class _Frame:
     __slots__ = ("value", "anchor", "before", "key", "key_line", "merges", "line")
 
-    def __init__(self, value, anchor, before, line) -> None:
+    def __init__(self, value: list | LineDict, anchor: str | None, before: int, line: int) -> None:
         self.value, self.anchor, self.before, self.line = value, anchor, before, line
-        self.key, self.key_line, self.merges = _NO_KEY, 0, []
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.merges: list[dict] = []
 
 
-def _build(loader: _EventLoader, max_depth: int, max_nodes: int) -> Any:
+def _constructor_error(problem: str, mark: Any, context: str | None = None) -> Exception:
+    return yaml.constructor.ConstructorError(context, None, problem, mark)
+
+
+class _Builder:
     """Python objects straight from the parser's events, iteratively and within bounds.
 
     No node graph is kept (PyYAML's composer holds one for the whole document, a few
@@ -114,144 +130,179 @@ def _build(loader: _EventLoader, max_depth: int, max_nodes: int) -> Any:
     counts once, an alias as many values as its anchor holds, so a document that expands
     past ``max_nodes`` is refused while it is read; a recursive alias is refused.
     """
-    anchors: dict[str, Any] = {}
-    sizes: dict[str, int] = {}
-    stack: list[_Frame] = []
-    count = 0
-    result: Any = None
 
-    def add(n: int, mark) -> None:
-        nonlocal count
-        count += n
-        if count > max_nodes:
+    def __init__(self, loader: _EventLoader, max_depth: int, max_nodes: int) -> None:
+        self.loader, self.max_depth, self.max_nodes = loader, max_depth, max_nodes
+        self.anchors: dict[str, Any] = {}
+        self.sizes: dict[str, int] = {}  # anchors of finished values: how many values each holds
+        self.stack: list[_Frame] = []
+        self.count = 0
+        self.result: Any = None
+
+    # -- counting and placing values ------------------------------------------------
+    def add(self, n: int, mark: Any) -> None:
+        self.count += n
+        if self.count > self.max_nodes:
             raise _Refused(
                 mark.line + 1,
-                f"more than {max_nodes:,} values once aliases (*name) are expanded",
-                f"a document of at most {max_nodes:,} values (write repeated parts out"
+                f"more than {self.max_nodes:,} values once aliases (*name) are expanded",
+                f"a document of at most {self.max_nodes:,} values (write repeated parts out"
                 " instead of nesting aliases)",
             )
 
-    def emit(value: Any, line: int, mark) -> None:
-        nonlocal result
-        if not stack:
-            result = value
+    def emit(self, value: Any, line: int, mark: Any) -> None:
+        """Place a finished value: the document, an item, a key or a key's value."""
+        if not self.stack:
+            self.result = value
             return
-        top = stack[-1]
+        top = self.stack[-1]
         if isinstance(top.value, list):
             top.value.append(value)
         elif top.key is _NO_KEY:
             if value is not _MERGE and not _hashable(value):
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", None, "found an unhashable key", mark
+                raise _constructor_error(
+                    "found an unhashable key", mark, "while constructing a mapping"
                 )
             top.key, top.key_line = value, line
         else:
             key, top.key = top.key, _NO_KEY
             if key is _MERGE:
-                merged = value if isinstance(value, list) else [value]
-                if not all(isinstance(m, dict) for m in merged):
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping",
-                        None,
-                        "expected a mapping or list of mappings for merging",
-                        mark,
-                    )
-                top.merges.extend(merged)
-                return
-            d = top.value
-            if key in d.key_lines:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {key!r} (first on line {d.key_lines[key]})",
-                    mark,
-                )
-            d.key_lines[key] = top.key_line
-            d[key] = value
-
-    loader.get_event()  # stream start
-    if loader.check_event(StreamEndEvent):
-        loader.get_event()
-        return None
-    loader.get_event()  # document start
-    while not loader.check_event(DocumentEndEvent):
-        ev = loader.get_event()
-        mark = ev.start_mark
-        line = mark.line + 1
-        if isinstance(ev, AliasEvent):
-            if ev.anchor not in anchors:
-                raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {ev.anchor!r}", mark
-                )
-            if ev.anchor not in sizes:
-                raise _Refused(
-                    line,
-                    f"the alias *{ev.anchor} refers to a collection that contains it",
-                    "no recursive aliases",
-                )
-            add(sizes[ev.anchor], mark)
-            emit(anchors[ev.anchor], line, mark)
-        elif isinstance(ev, ScalarEvent):
-            add(1, mark)
-            tag = ev.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(ScalarNode, ev.value, ev.implicit)
-            if tag == _MERGE and stack and stack[-1].key is _NO_KEY:
-                value = _MERGE
+                self._merge(top, value, mark)
             else:
-                if tag not in loader.yaml_constructors or tag in (_SEQ, _MAP, None):
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"could not determine a constructor for the tag {tag!r}", mark
-                    )
-                node = ScalarNode(tag, ev.value, mark, mark, style=ev.style)
-                value = loader.yaml_constructors[tag](loader, node)
-            if ev.anchor is not None:
-                anchors[ev.anchor], sizes[ev.anchor] = value, 1
-            emit(value, line, mark)
-        elif isinstance(ev, (SequenceStartEvent, MappingStartEvent)):
-            add(1, mark)
-            if len(stack) >= max_depth:
-                raise _Refused(
-                    line,
-                    f"nested more than {max_depth} levels deep",
-                    f"at most {max_depth} levels of nesting",
+                self._set(top, key, value, mark)
+
+    @staticmethod
+    def _merge(top: _Frame, value: Any, mark: Any) -> None:
+        merged = value if isinstance(value, list) else [value]
+        if not all(isinstance(m, dict) for m in merged):
+            raise _constructor_error(
+                "expected a mapping or list of mappings for merging",
+                mark,
+                "while constructing a mapping",
+            )
+        top.merges.extend(merged)
+
+    @staticmethod
+    def _set(top: _Frame, key: Any, value: Any, mark: Any) -> None:
+        d = top.value
+        assert isinstance(d, LineDict)
+        if key in d.key_lines:
+            raise _constructor_error(
+                f"duplicate key {key!r} (first on line {d.key_lines[key]})", mark
+            )
+        d.key_lines[key] = top.key_line
+        d[key] = value
+
+    # -- one event -------------------------------------------------------------------
+    def alias(self, ev: AliasEvent) -> None:
+        mark: Any = ev.start_mark  # a yaml.error.Mark (libyaml: its own Mark type)
+        if ev.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {ev.anchor!r}", mark
+            )
+        if ev.anchor not in self.sizes:
+            raise _Refused(
+                mark.line + 1,
+                f"the alias *{ev.anchor} refers to a collection that contains it",
+                "no recursive aliases",
+            )
+        self.add(self.sizes[ev.anchor], mark)
+        self.emit(self.anchors[ev.anchor], mark.line + 1, mark)
+
+    def scalar(self, ev: ScalarEvent) -> None:
+        mark: Any = ev.start_mark  # a yaml.error.Mark (libyaml: its own Mark type)
+        self.add(1, mark)
+        tag = ev.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(ScalarNode, ev.value, ev.implicit)
+        if tag == _MERGE and self.stack and self.stack[-1].key is _NO_KEY:
+            value: Any = _MERGE
+        else:
+            constructors = self.loader.yaml_constructors
+            if tag not in constructors or tag in (_SEQ, _MAP, None):
+                raise _constructor_error(
+                    f"could not determine a constructor for the tag {tag!r}", mark
                 )
-            is_seq = isinstance(ev, SequenceStartEvent)
-            if ev.tag not in (None, "!", _SEQ if is_seq else _MAP):
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"could not determine a constructor for the tag {ev.tag!r}", mark
-                )
-            value = [] if is_seq else LineDict()
-            if not is_seq:
-                value.line, value.key_lines = line, {}
-            if ev.anchor is not None:
-                if ev.anchor in anchors:
-                    sizes.pop(ev.anchor, None)
-                anchors[ev.anchor] = value
-            stack.append(_Frame(value, ev.anchor, count - 1, line))
-        elif isinstance(ev, (SequenceEndEvent, MappingEndEvent)):
-            top = stack.pop()
-            if top.merges:  # merged keys first; the mapping's own keys win
-                own, merged = dict(top.value), LineDict()
-                for m in top.merges:
-                    for k, v in m.items():
-                        merged.setdefault(k, v)
-                top.value.clear()
-                top.value.update({k: v for k, v in merged.items() if k not in own})
-                top.value.update(own)
-            if top.anchor is not None:
-                sizes[top.anchor] = count - top.before
-            emit(top.value, top.line, mark)
-    loader.get_event()  # document end
-    if not loader.check_event(StreamEndEvent):
-        ev = loader.peek_event()
-        raise yaml.composer.ComposerError(
-            "expected a single document in the stream",
-            None,
-            "but found another document",
-            ev.start_mark,
-        )
-    return result
+            node = ScalarNode(tag, ev.value, mark, mark, style=ev.style)
+            value = constructors[tag](self.loader, node)
+        if ev.anchor is not None:
+            self.anchors[ev.anchor], self.sizes[ev.anchor] = value, 1
+        self.emit(value, mark.line + 1, mark)
+
+    def start(self, ev: SequenceStartEvent | MappingStartEvent) -> None:
+        mark: Any = ev.start_mark  # a yaml.error.Mark (libyaml: its own Mark type)
+        line = mark.line + 1
+        self.add(1, mark)
+        if len(self.stack) >= self.max_depth:
+            raise _Refused(
+                line,
+                f"nested more than {self.max_depth} levels deep",
+                f"at most {self.max_depth} levels of nesting",
+            )
+        is_seq = isinstance(ev, SequenceStartEvent)
+        if ev.tag not in (None, "!", _SEQ if is_seq else _MAP):
+            raise _constructor_error(
+                f"could not determine a constructor for the tag {ev.tag!r}", mark
+            )
+        value: list | LineDict
+        if is_seq:
+            value = []
+        else:
+            value = LineDict()
+            value.line, value.key_lines = line, {}
+        if ev.anchor is not None:
+            if ev.anchor in self.anchors:
+                self.sizes.pop(ev.anchor, None)
+            self.anchors[ev.anchor] = value
+        self.stack.append(_Frame(value, ev.anchor, self.count - 1, line))
+
+    def end(self, ev: SequenceEndEvent | MappingEndEvent) -> None:
+        top = self.stack.pop()
+        if top.merges and isinstance(top.value, dict):  # merged keys first; own keys win
+            own, merged = dict(top.value), LineDict()
+            for m in top.merges:
+                for k, v in m.items():
+                    merged.setdefault(k, v)
+            top.value.clear()
+            top.value.update({k: v for k, v in merged.items() if k not in own})
+            top.value.update(own)
+        if top.anchor is not None:
+            self.sizes[top.anchor] = self.count - top.before
+        self.emit(top.value, top.line, ev.start_mark)
+
+    # -- the document ----------------------------------------------------------------
+    def build(self) -> Any:
+        """The one document of the stream (``None`` for an empty stream)."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(StreamEndEvent):
+            loader.get_event()
+            return None
+        loader.get_event()  # document start
+        while not loader.check_event(DocumentEndEvent):
+            ev = loader.get_event()
+            if isinstance(ev, AliasEvent):
+                self.alias(ev)
+            elif isinstance(ev, ScalarEvent):
+                self.scalar(ev)
+            elif isinstance(ev, (SequenceStartEvent, MappingStartEvent)):
+                self.start(ev)
+            elif isinstance(ev, (SequenceEndEvent, MappingEndEvent)):
+                self.end(ev)
+        loader.get_event()  # document end
+        if not loader.check_event(StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                None,
+                "but found another document",
+                loader.peek_event().start_mark,
+            )
+        return self.result
+
+
+def _build(loader: _EventLoader, max_depth: int, max_nodes: int) -> Any:
+    """Python objects straight from the parser's events (see :class:`_Builder`)."""
+    return _Builder(loader, max_depth, max_nodes).build()
 
 
 def _hashable(x) -> bool:
@@ -343,6 +394,29 @@ def load_yaml_file(path: str | Path, label: str | None = None, **limits: int) ->
 
     The file must be a regular file of at most ``max_bytes`` bytes
     (:func:`evaluation.textio.read_text`).
+
+    Parameters
+    ----------
+    path : str or Path
+    label : str, optional
+        How the file is named in messages (default: the path).
+    **limits : int
+        ``max_bytes``, ``max_depth``, ``max_nodes`` (see :func:`load_yaml_text`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "params.yaml"
+    >>> _ = f.write_text("seed: 20240601\\nlanguage: sv\\n", encoding="utf-8")
+    >>> load_yaml_file(f)
+    {'seed': 20240601, 'language': 'sv'}
+    >>> _ = f.write_text("seed: !!python/object/apply:os.system [id]\\n", encoding="utf-8")
+    >>> load_yaml_file(f, "params.yaml")
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.DataError: 1 problem in the data:
+    params.yaml
+      params.yaml:1: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'; expected plain YAML (tags that construct objects are not allowed)
     """
     from .textio import read_text
 

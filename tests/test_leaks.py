@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import random
+import sys
 import zipfile
 import zlib
 
@@ -335,31 +336,40 @@ def test_cli_scan_exit_codes(tmp_path):
 
 # --------------------------------------------------------------------------- release gate
 def test_release_check_scans_everything_and_fails_closed(tmp_path):
+    from evaluation.report import pages_to_be_written
+
     run = tmp_path / "run"
     (run / "results").mkdir(parents=True)
     (run / "results" / "x.json").write_text(json.dumps({"note": "ok"}), encoding="utf-8")
     (run / "screenshots").mkdir()
     (run / "screenshots" / "p.png").write_bytes(png_with_text("fine", random.Random(1)))
     manifest = {"run_id": "20240601-101500", "notebooks": [], "parameters": {"seed": 1}}
-    rel = release_check(run, None, manifest=manifest)
+    rel = release_check(run, None, pages=pages_to_be_written(run, manifest))
     assert rel["releasable"] is True, rel
     assert "index.html" in rel["scanned"] and "manifest.json" in rel["scanned"]
 
     # a leak in a parameter reaches manifest.json and index.html, which do not exist yet
     manifest["parameters"]["contact"] = "070-123 45 67"
-    rel = release_check(run, None, manifest=manifest)
+    pages = pages_to_be_written(run, manifest)
+    assert not (run / "index.html").exists() and not (run / "manifest.json").exists()
+    rel = release_check(run, None, pages=pages)
     assert rel["releasable"] is False
     assert {lk["file"] for lk in rel["leaks"]} >= {"manifest.json", "index.html"}
+    # the manifest alone (no pages): manifest.json as it will be written is still scanned
+    rel = release_check(run, None, manifest=manifest)
+    assert rel["releasable"] is False
+    assert {lk["file"] for lk in rel["leaks"]} == {"manifest.json"}
 
     # a screenshot's text chunk
     del manifest["parameters"]["contact"]
+    pages = pages_to_be_written(run, manifest)
     (run / "screenshots" / "p.png").write_bytes(png_with_text(f"{D}-{N}", random.Random(1)))
-    rel = release_check(run, None, manifest=manifest)
+    rel = release_check(run, None, pages=pages)
     assert [lk["file"] for lk in rel["leaks"]] == ["screenshots/p.png"]
 
     # something that cannot be read: not releasable, and counted as a finding
     (run / "screenshots" / "p.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
-    rel = release_check(run, None, manifest=manifest)
+    rel = release_check(run, None, pages=pages)
     assert rel["releasable"] is False and rel["errors"]
     assert rel["leaks"][0]["rule"] == "scan-error"
 
@@ -368,18 +378,45 @@ def test_release_check_scans_everything_and_fails_closed(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "identifiers.txt").write_bytes("Åsa Öberg\n".encode("latin-1"))
-    rel = release_check(run, data, manifest=manifest)
+    rel = release_check(run, data, pages=pages)
     assert rel["releasable"] is False and "UTF-8" in rel["errors"][0]
+
+
+def pdf_with_text(text: str) -> bytes:
+    """A one-page PDF (written by hand, valid xref) whose page shows ``text``.
+
+    The text is a hex string in the content stream, so only a reader that
+    extracts the page text (pypdf) sees it, not a look at the raw bytes.
+    """
+    content = b"BT /F1 12 Tf 20 100 Td <" + text.encode("latin-1").hex().encode() + b"> Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
 
 
 def test_tar_and_pdf_are_read(tmp_path):
     import tarfile
-    import zlib as z
 
-    stream = z.compress(b"BT /F1 12 Tf (Karin Lindqvist) Tj ET")
-    head = b"%PDF-1.4\n1 0 obj<</Length " + str(len(stream)).encode()
-    pdf = head + b"/Filter/FlateDecode>>stream\n" + stream + b"\nendstream endobj\n%%EOF"
-    (tmp_path / "r.pdf").write_bytes(pdf)
+    pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
+    (tmp_path / "r.pdf").write_bytes(pdf_with_text("Intervju med Karin Lindqvist"))
     member = tmp_path / "m.txt"
     member.write_text(f"{D}-{N}", encoding="utf-8")
     with tarfile.open(tmp_path / "a.tar", "w") as tf:
@@ -389,6 +426,52 @@ def test_tar_and_pdf_are_read(tmp_path):
         (lk.file.split(str(tmp_path))[-1], lk.rule) for lk in scan_for_leaks(tmp_path, REGISTER)
     }
     assert found == {("/r.pdf", "identifier"), ("/a.tar!inner/m.txt", "personnummer")}, found
+
+
+def test_report_pdf_text_is_scanned(tmp_path):
+    """report.pdf (evaluation run --pdf): the page text, which the raw bytes do not show."""
+    pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
+    data = pdf_with_text(f"Karin Lindqvist, {D}-{N}, 070-123 45 67")
+    assert b"Lindqvist" not in data and D.encode() not in data  # only the page text has them
+    assert "Lindqvist" in pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    (tmp_path / "report.pdf").write_bytes(data)
+    leaks = scan_for_leaks(tmp_path, REGISTER)
+    assert {(lk.location, lk.rule) for lk in leaks} == {
+        ("page 1", "identifier"),
+        ("page 1", "personnummer"),
+        ("page 1", "phone"),
+    }, leaks
+    assert not any("Lindqvist" in str(lk) or N in str(lk) for lk in leaks)
+    # the same PDF, clean: no finding
+    (tmp_path / "report.pdf").write_bytes(pdf_with_text("Under 2019-2023: 1200 brott"))
+    assert scan_for_leaks(tmp_path, REGISTER) == []
+
+
+def test_release_check_reads_report_pdf_and_fails_closed_without_pypdf(tmp_path, monkeypatch):
+    pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "report.pdf").write_bytes(pdf_with_text(f"pnr {D}-{N}"))
+    rel = release_check(run)
+    assert rel["releasable"] is False
+    assert [(lk["file"], lk["location"], lk["rule"]) for lk in rel["leaks"]] == [
+        ("report.pdf", "page 1", "personnummer")
+    ]
+    # without pypdf a PDF cannot be looked into: an error that says how to install it
+    (run / "report.pdf").write_bytes(pdf_with_text("nothing here"))
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # import pypdf now raises ImportError
+    with pytest.raises(ScanError, match=r"report\.pdf: .*pypdf.*pip install"):
+        scan_for_leaks(run)
+    rel = release_check(run)
+    assert rel["releasable"] is False and "pypdf" in rel["errors"][0]
+    assert rel["leaks"][0]["rule"] == "scan-error"
+
+
+def test_broken_pdf_is_an_error(tmp_path):
+    pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
+    (tmp_path / "r.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<</Length 3>>stream\nabc\nendstream")
+    with pytest.raises(ScanError, match=r"r\.pdf: PDF cannot be read"):
+        scan_for_leaks(tmp_path)
 
 
 def test_zip_members_are_scanned_by_type(tmp_path):
