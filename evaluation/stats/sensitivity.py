@@ -28,7 +28,8 @@ import pandas as pd
 
 from ..errors import ModelError
 from .counts import rate_ratio_model
-from .its import MIN_PERIODS, ITSWarning, _period_of, _to_periods, interrupted_time_series
+from .its import MIN_PERIODS, ITSWarning, interrupted_time_series
+from .its._design import _period_of, _to_periods
 
 __all__ = [
     "SENSITIVITY_COLUMNS",
