@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from .counts import rate_ratio_model
-from .its import MIN_PERIODS, ITSWarning, interrupted_time_series
+from .its import MIN_PERIODS, ITSResult, ITSWarning, interrupted_time_series
 from .its._design import _period_of, _to_periods
 
 __all__ = [
@@ -176,64 +176,94 @@ def its_sensitivity(
     }
 
     def cut(end):
-        if end is None:
-            return df
-        return df[per <= _period_of(end, kind)]
+        return df if end is None else df[per <= _period_of(end, kind)]
 
     main_df = cut(its_end)
     rows: list[dict] = []
     errors: dict[str, str] = {}
 
     def run(variant: str, data: pd.DataFrame, names: Sequence[str], **changes):
-        args = {**base, **changes}
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ITSWarning)
-                res = interrupted_time_series(data, time, outcome, **args)
-        except ModelError as exc:
-            errors[variant] = str(exc)
-            res = None
-        for name in names:
-            est = f"{estimate}.{name}" if estimate else name
-            if res is None or name not in res.effects.index:
-                rows.append({"estimate": est, "variant": variant, "value": np.nan})
-                continue
-            r = res.effects.loc[name]
-            rows.append(
-                {
-                    "estimate": est,
-                    "variant": variant,
-                    "value": float(r.rate_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
-                }
-            )
+        res = _fit_its_variant(data, time, outcome, {**base, **changes}, variant, errors)
+        rows.extend(_effect_rows(res, variant, names, estimate))
         return res
 
     main = run("main", main_df, effects)
-    main_family = main.family if main is not None else family
-    for fam in families:
-        if fam != main_family:
-            run(f"family={fam}", main_df, effects, family=fam)
-    for seas in (None, "fourier"):
-        if seas != seasonality:
-            run(f"seasonality={seas or 'none'}", main_df, effects, seasonality=seas)
-    for k in transitions:
-        if k != transition:
-            run(f"transition={k}", main_df, effects, transition=int(k))
-    for end in alternative_ends:
-        if end != its_end:
-            run(f"its_end={end if end is not None else 'none'}", cut(end), effects)
-    t0 = _period_of(intervention, kind)
+    variants = _its_spec_variants(
+        main.family if main is not None else family,
+        families,
+        seasonality,
+        transition,
+        transitions,
+    )
+    for variant, changes in variants:
+        run(variant, main_df, effects, **changes)
+    for end in [e for e in alternative_ends if e != its_end]:
+        run(f"its_end={end if end is not None else 'none'}", cut(end), effects)
     dates = (
         placebo_dates(main_df, time, intervention, placebos)
         if isinstance(placebos, int)
         else list(placebos)
     )
-    pre = main_df[_to_periods(main_df[time])[0] < t0]
+    pre = main_df[_to_periods(main_df[time])[0] < _period_of(intervention, kind)]
     for date in dates:
         run(f"placebo={date}", pre, ["level_change"], intervention=date, transition=0)
     return _frame(rows, errors)
+
+
+def _fit_its_variant(
+    data: pd.DataFrame, time: str, outcome: str, args: dict, variant: str, errors: dict[str, str]
+) -> ITSResult | None:
+    """The ITS of one variant, or None with the reason in ``errors[variant]``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ITSWarning)
+            return interrupted_time_series(data, time, outcome, **args)
+    except ModelError as exc:
+        errors[variant] = str(exc)
+        return None
+
+
+def _effect_rows(
+    res: ITSResult | None, variant: str, names: Sequence[str], estimate: str | None
+) -> list[dict]:
+    """One sensitivity row per effect (NaN where the fit failed or lacks the effect)."""
+    rows = []
+    for name in names:
+        est = f"{estimate}.{name}" if estimate else name
+        if res is None or name not in res.effects.index:
+            rows.append({"estimate": est, "variant": variant, "value": np.nan})
+            continue
+        r = res.effects.loc[name]
+        rows.append(
+            {
+                "estimate": est,
+                "variant": variant,
+                "value": float(r.rate_ratio),
+                "ci_low": float(r.ci_low),
+                "ci_high": float(r.ci_high),
+            }
+        )
+    return rows
+
+
+def _its_spec_variants(
+    main_family: str,
+    families: Sequence[str],
+    seasonality: str | None,
+    transition: int,
+    transitions: Sequence[int],
+) -> list[tuple[str, dict]]:
+    """The variants of the specification on the main data: (name, changed arguments)."""
+    out: list[tuple[str, dict]] = [
+        (f"family={fam}", {"family": fam}) for fam in families if fam != main_family
+    ]
+    out += [
+        (f"seasonality={seas or 'none'}", {"seasonality": seas})
+        for seas in (None, "fourier")
+        if seas != seasonality
+    ]
+    out += [(f"transition={k}", {"transition": int(k)}) for k in transitions if k != transition]
+    return out
 
 
 def rate_ratio_sensitivity(
