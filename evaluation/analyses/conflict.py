@@ -9,12 +9,14 @@ both), so the measure here is a rate with the observed time as exposure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
 from ..errors import ModelError
 from ..stats.counts import RateRatioResult, rate_ratio_model
 from ..stats.rates import clustered_rate_table
+from .sessions import model_formula, per_session_table, usable_covariates
 
 __all__ = [
     "conflict_per_session",
@@ -59,14 +61,26 @@ def conflict_per_session(
     return out
 
 
-def _per_session(site, **site_kw) -> pd.DataFrame:
+def _per_session(
+    site: Any,
+    target_gender: str | None = None,
+    target_age_band: str | None = None,
+    activation_states: Sequence[str] | None = None,
+    covariates: Sequence[str] | None = None,
+    family: str | None = None,
+) -> pd.DataFrame:
+    """The per-session table of a per-session table, a SiteAnalysis or a dataset.
+
+    A dataset gets the sessions of :func:`~evaluation.analyses.analyse_site`
+    (:func:`~evaluation.analyses.sessions.per_session_table`); of the
+    parameters of ``analyse_site``, ``covariates`` and ``family`` shape its
+    models, not its sessions, and are accepted for that reason only.
+    """
     if isinstance(site, pd.DataFrame):
         return site
     if hasattr(site, "per_session"):
         return site.per_session
-    from .site import analyse_site
-
-    return analyse_site(site, **site_kw).per_session
+    return per_session_table(site, target_gender, target_age_band, activation_states)
 
 
 def method_conflict_rates(
@@ -205,13 +219,11 @@ def method_conflict_rate_ratio(
     :func:`~evaluation.analyses.site.analyse_site`), clustered by ``cluster``.
     """
     per = conflict_per_session(_per_session(site, **site_kw), target)
-    from .site import model_formula, usable_covariates  # the same terms as analyse_site
-
     return rate_ratio_model(
         per,
         "co_presence_sales",
         "minutes",
-        model_formula(per, usable_covariates(per, covariates)[0]),
+        model_formula(per, usable_covariates(per, covariates)[0]),  # the terms of analyse_site
         family=family,
         cluster=cluster,
         level=level,

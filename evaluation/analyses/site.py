@@ -19,12 +19,19 @@ from ..results import (
     SiteResults,
     as_json,
 )
-from ..sources import primary_sessions
-from ..sources.study import incident_kind, study_defaults
+from ..sources.study import study_defaults
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
 from .conflict import method_conflict_model, method_conflict_rates
+from .sessions import (
+    DEFAULT_COVARIATES,
+    compared_sessions,
+    covariate_term,
+    model_formula,
+    session_counts,
+    usable_covariates,
+)
 
 __all__ = [
     "SiteAnalysis",
@@ -44,72 +51,10 @@ __all__ = [
     "published_tables",
 ]
 
-#: The default adjustment set of the count models (``covariates`` in notebooks/params.yaml):
-#: zone, and what changes presence from day to day and could coincide with activation - the
-#: weather, the temperature (season: activations run in the warmest weeks) and the observer.
-DEFAULT_COVARIATES = ("zone", "weather", "temperature_c", "observer")
-#: Session columns that are numbers but enter a model as categories (one level each).
-CATEGORICAL_NUMBERS = ("month", "year")
-
-
 #: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed
 DISPERSION_THRESHOLD = 1.25
 #: fewest clusters for cluster-robust errors to be trusted (Cameron & Miller 2015)
 MIN_CLUSTERS = 20
-
-
-def covariate_term(per: pd.DataFrame, column: str) -> str:
-    """The patsy term of one covariate: ``C(column)`` for categories, else the column (linear).
-
-    Text, categorical and boolean columns, and ``month`` and ``year``
-    (:data:`CATEGORICAL_NUMBERS`), enter as categories; other numbers
-    (``temperature_c``) as a linear term on the log scale.
-
-    >>> per = pd.DataFrame({"zone": ["a"], "temperature_c": [17.5], "month": [6]})
-    >>> [covariate_term(per, c) for c in per]
-    ['C(zone)', 'temperature_c', 'C(month)']
-    """
-    d = per[column]
-    categorical = (
-        column in CATEGORICAL_NUMBERS
-        or d.dtype == object
-        or str(d.dtype) in ("category", "str", "string", "bool")
-    )
-    return f"C({column})" if categorical else column
-
-
-def usable_covariates(
-    per: pd.DataFrame, covariates: Sequence[str]
-) -> tuple[list[str], dict[str, str]]:
-    """The covariates a model can use, and why each other one is left out.
-
-    A covariate is left out when the sessions have no such column, or when a
-    session has no value for it (the model would otherwise drop those
-    sessions silently, or fail). The reasons go into each estimate's notes.
-
-    >>> per = pd.DataFrame({"zone": ["a", "b"], "temperature_c": [17.5, None]})
-    >>> usable_covariates(per, ["zone", "temperature_c", "weather"])
-    (['zone'], {'temperature_c': '1 session(s) without a value', 'weather': 'no such column'})
-    """
-    used, left_out = [], {}
-    for c in covariates:
-        if c not in per:
-            left_out[c] = "no such column"
-        elif per[c].isna().any():
-            left_out[c] = f"{int(per[c].isna().sum())} session(s) without a value"
-        else:
-            used.append(c)
-    return used, left_out
-
-
-def model_formula(per: pd.DataFrame, covariates: Sequence[str], term: str = "activated") -> str:
-    """Right-hand side of 01's count models: ``term`` plus each covariate's term.
-
-    >>> per = pd.DataFrame({"zone": ["a"], "observer": ["x"], "temperature_c": [17.5]})
-    >>> model_formula(per, ["zone", "temperature_c", "observer"])
-    'activated + C(zone) + temperature_c + C(observer)'
-    """
-    return " + ".join([term, *(covariate_term(per, c) for c in covariates)])
 
 
 def model_checks(res: RateRatioResult) -> list[Check]:
@@ -447,26 +392,9 @@ def analyse_site(
     if ds.observations is None:
         raise ModelError("this data folder has no observations/")
     o = ds.observations
-    s = primary_sessions(o["sessions"])
-    s = s[s["activation"].isin(["none", *activation_states])].copy()
-    s["activated"] = (s["activation"] != "none").astype(int)
-    s["date"] = s["date"].dt.strftime("%Y-%m-%d")
+    s = compared_sessions(o["sessions"], activation_states)
     target = {"gender": target_gender, "age_band": target_age_band}
-    per = session_totals(o["counts"], s, {**target, "activity": "staying"}, "target_staying")
-    per["target_all"] = session_totals(o["counts"], s, target, "n")["n"].to_numpy()
-    per["people"] = session_totals(o["counts"], s, None, "n")["n"].to_numpy()
-    inc = o["incidents"]
-    for kind in ("drug_sale", "drug_use", "outreach_contact"):
-        per[kind] = (
-            per["session_id"]
-            .map(
-                inc[inc["kind"] == incident_kind(getattr(ds, "study", None), kind)]
-                .groupby("session_id")["count"]
-                .sum()
-            )
-            .fillna(0)
-            .astype(int)
-        )
+    per = session_counts(o, s, target, getattr(ds, "study", None))
     stay = {**target, "activity": "staying"}
     rates_activation = rate_table(o["counts"], s, by=["activation"], target=stay)
     rates_zone = rate_table(o["counts"], s, by=["zone", "activated"], target=stay)
