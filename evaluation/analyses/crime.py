@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,8 @@ from ..stats import (
     survey_trend,
 )
 from ..stats.its import ITSResult, ITSWarning
+from .crime_spec import CrimeSpec, ITSRun, crime_spec, monthly_series
+from .site import co_interventions
 
 __all__ = [
     "CrimeAnalysis",
@@ -35,19 +38,10 @@ __all__ = [
     "its_record",
     "its_checks",
     "monthly_series",
+    "CrimeSpec",
+    "ITSRun",
+    "crime_spec",
 ]
-
-
-def monthly_series(
-    reported: pd.DataFrame, area: str, category: str, end: str | None = None
-) -> pd.DataFrame:
-    """One area's monthly counts of one category (``month``, ``count``), up to ``end`` (inclusive)."""
-    s = reported[(reported["area"] == area) & (reported["category"] == category)][
-        ["month", "area", "count"]
-    ]
-    if end:
-        s = s[s["month"] <= pd.Period(end, freq="M").to_timestamp(how="end")]
-    return s.sort_values("month").reset_index(drop=True)
 
 
 #: Pearson chi2/df above which a Poisson ITS is overdispersed (as in ``stats.its``)
@@ -210,7 +204,7 @@ class CrimeAnalysis:
 
 
 def analyse_crime(
-    ds,
+    ds: Any,
     area: str | None = None,
     categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
@@ -227,118 +221,151 @@ def analyse_crime(
 
     ``area``, ``categories``, ``comparison_areas`` and ``survey_reference``
     left ``None`` come from the study's ``crime_areas`` (``study.yaml``;
-    ``categories``: the crime categories the study analyses).
-    """
-    from ..sources.study import study_defaults
-    from .site import co_interventions
+    ``categories``: the crime categories the study analyses). The series
+    and their fits: :class:`CrimeSpec` (:func:`crime_spec`).
 
-    p = study_defaults(
-        getattr(ds, "study", None),
+    Returns
+    -------
+    CrimeAnalysis
+        A series that cannot be fitted has ``None`` in ``its`` and the
+        reason in ``its_errors``; a missing source is named in the record's
+        ``incomplete``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> months = pd.date_range("2017-01-01", periods=48, freq="MS")
+    >>> rep = pd.DataFrame({"month": months, "area": "site", "category": "theft",
+    ...                     "count": np.random.default_rng(0).poisson([40] * 24 + [28] * 24)})
+    >>> areas = pd.DataFrame({"area": "site", "year": [2017, 2018, 2019, 2020], "hectares": 5.0,
+    ...                       "population": 1000})
+    >>> ds = NS(crime={"reported": rep, "areas": areas}, survey=None, calendar=None, study=None)
+    >>> res = analyse_crime(ds, area="site", categories=["theft"], intervention="2019-01",
+    ...                     its_end=None, seasonality=None)
+    >>> round(float(res.its[("theft", None)].effects.loc["level_change", "rate_ratio"]), 2)
+    0.59
+    >>> res.results["per_hectare"]["theft"]["year"], res.results["missing"]
+    (2020, None)
+    """
+    spec = crime_spec(
+        ds,
         area=area,
         categories=categories,
         comparison_areas=comparison_areas,
         survey_reference=survey_reference,
+        intervention=intervention,
+        transition=transition,
+        its_end=its_end,
+        seasonality=seasonality,
+        family=family,
+        hac_lags=hac_lags,
     )
-    area, comparison_areas = p["area"], p["comparison_areas"] or ()
-    survey_reference, categories = p["survey_reference"], p["categories"] or ()
-
-    yearly, its, errors, span = {}, {}, {}, {}
     record = CrimeResults(
-        area=area,
+        area=spec.area,
         intervention=intervention,
         its_end=its_end,
         transition=transition,
-        categories=list(categories),
+        categories=list(spec.categories),
     )
+    yearly: dict[str, pd.DataFrame] = {}
+    its: dict[tuple[str, str | None], ITSResult | None] = {}
+    errors: dict[tuple[str, str | None], str] = {}
+    if ds.crime is not None:
+        its, errors = _fit_series(ds.crime["reported"], spec, record)
+        yearly = {
+            cat: area_rates(ds.crime["reported"], ds.crime["areas"], str(spec.area), cat)
+            for cat in spec.categories
+        }
+        _record_per_hectare(yearly, record)
+    else:
+        record.incomplete.append(Incomplete("its", "source missing: crime"))
+    sp, st, sd = _survey_part(ds, spec, survey_item, record)
+    if ds.crime is None and ds.survey is None:
+        record.missing = "crime, survey"
     co = pd.DataFrame(columns=["start", "end", "kind", "name"])
     if ds.calendar is not None:
         co = ds.calendar[ds.calendar["kind"] == "policing"].reset_index(drop=True)
-    fit_kw = {
-        "intervention": intervention,
-        "family": family,
-        "seasonality": seasonality,
-        "transition": transition,
-        "hac_lags": hac_lags,
-    }
-    if ds.crime is not None:
-        rep, areas = ds.crime["reported"], ds.crime["areas"]
-        for cat in categories:
-            yearly[cat] = area_rates(rep, areas, area, cat)
-            series = monthly_series(rep, area, cat, its_end)
-            months = series["month"]
-            first = None if months.empty else f"{months.min():%Y-%m}"
-            last = None if months.empty else f"{months.max():%Y-%m}"
-            _fit(its, errors, (cat, None), series, fit_kw)
-            span[(cat, None)] = (first, last)
-            for comp in comparison_areas:
-                both = pd.concat([series, monthly_series(rep, comp, cat, its_end)])
-                _fit(its, errors, (cat, comp), both, {**fit_kw, "group": "area", "control": comp})
-                span[(cat, comp)] = (first, last)
-        record.its = {
-            f"{cat}" if comp is None else f"{cat}_vs_{comp}": its_record(
-                its[(cat, comp)], errors.get((cat, comp)), cat, comp, *span[(cat, comp)]
-            )
-            for cat, comp in its
-        }
-        record.incomplete += [
-            Incomplete(f"its.{key}", entry.error)
-            for key, entry in record.its.items()
-            if entry.error
-        ]
-        for cat, t in yearly.items():
-            if t.empty:
-                record.incomplete.append(Incomplete(f"per_hectare.{cat}", "no reported crime"))
-                continue
-            last = t.iloc[-1]
-            prev = t.iloc[-2] if len(t) > 1 else None
-            record.per_hectare[cat] = PerHectare(
-                year=int(last.year),
-                count=int(last["count"]),
-                hectares=_num(last.hectares),
-                per_hectare=_num(last.per_hectare),
-                change_total=_num(last.change_total),
-                change_per_hectare=_num(last.change_per_hectare),
-                ci_low=_num(last.chg_ci_low),
-                ci_high=_num(last.chg_ci_high),
-                hectares_before=None if prev is None else _num(prev.hectares),
-                count_before=None if prev is None else int(prev["count"]),
-            )
-    else:
-        record.incomplete.append(Incomplete("its", "source missing: crime"))
-    sp = st = sd = None
-    if ds.survey is not None:
-        sp = survey_proportions(ds.survey)
-        st = survey_trend(ds.survey, survey_item)
-        if area in set(ds.survey["area"]) and survey_reference in set(ds.survey["area"]):
-            sd = difference_from_reference(ds.survey, survey_item, area, survey_reference)
-        record.survey_trend = {
-            r.area: SurveyTrend(
-                f"survey_trend.{survey_item}.{r.area}",
-                float(r.odds_ratio),
-                float(r.ci_low),
-                float(r.ci_high),
-                float(r.p_value),
-                family="binomial",
-                n=int(
-                    ds.survey[(ds.survey["area"] == r.area) & (ds.survey["item"] == survey_item)][
-                        "n"
-                    ].sum()
-                ),
-                odds_ratio=float(r.odds_ratio),
-                years=r.years,
-            )
-            for r in st.itertuples()
-        }
-        record.survey_item = survey_item
-    else:
-        record.incomplete.append(Incomplete("survey_trend", "source missing: survey"))
-    if ds.crime is None and ds.survey is None:
-        record.missing = "crime, survey"
     record.co_interventions = [
         f"{r.name} ({r.start:%Y-%m-%d} to {r.end:%Y-%m-%d})" for r in co.itertuples()
     ]
     record.interventions = co_interventions(ds.calendar)
     return CrimeAnalysis(yearly, its, errors, co, sp, st, sd, as_json(record), record)
+
+
+def _fit_series(
+    reported: pd.DataFrame, spec: CrimeSpec, record: CrimeResults
+) -> tuple[dict[tuple[str, str | None], ITSResult | None], dict[tuple[str, str | None], str]]:
+    """Fit every series of ``spec`` (up to ``its_end``) into ``record.its``."""
+    its: dict[tuple[str, str | None], ITSResult | None] = {}
+    errors: dict[tuple[str, str | None], str] = {}
+    for run in spec.runs(reported, spec.its_end):
+        key = (run.category, run.comparison)
+        _fit(its, errors, key, run.data, {**spec.its_arguments(), **run.arguments})
+        months = run.data.loc[run.data["area"] == spec.area, "month"]
+        first = None if months.empty else f"{months.min():%Y-%m}"
+        last = None if months.empty else f"{months.max():%Y-%m}"
+        record.its[run.key] = its_record(
+            its[key], errors.get(key), run.category, run.comparison, first, last
+        )
+    record.incomplete += [
+        Incomplete(f"its.{key}", entry.error) for key, entry in record.its.items() if entry.error
+    ]
+    return its, errors
+
+
+def _record_per_hectare(yearly: dict[str, pd.DataFrame], record: CrimeResults) -> None:
+    """The last year of each category per hectare, with its change from the year before."""
+    for cat, t in yearly.items():
+        if t.empty:
+            record.incomplete.append(Incomplete(f"per_hectare.{cat}", "no reported crime"))
+            continue
+        last = t.iloc[-1]
+        prev = t.iloc[-2] if len(t) > 1 else None
+        record.per_hectare[cat] = PerHectare(
+            year=int(last.year),
+            count=int(last["count"]),
+            hectares=_num(last.hectares),
+            per_hectare=_num(last.per_hectare),
+            change_total=_num(last.change_total),
+            change_per_hectare=_num(last.change_per_hectare),
+            ci_low=_num(last.chg_ci_low),
+            ci_high=_num(last.chg_ci_high),
+            hectares_before=None if prev is None else _num(prev.hectares),
+            count_before=None if prev is None else int(prev["count"]),
+        )
+
+
+def _survey_part(
+    ds: Any, spec: CrimeSpec, survey_item: str, record: CrimeResults
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+    """The survey's proportions, trends and difference from the reference area."""
+    if ds.survey is None:
+        record.incomplete.append(Incomplete("survey_trend", "source missing: survey"))
+        return None, None, None
+    survey = ds.survey
+    sp = survey_proportions(survey)
+    st = survey_trend(survey, survey_item)
+    sd = None
+    if spec.area in set(survey["area"]) and spec.survey_reference in set(survey["area"]):
+        sd = difference_from_reference(survey, survey_item, spec.area, spec.survey_reference)
+    item = survey[survey["item"] == survey_item]
+    record.survey_trend = {
+        r.area: SurveyTrend(
+            f"survey_trend.{survey_item}.{r.area}",
+            float(r.odds_ratio),
+            float(r.ci_low),
+            float(r.ci_high),
+            float(r.p_value),
+            family="binomial",
+            n=int(item.loc[item["area"] == r.area, "n"].sum()),
+            odds_ratio=float(r.odds_ratio),
+            years=r.years,
+        )
+        for r in st.itertuples()
+    }
+    record.survey_item = survey_item
+    return sp, st, sd
 
 
 def _num(x) -> float | None:
