@@ -6,7 +6,10 @@ series and the survey trend share, so that they cannot drift apart.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from ..errors import ModelError
@@ -94,7 +97,9 @@ def describe_reference(df: float) -> str:
     return "normal" if not np.isfinite(df) else f"t({df:g})"
 
 
-def wald(estimate, se, df: float, level: float = 0.95):
+def wald(
+    estimate: ArrayLike, se: ArrayLike, df: float, level: float = 0.95
+) -> tuple[Any, Any, Any]:
     """Wald interval and two-sided p-value on the link scale: (low, high, p).
 
     ``df = inf`` uses the normal distribution.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,21 +44,40 @@ class RateRatioResult:
     result : statsmodels GLMResults
     warnings : list of str
         E.g. few clusters; also in :meth:`summary`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+    >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+    >>> res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
+    >>> res.family, res.fit["cov_type"], res.warnings
+    ('poisson', 'model-based', [])
     """
 
     table: pd.DataFrame
     family: str
     family_reason: str
-    fit: dict
-    result: object = field(repr=False)
+    fit: dict[str, Any]
+    result: Any = field(repr=False)
     formula: str = ""
-    data: pd.DataFrame = field(default=None, repr=False)
+    data: pd.DataFrame | None = field(default=None, repr=False)
     exposure: str = ""
     level: float = 0.95
     warnings: list[str] = field(default_factory=list)
     choice: FamilyChoice | None = field(default=None, repr=False)
 
     def summary(self) -> str:
+        """The fit in words: formula, family and why, fit statistics, errors, rate ratios.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+        >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+        >>> print(rate_ratio_model(d, "y", "minutes", "activated", family="poisson").summary().splitlines()[-1])
+          activated: rate ratio 1.653 (95% CI 1.455-1.879), p = 1.19e-14
+        """
         f = self.fit
         pct = f"{self.level * 100:g}%"
         lines = [
@@ -75,7 +95,9 @@ class RateRatioResult:
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def marginal_rates(self, variable: str, levels=None, per: float = 60.0) -> pd.DataFrame:
+    def marginal_rates(
+        self, variable: str, levels: Sequence[Any] | None = None, per: float = 60.0
+    ) -> pd.DataFrame:
         """Predicted rates per level of ``variable``, averaged over the data (marginal means).
 
         Every row of the data is predicted with ``variable`` set to each
@@ -88,11 +110,24 @@ class RateRatioResult:
         -------
         DataFrame
             ``variable``, ``level``, ``rate``, ``ci_low``, ``ci_high``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+        >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+        >>> res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
+        >>> res.marginal_rates("activated").round(2)
+            variable  level  rate  ci_low  ci_high
+        0  activated      0  1.89    1.71     2.09
+        1  activated      1  3.12    2.89     3.38
         """
         from patsy import dmatrix
 
         res = self.result
         data = self.data
+        if data is None:
+            raise ModelError("this result keeps no data: refit it to get marginal rates")
         if levels is None:
             levels = sorted(data[variable].dropna().unique())
         design_info = (
@@ -319,7 +354,7 @@ def _rate_ratios(res: Any, df_ci: float, level: float) -> pd.DataFrame:
     if not np.isfinite(table.to_numpy()).all():
         raise ModelError(
             "the fit gave non-finite estimates (near-separation or too few data): "
-            + ", ".join(table.index[~np.isfinite(table).all(axis=1)])
+            + ", ".join(table.index[~np.isfinite(table.to_numpy()).all(axis=1)])
         )
     return table
 

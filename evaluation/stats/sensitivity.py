@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,11 +52,17 @@ def _frame(rows: list[dict], errors: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+def _estimate(table: pd.DataFrame, row: str) -> dict[str, float]:
+    """``value``, ``ci_low``, ``ci_high`` of one row of a rate-ratio table (KeyError if absent)."""
+    value, lo, hi = table.loc[row, ["rate_ratio", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    return {"value": float(value), "ci_low": float(lo), "ci_high": float(hi)}
+
+
 def _label(value, kind: str) -> str:
     return str(pd.Period(ordinal=int(value), freq="M")) if kind == "month" else str(int(value))
 
 
-def placebo_dates(df: pd.DataFrame, time: str, intervention, n: int = 3) -> list[str]:
+def placebo_dates(df: pd.DataFrame, time: str, intervention: Any, n: int = 3) -> list[str]:
     """``n`` in-time placebo intervention dates, evenly spread over the pre-period.
 
     Each leaves at least :data:`~evaluation.stats.its.MIN_PERIODS` periods of
@@ -76,7 +83,11 @@ def placebo_dates(df: pd.DataFrame, time: str, intervention, n: int = 3) -> list
     lo, hi = pre.min() + MIN_PERIODS, pre.max() - MIN_PERIODS + 1
     if hi < lo:
         return []
-    cands = np.unique(np.round(np.linspace(lo, hi, n + 2)[1:-1]).astype(int)) if n > 0 else []
+    cands = (
+        np.unique(np.round(np.linspace(lo, hi, n + 2)[1:-1]).astype(int))
+        if n > 0
+        else np.array([], dtype=int)
+    )
     return [_label(c, kind) for c in cands]
 
 
@@ -84,21 +95,21 @@ def its_sensitivity(
     df: pd.DataFrame,
     time: str,
     outcome: str,
-    intervention,
+    intervention: Any,
     *,
     effects: Sequence[str] = ("level_change",),
     estimate: str | None = None,
     family: str = "auto",
     seasonality: str | None = "fourier",
     transition: int = 0,
-    its_end=None,
+    its_end: Any = None,
     alternative_ends: Sequence = (),
     transitions: Sequence[int] = (3,),
     families: Sequence[str] = FAMILIES,
     placebos: Sequence | int = 3,
     level: float = 0.95,
     ci: str = "t",
-    **kw,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Sensitivity of an interrupted time series' effects to its specification.
 
@@ -233,16 +244,7 @@ def _effect_rows(
         if res is None or name not in res.effects.index:
             rows.append({"estimate": est, "variant": variant, "value": np.nan})
             continue
-        r = res.effects.loc[name]
-        rows.append(
-            {
-                "estimate": est,
-                "variant": variant,
-                "value": float(r.rate_ratio),
-                "ci_low": float(r.ci_low),
-                "ci_high": float(r.ci_high),
-            }
-        )
+        rows.append({"estimate": est, "variant": variant, **_estimate(res.effects, name)})
     return rows
 
 
@@ -354,16 +356,7 @@ def rate_ratio_sensitivity(
         res = None
         try:
             res = rate_ratio_model(data, outcome, exposure, rhs(extra), **args)
-            r = res.table.loc[term]
-            rows.append(
-                {
-                    "estimate": est,
-                    "variant": variant,
-                    "value": float(r.rate_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
-                }
-            )
+            rows.append({"estimate": est, "variant": variant, **_estimate(res.table, term)})
         except (ModelError, KeyError) as exc:
             errors[variant] = str(exc)
             rows.append({"estimate": est, "variant": variant, "value": np.nan})

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...errors import ModelError
 from .._family import FamilyChoice
 
 __all__ = ["ITSResult"]
@@ -57,7 +58,7 @@ class ITSResult:
     family_reason: str
     checks: dict[str, Any]
     result: Any = field(repr=False)
-    data: pd.DataFrame = field(repr=False, default=None)  # type: ignore[assignment]
+    data: pd.DataFrame | None = field(repr=False, default=None)
     intervention: str = ""
     comparative: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -85,15 +86,17 @@ class ITSResult:
         (['period', 'series', 'observed', 'fitted', 'counterfactual'], 12)
         """
         d = self.data
+        if d is None:
+            raise ModelError("this ITS result keeps no data: refit it to get its counterfactual")
         X = d[self._exog_names].to_numpy(dtype=float)
         beta = np.asarray(self.result.params)
         off = d["_offset"].to_numpy()
         fitted = np.exp(X @ beta + off)
-        Xc = d[self._exog_names].copy()
-        for col in Xc.columns:
+        no_effect = d[self._exog_names].copy()
+        for col in no_effect.columns:
             if col in ("post", "post_time") or col.startswith("treated_post"):
-                Xc[col] = 0.0
-        Xc = Xc.to_numpy(dtype=float)
+                no_effect[col] = 0.0
+        Xc = no_effect.to_numpy(dtype=float)
         eta = Xc @ beta + off
         V = np.asarray(self.result.cov_params())
         se = np.sqrt(np.einsum("ij,jk,ik->i", Xc, V, Xc))
