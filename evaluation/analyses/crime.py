@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -27,9 +27,10 @@ from ..stats import (
     survey_proportions,
     survey_trend,
 )
+from ..stats._family import DISPERSION_THRESHOLD
 from ..stats.its import ITSResult, ITSWarning
 from .crime_spec import CrimeSpec, ITSRun, crime_spec, monthly_series
-from .site import co_interventions
+from .site_records import co_interventions
 
 __all__ = [
     "CrimeAnalysis",
@@ -44,8 +45,8 @@ __all__ = [
 ]
 
 
-#: Pearson chi2/df above which a Poisson ITS is overdispersed (as in ``stats.its``)
-ITS_DISPERSION_THRESHOLD = 1.2
+#: Pearson chi2/df above which a Poisson ITS is overdispersed (the family rule's threshold)
+ITS_DISPERSION_THRESHOLD = DISPERSION_THRESHOLD
 #: Ljung-Box p-value below which the residuals count as autocorrelated
 AUTOCORRELATION_ALPHA = 0.05
 
@@ -58,6 +59,14 @@ def its_checks(res: ITSResult) -> list[Check]:
     - ``autocorrelation``: Ljung-Box p >= 0.05 on the residuals, or
       autocorrelation-robust (HAC) errors were used;
     - ``missing_periods``: no month is missing inside the series.
+
+    Examples
+    --------
+    >>> from evaluation.stats import interrupted_time_series
+    >>> d = pd.DataFrame({"t": range(24), "y": [10, 14, 6, 12] * 3 + [5, 9, 2, 7] * 3})
+    >>> res = interrupted_time_series(d, "t", "y", 12, family="quasipoisson")
+    >>> [(c.name, c.passed) for c in its_checks(res)]
+    [('overdispersion', True), ('autocorrelation', False), ('missing_periods', True)]
     """
     c = res.checks
     return [
@@ -89,45 +98,68 @@ def its_record(
     first_month: str | None = None,
     last_month: str | None = None,
 ) -> ITSEntry:
-    """The :class:`~evaluation.results.ITSEntry` of one ITS (its effects as Estimates)."""
-    where = {
-        "category": category,
-        "comparison": comparison,
-        "first_month": first_month,
-        "last_month": last_month,
-    }
+    """The :class:`~evaluation.results.ITSEntry` of one ITS (its effects as Estimates).
+
+    ``res`` ``None`` (the series could not be fitted) gives an entry with
+    ``error`` only.
+
+    Examples
+    --------
+    >>> from evaluation.stats import interrupted_time_series
+    >>> d = pd.DataFrame({"t": range(24), "y": [10, 14, 6, 12] * 3 + [5, 9, 2, 7] * 3})
+    >>> res = interrupted_time_series(d, "t", "y", 12, family="quasipoisson")
+    >>> e = its_record(res, category="theft")
+    >>> e.level_change.measure, round(e.level_change.estimate, 2), e.n_pre
+    ('its.theft.level_change', 0.56, 12)
+    """
+    entry = ITSEntry(
+        category=category, comparison=comparison, first_month=first_month, last_month=last_month
+    )
     if res is None:
-        return ITSEntry(error=error, **where)
+        entry.error = error
+        return entry
     checks = its_checks(res)
-    effects = {}
-    for name, row in res.effects.iterrows():
-        effects[name] = Estimate(
-            f"its.{category}{'' if comparison is None else '_vs_' + comparison}.{name}",
-            float(row.rate_ratio),
-            float(row.ci_low),
-            float(row.ci_high),
-            float(row.p_value),
+    series = category if comparison is None else f"{category}_vs_{comparison}"
+    for name, row in res.effects.to_dict("index").items():
+        estimate = Estimate(
+            f"its.{series}.{name}",
+            float(row["rate_ratio"]),
+            float(row["ci_low"]),
+            float(row["ci_high"]),
+            float(row["p_value"]),
             family=res.family,
             n=int(res.checks["n_periods"]),
             checks=checks,
         )
-    return ITSEntry(
-        family=res.family,
-        dispersion=res.checks["dispersion"],
-        ljung_box_p=res.checks["ljung_box_p"],
-        n_pre=res.checks["n_pre"],
-        n_post=res.checks["n_post"],
-        **effects,
-        **where,
-    )
+        setattr(entry, str(name), estimate)
+    entry.family = res.family
+    entry.dispersion = res.checks["dispersion"]
+    entry.ljung_box_p = res.checks["ljung_box_p"]
+    entry.n_pre = res.checks["n_pre"]
+    entry.n_post = res.checks["n_post"]
+    return entry
 
 
-def its_entry(res: ITSResult | None, error: str | None = None, **where) -> dict:
-    """Results-JSON entry of one ITS (an :class:`~evaluation.results.ITSEntry`)."""
+def its_entry(res: ITSResult | None, error: str | None = None, **where: Any) -> dict[str, Any]:
+    """Results-JSON entry of one ITS (an :class:`~evaluation.results.ITSEntry`); ``where``:
+    ``category``, ``comparison``, ``first_month``, ``last_month``.
+
+    Examples
+    --------
+    >>> e = its_entry(None, "too short a series", category="theft")
+    >>> e["error"], e["category"], e["level_change"]
+    ('too short a series', 'theft', None)
+    """
     return as_json(its_record(res, error, **where))
 
 
-def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) -> None:
+def _fit(
+    its: dict[tuple[str, str | None], ITSResult | None],
+    errors: dict[tuple[str, str | None], str],
+    key: tuple[str, str | None],
+    series: pd.DataFrame,
+    kw: dict[str, Any],
+) -> None:
     """Fit one ITS into ``its[key]``, or record why it could not be fitted in ``errors[key]``.
 
     Missing months are kept in the result's ``warnings`` and shown in its
@@ -146,7 +178,27 @@ def _fit(its: dict, errors: dict, key: tuple, series: pd.DataFrame, kw: dict) ->
 
 @dataclass
 class CrimeAnalysis:
-    """Everything 03_crime_and_safety shows."""
+    """Everything 03_crime_and_safety shows (made by :func:`analyse_crime`).
+
+    Attributes
+    ----------
+    yearly : dict
+        Per category, :func:`~evaluation.stats.area_rates` of the area.
+    its, its_errors : dict
+        Per ``(category, comparison or None)``, the fitted ITS (``None``
+        when it could not be fitted) and why not.
+    co_interventions : DataFrame
+        The calendar's policing co-interventions.
+    survey, survey_trend, survey_difference : DataFrame or None
+    results, record
+        The results JSON of the notebook and its record.
+
+    Examples
+    --------
+    >>> a = CrimeAnalysis({}, {}, {}, pd.DataFrame(), None, None, None)
+    >>> a.comparison_table().columns.tolist()[:3]
+    ['category', 'comparison', 'effect']
+    """
 
     yearly: dict[str, pd.DataFrame]
     its: dict[tuple[str, str | None], ITSResult | None]
@@ -167,6 +219,11 @@ class CrimeAnalysis:
             ``category``, ``comparison``, ``effect`` (``level change`` or
             ``slope change per month``), ``rate_ratio``, ``ci_low``,
             ``ci_high``, ``p_value``, ``family``.
+
+        Examples
+        --------
+        >>> CrimeAnalysis({}, {}, {}, pd.DataFrame(), None, None, None).comparison_table().empty
+        True
         """
         names = {"level_change": "level change", "slope_change": "slope change per month"}
         rows = []
@@ -262,7 +319,9 @@ def analyse_crime(
         hac_lags=hac_lags,
     )
     record = CrimeResults(
-        area=spec.area,
+        # None only without a study and without ``area``: every series is then empty
+        # and each ITS records why
+        area=cast(str, spec.area),
         intervention=intervention,
         its_end=its_end,
         transition=transition,
@@ -347,22 +406,23 @@ def _survey_part(
     sp = survey_proportions(survey)
     st = survey_trend(survey, survey_item)
     sd = None
-    if spec.area in set(survey["area"]) and spec.survey_reference in set(survey["area"]):
-        sd = difference_from_reference(survey, survey_item, spec.area, spec.survey_reference)
+    area, reference, areas = spec.area, spec.survey_reference, set(survey["area"])
+    if area is not None and reference is not None and area in areas and reference in areas:
+        sd = difference_from_reference(survey, survey_item, area, reference)
     item = survey[survey["item"] == survey_item]
     record.survey_trend = {
-        r.area: SurveyTrend(
-            f"survey_trend.{survey_item}.{r.area}",
-            float(r.odds_ratio),
-            float(r.ci_low),
-            float(r.ci_high),
-            float(r.p_value),
+        r["area"]: SurveyTrend(
+            f"survey_trend.{survey_item}.{r['area']}",
+            float(r["odds_ratio"]),
+            float(r["ci_low"]),
+            float(r["ci_high"]),
+            float(r["p_value"]),
             family="binomial",
-            n=int(item.loc[item["area"] == r.area, "n"].sum()),
-            odds_ratio=float(r.odds_ratio),
-            years=r.years,
+            n=int(item.loc[item["area"] == r["area"], "n"].sum()),
+            odds_ratio=float(r["odds_ratio"]),
+            years=r["years"],
         )
-        for r in st.itertuples()
+        for r in st.to_dict("records")
     }
     record.survey_item = survey_item
     return sp, st, sd

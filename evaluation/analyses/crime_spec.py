@@ -18,7 +18,17 @@ __all__ = ["monthly_series", "ITSRun", "CrimeSpec", "crime_spec"]
 def monthly_series(
     reported: pd.DataFrame, area: str, category: str, end: str | None = None
 ) -> pd.DataFrame:
-    """One area's monthly counts of one category (``month``, ``count``), up to ``end`` (inclusive)."""
+    """One area's monthly counts of one category (``month``, ``area``, ``count``), up to ``end`` (inclusive).
+
+    Examples
+    --------
+    >>> rep = pd.DataFrame({"month": pd.to_datetime(["2019-02-01", "2019-01-01", "2019-03-01"]),
+    ...                     "area": ["site", "site", "city"], "category": "theft", "count": [4, 3, 9]})
+    >>> monthly_series(rep, "site", "theft")
+           month  area  count
+    0 2019-01-01  site      3
+    1 2019-02-01  site      4
+    """
     s = reported[(reported["area"] == area) & (reported["category"] == category)][
         ["month", "area", "count"]
     ]

@@ -7,6 +7,8 @@ are re-exported there.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
 import pandas as pd
 
@@ -22,12 +24,22 @@ __all__ = [
     "robustness_summary",
 ]
 
+T = TypeVar("T")
 
-def sensitivity_records(table: pd.DataFrame) -> list[dict]:
+
+def sensitivity_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The results-JSON ``"sensitivity"`` list: one ``{estimate, variant, value, ci_low, ci_high}``
-    per row, NaN as ``None``."""
+    per row, NaN as ``None``.
 
-    def num(x):
+    Examples
+    --------
+    >>> t = pd.DataFrame({"estimate": "x", "variant": ["main", "family=negbin", "placebo=2017-01"],
+    ...                   "value": [0.8, 0.9, 1.3], "ci_low": [0.7, 0.75, 0.9], "ci_high": [0.9, 1.05, 1.8]})
+    >>> sensitivity_records(t)[0]
+    {'estimate': 'x', 'variant': 'main', 'value': 0.8, 'ci_low': 0.7, 'ci_high': 0.9}
+    """
+
+    def num(x: Any) -> float | None:
         return None if x is None or not np.isfinite(x) else float(x)
 
     return [
@@ -53,6 +65,13 @@ def robustness_table(table: pd.DataFrame) -> pd.DataFrame:
         ``placebos_excluding_1`` (placebo intervals that exclude 1, out of
         ``placebos``), ``direction_robust`` (True / False / None, the rule
         of :func:`~evaluation.stats.sensitivity.direction_robust`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"estimate": "x", "variant": ["main", "family=negbin", "placebo=2017-01"],
+    ...                   "value": [0.8, 0.9, 1.3], "ci_low": [0.7, 0.75, 0.9], "ci_high": [0.9, 1.05, 1.8]})
+    >>> robustness_table(t)[["main", "variants", "min", "placebos", "direction_robust"]].to_dict("records")
+    [{'main': 0.8, 'variants': 1, 'min': 0.9, 'placebos': 1, 'direction_robust': True}]
     """
     rows = []
     for est, t in table.groupby("estimate", sort=False):
@@ -91,21 +110,31 @@ def robustness_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def attach_sensitivity(analysis, table: pd.DataFrame):
+def attach_sensitivity(analysis: T, table: pd.DataFrame) -> T:
     """Put a sensitivity table into an analysis' results: ``record.sensitivity`` and ``results``.
 
     ``analysis`` is a :class:`~evaluation.analyses.site.SiteAnalysis` or a
     :class:`~evaluation.analyses.crime.CrimeAnalysis`; its record (what the
     notebook writes to ``results/<notebook>.json``) then carries the rows of
     :func:`sensitivity_records`. Returns ``analysis``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> t = pd.DataFrame({"estimate": "x", "variant": ["main", "family=negbin", "placebo=2017-01"],
+    ...                   "value": [0.8, 0.9, 1.3], "ci_low": [0.7, 0.75, 0.9], "ci_high": [0.9, 1.05, 1.8]})
+    >>> len(attach_sensitivity(NS(record=None, results={}), t).results["sensitivity"])
+    3
     """
     from ..results import Sensitivity
 
     rows = sensitivity_records(table)
-    if getattr(analysis, "record", None) is not None:
-        analysis.record.sensitivity = [Sensitivity(**r) for r in rows]
-    if isinstance(getattr(analysis, "results", None), dict):
-        analysis.results["sensitivity"] = rows
+    record = getattr(analysis, "record", None)
+    if record is not None:
+        record.sensitivity = [Sensitivity(**r) for r in rows]
+    results = getattr(analysis, "results", None)
+    if isinstance(results, dict):
+        results["sensitivity"] = rows
     return analysis
 
 
@@ -177,6 +206,14 @@ def sensitivity_tables(
     list of (str, DataFrame)
         The DataFrames have ``variant`` (in ``language``), ``value``,
         ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"estimate": "x", "variant": ["main", "family=negbin", "placebo=2017-01"],
+    ...                   "value": [0.8, 0.9, 1.3], "ci_low": [0.7, 0.75, 0.9], "ci_high": [0.9, 1.05, 1.8]})
+    >>> caption, rows = sensitivity_tables(t, "en")[0]
+    >>> rows["variant"].tolist()
+    ['main analysis', 'family: negative binomial', 'placebo 2017-01']
     """
     out = []
     for est, rows in table.groupby("estimate", sort=False):
@@ -193,6 +230,13 @@ def robustness_summary(
 
     ``direction_robust`` becomes yes / no, or an empty cell where there is no
     direction to keep (the main interval includes no change).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"estimate": "x", "variant": ["main", "family=negbin", "placebo=2017-01"],
+    ...                   "value": [0.8, 0.9, 1.3], "ci_low": [0.7, 0.75, 0.9], "ci_high": [0.9, 1.05, 1.8]})
+    >>> robustness_summary(t, "en")[["main", "direction_robust"]].values.tolist()
+    [[0.8, 'yes']]
     """
     from ..i18n import label as _label
 

@@ -11,6 +11,7 @@ what the results JSON's ``"sensitivity"`` list holds (:func:`sensitivity_records
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -83,7 +84,7 @@ def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dic
 
 
 def site_sensitivity(
-    site,
+    site: Any,
     *,
     target_gender: str | None = None,
     target_age_band: str | None = None,
@@ -128,6 +129,20 @@ def site_sensitivity(
         variants that could not be fitted and why.
         ``None`` parameters come from the study (``study.yaml``,
         :func:`~evaluation.sources.study.study_defaults`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> act = np.tile(["none", "art", "event"], 40)
+    >>> per = pd.DataFrame({"activation": act, "activated": (act != "none").astype(int),
+    ...                     "minutes": 60.0, "zone": np.repeat(["a", "b"], 60),
+    ...                     "target_staying": rng.poisson(np.where(act == "art", 3.0, 2.0))})
+    >>> s = site_sensitivity(NS(per_session=per, study=None), covariates=["zone"],
+    ...                      outcomes=["target_staying"], cluster=None)
+    >>> s["variant"].tolist()
+    ['main', 'covariates=none', 'family=quasipoisson', 'family=negbin', 'activation=art', 'activation=event']
     """
     if activation_states is None:  # every activation kind seen (or of the study)
         study = getattr(site, "study", None)
@@ -170,7 +185,7 @@ def site_sensitivity(
     return _concat(parts, errors)
 
 
-def _concat(parts: list[pd.DataFrame], errors: dict) -> pd.DataFrame:
+def _concat(parts: list[pd.DataFrame], errors: dict[str, str]) -> pd.DataFrame:
     out = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     )
@@ -183,7 +198,7 @@ def _shift(month: str, months: int) -> str:
 
 
 def crime_sensitivity(
-    ds,
+    ds: Any,
     *,
     area: str | None = None,
     categories: Sequence[str] | None = None,
@@ -228,6 +243,19 @@ def crime_sensitivity(
         ``<category>_vs_<comparison>.<effect>``, the results-JSON ``its``
         keys), ``variant``, ``value``, ``ci_low``, ``ci_high``; variants as
         :func:`~evaluation.stats.sensitivity.its_sensitivity`.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> rep = pd.DataFrame({"month": pd.date_range("2016-01-01", periods=60, freq="MS"), "area": "site",
+    ...                     "category": "theft", "count": rng.poisson([40] * 36 + [28] * 24)})
+    >>> s = crime_sensitivity(NS(crime={"reported": rep}, study=None), area="site", categories=["theft"],
+    ...                       intervention="2019-01", its_end=None, seasonality=None, placebos=1,
+    ...                       transitions=(), effects=["level_change"])
+    >>> s["variant"].tolist()
+    ['main', 'family=quasipoisson', 'family=negbin', 'seasonality=fourier', 'placebo=2017-07']
     """
     spec = crime_spec(
         ds,
@@ -269,7 +297,7 @@ def crime_sensitivity(
 
 
 def survey_sensitivity(
-    ds, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
+    ds: Any, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
 ) -> pd.DataFrame:
     """Sensitivity of 03's survey trends (odds ratio per year) to the interval and to each year.
 
@@ -282,6 +310,14 @@ def survey_sensitivity(
     DataFrame
         ``estimate`` (``survey_trend.<area>``), ``variant``, ``value``,
         ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
+    >>> survey_sensitivity(NS(survey=sv))["variant"].tolist()[:4]
+    ['main', 'ci=z', 'without=2015', 'without=2017']
     """
     if ds.survey is None:
         raise ModelError("this data folder has no survey/ data")
@@ -291,16 +327,16 @@ def survey_sensitivity(
     rows: list[dict] = []
 
     def add(t: pd.DataFrame, variant: str, only: str | None = None) -> None:
-        for r in t.itertuples():
-            if only is not None and r.area != only:
+        for r in t.to_dict("records"):
+            if only is not None and r["area"] != only:
                 continue
             rows.append(
                 {
-                    "estimate": f"survey_trend.{r.area}",
+                    "estimate": f"survey_trend.{r['area']}",
                     "variant": variant,
-                    "value": float(r.odds_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
+                    "value": float(r["odds_ratio"]),
+                    "ci_low": float(r["ci_low"]),
+                    "ci_high": float(r["ci_high"]),
                 }
             )
 
@@ -317,7 +353,7 @@ def survey_sensitivity(
 
 
 def crime_and_survey_sensitivity(
-    ds,
+    ds: Any,
     *,
     area: str | None = None,
     categories: Sequence[str] | None = None,
@@ -337,6 +373,15 @@ def crime_and_survey_sensitivity(
     A missing source (no ``crime/`` or no ``survey/``) contributes no rows;
     ``attrs["errors"]`` names what could not be fitted and why. ``None``
     parameters come from the study (``study.yaml``).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
+    >>> out = crime_and_survey_sensitivity(NS(crime=None, survey=sv, study=None), area="site")
+    >>> out["estimate"].unique().tolist(), len(out)
+    (['survey_trend.site'], 7)
     """
     spec = crime_spec(
         ds,
@@ -359,7 +404,8 @@ def crime_and_survey_sensitivity(
         errors.update(c.attrs["errors"])
     if ds.survey is not None:
         try:
-            parts.append(survey_sensitivity(ds, survey_item, areas=[area, survey_reference]))
+            areas = [a for a in (area, survey_reference) if a is not None]
+            parts.append(survey_sensitivity(ds, survey_item, areas=areas))
         except ModelError as exc:
             errors["survey_trend"] = str(exc)
     out = _concat([p for p in parts if len(p)], errors)
