@@ -9,12 +9,14 @@ both), so the measure here is a rate with the observed time as exposure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
 from ..errors import ModelError
 from ..stats.counts import RateRatioResult, rate_ratio_model
 from ..stats.rates import clustered_rate_table
+from .sessions import model_formula, per_session_table, usable_covariates
 
 __all__ = [
     "conflict_per_session",
@@ -49,6 +51,12 @@ def conflict_per_session(
     a session in which the target group was present (``target`` > 0: by
     default the target group *staying*; ``"target_all"`` counts those passing
     through too), else 0.
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"minutes": 60, "target_staying": [2, 0, 1], "drug_sale": [1, 3, 0]})
+    >>> conflict_per_session(per)[["target_present", "co_presence_sales"]].to_numpy().tolist()
+    [[1, 1], [0, 0], [1, 0]]
     """
     for col in (target, event, "minutes"):
         if col not in per_session:
@@ -59,25 +67,37 @@ def conflict_per_session(
     return out
 
 
-def _per_session(site, **site_kw) -> pd.DataFrame:
+def _per_session(
+    site: Any,
+    target_gender: str | None = None,
+    target_age_band: str | None = None,
+    activation_states: Sequence[str] | None = None,
+    covariates: Sequence[str] | None = None,
+    family: str | None = None,
+) -> pd.DataFrame:
+    """The per-session table of a per-session table, a SiteAnalysis or a dataset.
+
+    A dataset gets the sessions of :func:`~evaluation.analyses.analyse_site`
+    (:func:`~evaluation.analyses.sessions.per_session_table`); of the
+    parameters of ``analyse_site``, ``covariates`` and ``family`` shape its
+    models, not its sessions, and are accepted for that reason only.
+    """
     if isinstance(site, pd.DataFrame):
         return site
     if hasattr(site, "per_session"):
         return site.per_session
-    from .site import analyse_site
-
-    return analyse_site(site, **site_kw).per_session
+    return per_session_table(site, target_gender, target_age_band, activation_states)
 
 
 def method_conflict_rates(
-    site,
+    site: Any,
     by: Sequence[str] = ("activation",),
     *,
     target: str = "target_staying",
     cluster: str | None = "date",
     level: float = 0.95,
     ci: str = "t",
-    **site_kw,
+    **site_kw: Any,
 ) -> pd.DataFrame:
     """Drug sales observed while the target group was present, per observed hour, by group.
 
@@ -186,7 +206,7 @@ def method_conflict_rates(
 
 
 def method_conflict_rate_ratio(
-    site,
+    site: Any,
     *,
     covariates: Sequence[str] = ("zone", "weather", "temperature_c", "observer"),
     target: str = "target_staying",
@@ -194,7 +214,7 @@ def method_conflict_rate_ratio(
     cluster: str | None = "date",
     level: float = 0.95,
     ci: str = "t",
-    **site_kw,
+    **site_kw: Any,
 ) -> RateRatioResult:
     """Rate ratio of co-presence sales per observed hour, activated against not, with covariates.
 
@@ -203,15 +223,24 @@ def method_conflict_rate_ratio(
     ``activated`` plus ``covariates`` (text columns as categories, those the
     sessions lack or miss values of left out, as in
     :func:`~evaluation.analyses.site.analyse_site`), clustered by ``cluster``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> per = pd.DataFrame({"activated": np.repeat([0, 1], 60), "minutes": 60.0,
+    ...                     "zone": np.tile(["a", "b"], 60), "target_staying": rng.poisson(1.0, 120),
+    ...                     "drug_sale": rng.poisson(2.0, 120)})
+    >>> res = method_conflict_rate_ratio(per, covariates=["zone"], cluster=None)
+    >>> res.table.loc["activated"].round(2).tolist()
+    [0.92, 0.64, 1.33, 0.67]
     """
     per = conflict_per_session(_per_session(site, **site_kw), target)
-    from .site import model_formula, usable_covariates  # the same terms as analyse_site
-
     return rate_ratio_model(
         per,
         "co_presence_sales",
         "minutes",
-        model_formula(per, usable_covariates(per, covariates)[0]),
+        model_formula(per, usable_covariates(per, covariates)[0]),  # the terms of analyse_site
         family=family,
         cluster=cluster,
         level=level,
@@ -219,11 +248,17 @@ def method_conflict_rate_ratio(
     )
 
 
-def method_conflict_model(site, **kwargs) -> tuple[RateRatioResult | None, str | None]:
+def method_conflict_model(site: Any, **kwargs: Any) -> tuple[RateRatioResult | None, str | None]:
     """:func:`method_conflict_rate_ratio`, or ``(None, why)`` when the model cannot be fitted.
 
     For the notebook: the fit, or the reason it failed (a
     :class:`~evaluation.errors.ModelError`'s message) to show in its place.
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"activated": [0, 1] * 5, "minutes": 60.0, "target_staying": 1, "drug_sale": 0})
+    >>> method_conflict_model(per, covariates=[], cluster=None)
+    (None, "outcome 'co_presence_sales' is zero in every row: there is nothing to model (no rate ratio can be estimated)")
     """
     try:
         return method_conflict_rate_ratio(site, **kwargs), None

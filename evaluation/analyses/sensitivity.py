@@ -11,19 +11,29 @@ what the results JSON's ``"sensitivity"`` list holds (:func:`sensitivity_records
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
 from ..stats.sensitivity import (
     SENSITIVITY_COLUMNS,
     _frame,
-    direction_robust,
     its_sensitivity,
     rate_ratio_sensitivity,
 )
 from ..stats.survey import survey_trend
+from .crime_spec import crime_spec
+from .robustness import (
+    attach_sensitivity,
+    estimate_label,
+    robustness_summary,
+    robustness_table,
+    sensitivity_records,
+    sensitivity_tables,
+    variant_label,
+)
+from .sessions import covariate_term, per_session_table, usable_covariates
 
 __all__ = [
     "site_sensitivity",
@@ -48,12 +58,6 @@ SITE_OUTCOMES = {
 }
 
 
-def _term(per: pd.DataFrame, col: str) -> str:
-    from .site import covariate_term
-
-    return covariate_term(per, col)
-
-
 #: Plausible confounders added to the main covariates in turn when not among them.
 EXTRA_COVARIATES = ("daypart", "weekend", "weather", "temperature_c", "observer")
 
@@ -61,12 +65,10 @@ EXTRA_COVARIATES = ("daypart", "weekend", "weather", "temperature_c", "observer"
 def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dict[str, str]:
     """The main covariates; none; the main ones without each in turn (what each adjustment
     changes); the main ones plus each plausible confounder in turn, and plus all of them."""
-    from .site import usable_covariates
-
     main, _ = usable_covariates(per, covariates)
 
     def entry(cols: Sequence[str]) -> tuple[str, str]:
-        return "+".join(cols) or "none", " + ".join(_term(per, c) for c in cols)
+        return "+".join(cols) or "none", " + ".join(covariate_term(per, c) for c in cols)
 
     sets = dict([entry(main)])
     if main:
@@ -82,7 +84,7 @@ def _default_covariate_sets(per: pd.DataFrame, covariates: Sequence[str]) -> dic
 
 
 def site_sensitivity(
-    site,
+    site: Any,
     *,
     target_gender: str | None = None,
     target_age_band: str | None = None,
@@ -127,6 +129,20 @@ def site_sensitivity(
         variants that could not be fitted and why.
         ``None`` parameters come from the study (``study.yaml``,
         :func:`~evaluation.sources.study.study_defaults`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> act = np.tile(["none", "art", "event"], 40)
+    >>> per = pd.DataFrame({"activation": act, "activated": (act != "none").astype(int),
+    ...                     "minutes": 60.0, "zone": np.repeat(["a", "b"], 60),
+    ...                     "target_staying": rng.poisson(np.where(act == "art", 3.0, 2.0))})
+    >>> s = site_sensitivity(NS(per_session=per, study=None), covariates=["zone"],
+    ...                      outcomes=["target_staying"], cluster=None)
+    >>> s["variant"].tolist()
+    ['main', 'covariates=none', 'family=quasipoisson', 'family=negbin', 'activation=art', 'activation=event']
     """
     if activation_states is None:  # every activation kind seen (or of the study)
         study = getattr(site, "study", None)
@@ -135,20 +151,11 @@ def site_sensitivity(
             if study is not None
             else sorted(set(site.per_session["activation"]) - {"none"})
         )
-    if hasattr(site, "per_session"):
-        per = site.per_session
-    else:
-        from .site import analyse_site
-
-        per = analyse_site(
-            site,
-            target_gender=target_gender,
-            target_age_band=target_age_band,
-            activation_states=activation_states,
-            covariates=covariates,
-            family=family,
-            cluster=cluster,
-        ).per_session
+    per = (
+        site.per_session
+        if hasattr(site, "per_session")
+        else per_session_table(site, target_gender, target_age_band, activation_states)
+    )
     sets = (
         dict(covariate_sets)
         if covariate_sets is not None
@@ -178,7 +185,7 @@ def site_sensitivity(
     return _concat(parts, errors)
 
 
-def _concat(parts: list[pd.DataFrame], errors: dict) -> pd.DataFrame:
+def _concat(parts: list[pd.DataFrame], errors: dict[str, str]) -> pd.DataFrame:
     out = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     )
@@ -191,7 +198,7 @@ def _shift(month: str, months: int) -> str:
 
 
 def crime_sensitivity(
-    ds,
+    ds: Any,
     *,
     area: str | None = None,
     categories: Sequence[str] | None = None,
@@ -236,58 +243,61 @@ def crime_sensitivity(
         ``<category>_vs_<comparison>.<effect>``, the results-JSON ``its``
         keys), ``variant``, ``value``, ``ci_low``, ``ci_high``; variants as
         :func:`~evaluation.stats.sensitivity.its_sensitivity`.
-    """
-    from ..sources.study import study_defaults
-    from .crime import monthly_series
 
-    p = study_defaults(
-        getattr(ds, "study", None),
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> rep = pd.DataFrame({"month": pd.date_range("2016-01-01", periods=60, freq="MS"), "area": "site",
+    ...                     "category": "theft", "count": rng.poisson([40] * 36 + [28] * 24)})
+    >>> s = crime_sensitivity(NS(crime={"reported": rep}, study=None), area="site", categories=["theft"],
+    ...                       intervention="2019-01", its_end=None, seasonality=None, placebos=1,
+    ...                       transitions=(), effects=["level_change"])
+    >>> s["variant"].tolist()
+    ['main', 'family=quasipoisson', 'family=negbin', 'seasonality=fourier', 'placebo=2017-07']
+    """
+    spec = crime_spec(
+        ds,
         area=area,
         categories=categories,
         comparison_areas=comparison_areas,
+        intervention=intervention,
+        transition=transition,
+        its_end=its_end,
+        seasonality=seasonality,
+        family=family,
+        hac_lags=hac_lags,
     )
-    area, comparison_areas = p["area"], p["comparison_areas"] or ()
-    categories = p["categories"] or ()
     if ds.crime is None:
         raise ModelError("this data folder has no crime/ data")
     if alternative_ends is None:
         alternative_ends = [_shift(its_end, -12), None] if its_end else []
-    rep = ds.crime["reported"]
     common = {
-        "family": family,
-        "seasonality": seasonality,
-        "transition": transition,
+        **spec.its_arguments(),
         "its_end": its_end,
         "alternative_ends": alternative_ends,
         "transitions": transitions,
         "placebos": placebos,
-        "hac_lags": hac_lags,
         "effects": effects,
         "level": level,
         "ci": ci,
     }
     parts, errors = [], {}
-    for cat in categories:
-        series = monthly_series(rep, area, cat)
-        runs = [(cat, series, {})]
-        for comp in comparison_areas:
-            both = pd.concat([series, monthly_series(rep, comp, cat)], ignore_index=True)
-            runs.append((f"{cat}_vs_{comp}", both, {"group": "area", "control": comp}))
-        for name, data, extra in runs:
-            try:
-                t = its_sensitivity(
-                    data, "month", "count", intervention, estimate=name, **common, **extra
-                )
-            except ModelError as exc:  # e.g. no data for this category
-                errors[name] = str(exc)
-                continue
-            parts.append(t)
-            errors.update({f"{name}: {k}": v for k, v in t.attrs["errors"].items()})
+    for run in spec.runs(ds.crime["reported"]):
+        args = {**common, **run.arguments}
+        try:
+            t = its_sensitivity(run.data, "month", "count", estimate=run.key, **args)
+        except ModelError as exc:  # e.g. no data for this category
+            errors[run.key] = str(exc)
+            continue
+        parts.append(t)
+        errors.update({f"{run.key}: {k}": v for k, v in t.attrs["errors"].items()})
     return _concat(parts, errors)
 
 
 def survey_sensitivity(
-    ds, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
+    ds: Any, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
 ) -> pd.DataFrame:
     """Sensitivity of 03's survey trends (odds ratio per year) to the interval and to each year.
 
@@ -300,6 +310,14 @@ def survey_sensitivity(
     DataFrame
         ``estimate`` (``survey_trend.<area>``), ``variant``, ``value``,
         ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
+    >>> survey_sensitivity(NS(survey=sv))["variant"].tolist()[:4]
+    ['main', 'ci=z', 'without=2015', 'without=2017']
     """
     if ds.survey is None:
         raise ModelError("this data folder has no survey/ data")
@@ -309,16 +327,16 @@ def survey_sensitivity(
     rows: list[dict] = []
 
     def add(t: pd.DataFrame, variant: str, only: str | None = None) -> None:
-        for r in t.itertuples():
-            if only is not None and r.area != only:
+        for r in t.to_dict("records"):
+            if only is not None and r["area"] != only:
                 continue
             rows.append(
                 {
-                    "estimate": f"survey_trend.{r.area}",
+                    "estimate": f"survey_trend.{r['area']}",
                     "variant": variant,
-                    "value": float(r.odds_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
+                    "value": float(r["odds_ratio"]),
+                    "ci_low": float(r["ci_low"]),
+                    "ci_high": float(r["ci_high"]),
                 }
             )
 
@@ -334,194 +352,8 @@ def survey_sensitivity(
     return out.sort_values("estimate", kind="stable").reset_index(drop=True)
 
 
-def sensitivity_records(table: pd.DataFrame) -> list[dict]:
-    """The results-JSON ``"sensitivity"`` list: one ``{estimate, variant, value, ci_low, ci_high}``
-    per row, NaN as ``None``."""
-
-    def num(x):
-        return None if x is None or not np.isfinite(x) else float(x)
-
-    return [
-        {
-            "estimate": str(r.estimate),
-            "variant": str(r.variant),
-            "value": num(r.value),
-            "ci_low": num(r.ci_low),
-            "ci_high": num(r.ci_high),
-        }
-        for r in table.itertuples()
-    ]
-
-
-def robustness_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per estimate: the main value, the range over variants, and whether its direction holds.
-
-    Returns
-    -------
-    DataFrame
-        ``estimate``, ``main``, ``ci_low``, ``ci_high`` (main), ``variants``
-        (fitted, placebos excluded), ``min``, ``max`` (over those variants),
-        ``placebos_excluding_1`` (placebo intervals that exclude 1, out of
-        ``placebos``), ``direction_robust`` (True / False / None, the rule
-        of :func:`~evaluation.stats.sensitivity.direction_robust`).
-    """
-    rows = []
-    for est, t in table.groupby("estimate", sort=False):
-        main = t[t["variant"] == "main"]
-        other = t[(t["variant"] != "main") & ~t["variant"].str.startswith("placebo=")]
-        plac = t[t["variant"].str.startswith("placebo=")].dropna(subset=["value"])
-        vals = other["value"].dropna()
-        rows.append(
-            {
-                "estimate": est,
-                "main": main["value"].iloc[0] if len(main) else np.nan,
-                "ci_low": main["ci_low"].iloc[0] if len(main) else np.nan,
-                "ci_high": main["ci_high"].iloc[0] if len(main) else np.nan,
-                "variants": int(len(vals)),
-                "min": vals.min() if len(vals) else np.nan,
-                "max": vals.max() if len(vals) else np.nan,
-                "placebos_excluding_1": int(((plac["ci_low"] > 1) | (plac["ci_high"] < 1)).sum()),
-                "placebos": int(len(plac)),
-                "direction_robust": direction_robust(t),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "estimate",
-            "main",
-            "ci_low",
-            "ci_high",
-            "variants",
-            "min",
-            "max",
-            "placebos_excluding_1",
-            "placebos",
-            "direction_robust",
-        ],
-    )
-
-
-# ------------------------------------------------------------------ report
-def attach_sensitivity(analysis, table: pd.DataFrame):
-    """Put a sensitivity table into an analysis' results: ``record.sensitivity`` and ``results``.
-
-    ``analysis`` is a :class:`~evaluation.analyses.site.SiteAnalysis` or a
-    :class:`~evaluation.analyses.crime.CrimeAnalysis`; its record (what the
-    notebook writes to ``results/<notebook>.json``) then carries the rows of
-    :func:`sensitivity_records`. Returns ``analysis``.
-    """
-    from ..results import Sensitivity
-
-    rows = sensitivity_records(table)
-    if getattr(analysis, "record", None) is not None:
-        analysis.record.sensitivity = [Sensitivity(**r) for r in rows]
-    if isinstance(getattr(analysis, "results", None), dict):
-        analysis.results["sensitivity"] = rows
-    return analysis
-
-
-def variant_label(variant: str, language: str) -> str:
-    """A variant of :data:`SENSITIVITY_COLUMNS` in words.
-
-    >>> variant_label("family=negbin", "sv"), variant_label("its_end=none", "en")
-    ('fördelning: negativ binomial', 'whole series')
-    >>> variant_label("covariates=zone+daypart", "en"), variant_label("activation=art", "sv")
-    ('covariates: zone, time of day', 'endast konst mot ingen aktivering')
-    """
-    from ..i18n import has, t
-    from .findings import covariate_label, label
-
-    what, _, value = variant.partition("=")
-    if what == "main" or not value:
-        key = f"sensitivity.variant.{what}"
-        return t(key, language) if has(key, language) else variant
-    if value == "none" and has(f"sensitivity.variant.{what}_none", language):
-        return t(f"sensitivity.variant.{what}_none", language)
-    if what == "covariates":
-        names = [covariate_label(c, language) for c in value.split("+") if c != "none"]
-        shown = ", ".join(names) if names else t("sensitivity.variant.none", language)
-        return t("sensitivity.variant.covariates", language, value=shown)
-    if what in ("family", "activation", "seasonality"):
-        value = label(value, language)
-    key = f"sensitivity.variant.{what}"
-    return t(key, language, value=value) if has(key, language) else variant
-
-
-def estimate_label(estimate: str, language: str, group: str = "", area: str = "") -> str:
-    """A sensitivity ``estimate`` name in words (the 01 rate ratios, 03's ITS effects, survey trends).
-
-    >>> estimate_label("violence_vs_area_b.level_change", "en", area="site_a")
-    'violent crime, site_a against area_b: level change'
-    >>> estimate_label("survey_trend.city", "sv")
-    'Trygghet, city: oddskvot per år'
-    """
-    from ..i18n import has, t
-    from .findings import label
-
-    if has(f"sensitivity.estimate.{estimate}", language):
-        return t(f"sensitivity.estimate.{estimate}", language, group=group)
-    if estimate.startswith("survey_trend."):
-        return t("sensitivity.estimate.survey", language, area=label(estimate[13:], language))
-    series, _, effect = estimate.rpartition(".")
-    if not series:
-        return estimate
-    cat, _, comp = series.partition("_vs_")
-    values = {
-        "category": label(cat, language),
-        "area": label(area, language),
-        "effect": label(effect, language),
-    }
-    if comp:
-        return t(
-            "sensitivity.estimate.its_vs", language, comparison=label(comp, language), **values
-        )
-    return t("sensitivity.estimate.its", language, **values)
-
-
-def sensitivity_tables(
-    table: pd.DataFrame, language: str, group: str = "", area: str = ""
-) -> list[tuple[str, pd.DataFrame]]:
-    """One table per estimate for the report: (caption in words, rows with the variant in words).
-
-    Returns
-    -------
-    list of (str, DataFrame)
-        The DataFrames have ``variant`` (in ``language``), ``value``,
-        ``ci_low``, ``ci_high``.
-    """
-    out = []
-    for est, rows in table.groupby("estimate", sort=False):
-        d = rows[["variant", "value", "ci_low", "ci_high"]].copy()
-        d["variant"] = d["variant"].map(lambda v: variant_label(str(v), language))
-        out.append((estimate_label(str(est), language, group, area), d.reset_index(drop=True)))
-    return out
-
-
-def robustness_summary(
-    table: pd.DataFrame, language: str, group: str = "", area: str = ""
-) -> pd.DataFrame:
-    """:func:`robustness_table` with the estimates in words and ``direction_robust`` as a label.
-
-    ``direction_robust`` becomes yes / no, or an empty cell where there is no
-    direction to keep (the main interval includes no change).
-    """
-    from ..i18n import label as _label
-
-    r = robustness_table(table)
-    r["estimate"] = r["estimate"].map(lambda e: estimate_label(str(e), language, group, area))
-    r["direction_robust"] = r["direction_robust"].map(
-        lambda v: (
-            "–"
-            if v is None or (isinstance(v, float) and np.isnan(v))
-            else _label(bool(v), language)
-        )
-    )
-    return r
-
-
 def crime_and_survey_sensitivity(
-    ds,
+    ds: Any,
     *,
     area: str | None = None,
     categories: Sequence[str] | None = None,
@@ -541,37 +373,39 @@ def crime_and_survey_sensitivity(
     A missing source (no ``crime/`` or no ``survey/``) contributes no rows;
     ``attrs["errors"]`` names what could not be fitted and why. ``None``
     parameters come from the study (``study.yaml``).
-    """
-    from ..sources.study import study_defaults
 
-    p = study_defaults(
-        getattr(ds, "study", None),
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
+    >>> out = crime_and_survey_sensitivity(NS(crime=None, survey=sv, study=None), area="site")
+    >>> out["estimate"].unique().tolist(), len(out)
+    (['survey_trend.site'], 7)
+    """
+    spec = crime_spec(
+        ds,
         area=area,
         categories=categories,
         comparison_areas=comparison_areas,
         survey_reference=survey_reference,
+        intervention=intervention,
+        transition=transition,
+        its_end=its_end,
+        seasonality=seasonality,
+        family=family,
+        hac_lags=hac_lags,
     )
-    area, comparison_areas = p["area"], p["comparison_areas"] or ()
-    survey_reference, categories = p["survey_reference"], p["categories"] or ()
+    area, survey_reference = spec.area, spec.survey_reference
     parts, errors = [], {}
     if ds.crime is not None:
-        c = crime_sensitivity(
-            ds,
-            area=area,
-            categories=categories,
-            comparison_areas=comparison_areas,
-            intervention=intervention,
-            transition=transition,
-            its_end=its_end,
-            seasonality=seasonality,
-            family=family,
-            hac_lags=hac_lags,
-        )
+        c = crime_sensitivity(ds, **spec.parameters())
         parts.append(c)
         errors.update(c.attrs["errors"])
     if ds.survey is not None:
         try:
-            parts.append(survey_sensitivity(ds, survey_item, areas=[area, survey_reference]))
+            areas = [a for a in (area, survey_reference) if a is not None]
+            parts.append(survey_sensitivity(ds, survey_item, areas=areas))
         except ModelError as exc:
             errors["survey_trend"] = str(exc)
     out = _concat([p for p in parts if len(p)], errors)

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
-from ..results import (
-    Check,
-    CoIntervention,
-    ConflictRate,
-    CoPresence,
-    Incomplete,
-    RateRatioEstimate,
-    SiteResults,
-    as_json,
-)
-from ..sources import primary_sessions
-from ..sources.study import incident_kind, study_defaults
+from ..results import CoPresence, Incomplete, RateRatioEstimate, SiteResults, as_json
+from ..sources.study import study_defaults
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
 from ..stats.rates import session_totals
 from .conflict import method_conflict_model, method_conflict_rates
+from .sessions import (
+    DEFAULT_COVARIATES,
+    compared_sessions,
+    covariate_term,
+    model_formula,
+    session_counts,
+    usable_covariates,
+)
+from .site_records import (
+    co_interventions,
+    conflict_rate,
+    effect_entry,
+    effect_record,
+    model_checks,
+)
 
 __all__ = [
     "SiteAnalysis",
@@ -44,159 +50,6 @@ __all__ = [
     "published_tables",
 ]
 
-#: The default adjustment set of the count models (``covariates`` in notebooks/params.yaml):
-#: zone, and what changes presence from day to day and could coincide with activation - the
-#: weather, the temperature (season: activations run in the warmest weeks) and the observer.
-DEFAULT_COVARIATES = ("zone", "weather", "temperature_c", "observer")
-#: Session columns that are numbers but enter a model as categories (one level each).
-CATEGORICAL_NUMBERS = ("month", "year")
-
-
-#: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed
-DISPERSION_THRESHOLD = 1.25
-#: fewest clusters for cluster-robust errors to be trusted (Cameron & Miller 2015)
-MIN_CLUSTERS = 20
-
-
-def covariate_term(per: pd.DataFrame, column: str) -> str:
-    """The patsy term of one covariate: ``C(column)`` for categories, else the column (linear).
-
-    Text, categorical and boolean columns, and ``month`` and ``year``
-    (:data:`CATEGORICAL_NUMBERS`), enter as categories; other numbers
-    (``temperature_c``) as a linear term on the log scale.
-
-    >>> per = pd.DataFrame({"zone": ["a"], "temperature_c": [17.5], "month": [6]})
-    >>> [covariate_term(per, c) for c in per]
-    ['C(zone)', 'temperature_c', 'C(month)']
-    """
-    d = per[column]
-    categorical = (
-        column in CATEGORICAL_NUMBERS
-        or d.dtype == object
-        or str(d.dtype) in ("category", "str", "string", "bool")
-    )
-    return f"C({column})" if categorical else column
-
-
-def usable_covariates(
-    per: pd.DataFrame, covariates: Sequence[str]
-) -> tuple[list[str], dict[str, str]]:
-    """The covariates a model can use, and why each other one is left out.
-
-    A covariate is left out when the sessions have no such column, or when a
-    session has no value for it (the model would otherwise drop those
-    sessions silently, or fail). The reasons go into each estimate's notes.
-
-    >>> per = pd.DataFrame({"zone": ["a", "b"], "temperature_c": [17.5, None]})
-    >>> usable_covariates(per, ["zone", "temperature_c", "weather"])
-    (['zone'], {'temperature_c': '1 session(s) without a value', 'weather': 'no such column'})
-    """
-    used, left_out = [], {}
-    for c in covariates:
-        if c not in per:
-            left_out[c] = "no such column"
-        elif per[c].isna().any():
-            left_out[c] = f"{int(per[c].isna().sum())} session(s) without a value"
-        else:
-            used.append(c)
-    return used, left_out
-
-
-def model_formula(per: pd.DataFrame, covariates: Sequence[str], term: str = "activated") -> str:
-    """Right-hand side of 01's count models: ``term`` plus each covariate's term.
-
-    >>> per = pd.DataFrame({"zone": ["a"], "observer": ["x"], "temperature_c": [17.5]})
-    >>> model_formula(per, ["zone", "temperature_c", "observer"])
-    'activated + C(zone) + temperature_c + C(observer)'
-    """
-    return " + ".join([term, *(covariate_term(per, c) for c in covariates)])
-
-
-def model_checks(res: RateRatioResult) -> list[Check]:
-    """The named checks of a rate-ratio model, each passed or not.
-
-    - ``overdispersion``: the variance is allowed for: a negative binomial
-      family, cluster-robust errors, or a Poisson fit with Pearson
-      chi2/df <= 1.25;
-    - ``clusters`` (with cluster-robust errors only): at least 20 clusters,
-      below which such errors are too small (Cameron & Miller 2015).
-
-    References
-    ----------
-    Cameron AC, Miller DL. A practitioner's guide to cluster-robust
-    inference. J Hum Resour. 2015;50(2):317-372.
-    """
-    f = res.fit
-    disp = f.get("dispersion")
-    out = [
-        Check(
-            "overdispersion",
-            bool(
-                res.family == "negbin"
-                or str(f.get("cov_type", "")).startswith("cluster-robust")
-                or (disp is not None and disp <= DISPERSION_THRESHOLD)
-            ),
-            None if disp is None else float(disp),
-            DISPERSION_THRESHOLD,
-        )
-    ]
-    if f.get("n_clusters"):
-        out.append(
-            Check(
-                "clusters",
-                int(f["n_clusters"]) >= MIN_CLUSTERS,
-                float(f["n_clusters"]),
-                float(MIN_CLUSTERS),
-            )
-        )
-    return out
-
-
-def effect_entry(
-    res: RateRatioResult | None,
-    term: str,
-    n: int,
-    error: str | None = None,
-    measure: str = "rate_ratio",
-) -> dict:
-    """The results-JSON entry of one rate ratio (contract of 01_site_observations.json).
-
-    An :class:`evaluation.results.RateRatioEstimate`: ``estimate``, ``ci_low``,
-    ``ci_high``, ``p_value``, ``family``, ``n_sessions`` (issue 5), with
-    ``measure``, ``scale`` (ratio), ``null_value`` (1), ``n``, ``checks``,
-    ``notes``, ``dispersion``, ``n_clusters`` and ``error`` (why it could not
-    be estimated, else ``None``).
-    """
-    return as_json(effect_record(res, term, n, error, measure))
-
-
-def effect_record(
-    res: RateRatioResult | None,
-    term: str,
-    n: int,
-    error: str | None = None,
-    measure: str = "rate_ratio",
-) -> RateRatioEstimate:
-    """The :class:`~evaluation.results.RateRatioEstimate` of one model term."""
-    if res is None:
-        return RateRatioEstimate(
-            measure, None, n=n, n_sessions=n, error=error, notes=[error] if error else []
-        )
-    row = res.table.loc[term]
-    return RateRatioEstimate(
-        measure,
-        float(row.rate_ratio),
-        float(row.ci_low),
-        float(row.ci_high),
-        float(row.p_value),
-        family=res.family,
-        n=n,
-        checks=model_checks(res),
-        n_sessions=n,
-        dispersion=float(res.fit["dispersion"]),
-        n_clusters=res.fit["n_clusters"],
-    )
-
 
 def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
     """Sessions where the target group was present while drug dealing was observed (share of sessions).
@@ -213,6 +66,15 @@ def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.9
         ``with_both``, ``share_both`` (of sessions, %), ``ci_low``,
         ``ci_high`` (Wilson, %), ``sale_given_target`` (% of sessions with
         the target group present in which a sale was seen).
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"session_id": ["a", "b", "c"], "activation": ["art", "art", "none"],
+    ...                     "target_all": [2, 0, 1], "drug_sale": [1, 3, 0]})
+    >>> co_presence(per, ["activation"])[["activation", "sessions", "with_both", "share_both"]]
+      activation  sessions  with_both  share_both
+    0        art         2          1        50.0
+    1       none         1          0         0.0
     """
     d = per_session.assign(t=per_session["target_all"] > 0, s=per_session["drug_sale"] > 0)
     d["b"] = d["t"] & d["s"]
@@ -237,33 +99,9 @@ def co_presence(per_session: pd.DataFrame, by: Sequence[str], level: float = 0.9
     return g
 
 
-def conflict_rate(row) -> ConflictRate:
-    """One row of :func:`~evaluation.analyses.conflict.method_conflict_rates` as a record.
-
-    >>> per = pd.DataFrame({"activation": ["art", "none"], "minutes": [60, 30], "date": ["d1", "d2"],
-    ...                     "target_staying": [2, 1], "drug_sale": [3, 0]})
-    >>> r = conflict_rate(method_conflict_rates(per, ["activation"], cluster=None).iloc[0])
-    >>> r.sessions, r.hours, r.co_presence_sales, r.rate, r.ci_method
-    (1, 1.0, 3, 3.0, 'exact Poisson (few events or clusters)')
-    """
-
-    def num(v) -> float | None:
-        return None if pd.isna(v) else float(v)
-
-    return ConflictRate(
-        sessions=int(row["sessions"]),
-        hours=float(row["hours"]),
-        co_presence_sales=int(row["co_presence_sales"]),
-        rate=num(row["rate"]),
-        ci_low=num(row["ci_low"]),
-        ci_high=num(row["ci_high"]),
-        ci_method=None if pd.isna(row["ci_method"]) else str(row["ci_method"]),
-        sales=int(row["sales"]),
-        hours_target_present=num(row["hours_target_present"]),
-    )
-
-
-def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dict) -> pd.DataFrame:
+def observer_agreement(
+    sessions: pd.DataFrame, counts: pd.DataFrame, target: Mapping[str, Any]
+) -> pd.DataFrame:
     """Agreement of two observers counting the same time span (Krippendorff's alpha, interval).
 
     Returns
@@ -271,6 +109,18 @@ def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dic
     DataFrame
         ``measure`` (target group / everybody / staying), ``n_pairs``,
         ``krippendorff_alpha``, ``mean_abs_diff`` (people per session).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"session_id": ["a1", "a2", "b1", "b2", "c1", "c2"],
+    ...                   "pair": ["a", "a", "b", "b", "c", "c"]})
+    >>> counts = pd.DataFrame({"session_id": s["session_id"], "gender": "female", "age_band": "13-18",
+    ...                        "activity": "staying", "count": [3, 3, 5, 6, 0, 1]})
+    >>> observer_agreement(s, counts, {"gender": "female"}).round(3)
+                 measure  n_pairs  krippendorff_alpha  mean_abs_diff
+    0       target group        3               0.936          0.667
+    1  everybody staying        3               0.936          0.667
+    2          everybody        3               0.936          0.667
     """
     from ..coding.reliability import krippendorff_alpha
 
@@ -306,17 +156,6 @@ def observer_agreement(sessions: pd.DataFrame, counts: pd.DataFrame, target: dic
     return pd.DataFrame(rows, columns=["measure", "n_pairs", "krippendorff_alpha", "mean_abs_diff"])
 
 
-def co_interventions(calendar: pd.DataFrame | None, kind: str = "policing") -> list[CoIntervention]:
-    """The calendar's co-interventions (rows of ``kind``, e.g. cameras, police operations)."""
-    if calendar is None:
-        return []
-    c = calendar[calendar["kind"] == kind]
-    return [
-        CoIntervention(str(r.name), str(r.kind), f"{r.start:%Y-%m-%d}", f"{r.end:%Y-%m-%d}")
-        for r in c.itertuples()
-    ]
-
-
 @dataclass
 class SiteTables:
     """The people counts of 01 as published: every output built from them hides the same cells.
@@ -330,6 +169,13 @@ class SiteTables:
         The rate tables of :class:`SiteAnalysis` with ``count``, ``rate``,
         ``ci_low`` and ``ci_high`` missing where they would give back a
         count the table hides, and a boolean column ``suppressed``.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"none": [12, 3], "art": [9, 8]}, index=["a", "b"])
+    >>> t = SiteTables(people, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    >>> t.people.loc["b", "none"]
+    np.int64(3)
     """
 
     people: pd.DataFrame
@@ -397,7 +243,31 @@ def published_tables(site: SiteAnalysis, min_cell: int = 5) -> SiteTables:
 
 @dataclass
 class SiteAnalysis:
-    """Everything 01_site_observations shows."""
+    """Everything 01_site_observations shows (made by :func:`analyse_site`).
+
+    Attributes
+    ----------
+    per_session : DataFrame
+        One row per session (:func:`~evaluation.analyses.sessions.per_session_table`).
+    target : dict
+        The target group (``gender``, ``age_band``).
+    rates_activation, rates_zone, rates_daypart : DataFrame
+        The target group staying per observed hour (:func:`~evaluation.stats.rate_table`).
+    people_by_zone : DataFrame
+        Zone x activation state counts of the target group staying.
+    models, model_errors, marginal : dict
+        Per outcome, the rate-ratio model (``None`` if it could not be
+        fitted), why not, and its marginal rates.
+    co_presence_activation, co_presence_zone, agreement : DataFrame
+    results, record
+        The results JSON of the notebook and its record.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> [f.name for f in dataclasses.fields(SiteAnalysis)][:3]
+    ['per_session', 'target', 'rates_activation']
+    """
 
     per_session: pd.DataFrame
     target: dict
@@ -423,7 +293,7 @@ class SiteAnalysis:
 
 
 def analyse_site(
-    ds,
+    ds: Any,
     target_gender: str | None = None,
     target_age_band: str | None = None,
     activation_states: Sequence[str] | None = None,
@@ -434,7 +304,28 @@ def analyse_site(
     """Run the site-observation analyses on a dataset (see the notebook for the reading).
 
     The target group and the activation states left ``None`` come from the study
-    (``study.yaml``).
+    (``study.yaml``). A model that cannot be fitted is ``None`` in ``models``
+    with the reason in ``model_errors`` (and in the record's ``incomplete``).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> rng = np.random.default_rng(0)
+    >>> act = np.tile(["none", "art"], 20)
+    >>> s = pd.DataFrame({"session_id": [f"s{i:02d}" for i in range(40)], "pair": range(40),
+    ...                   "date": pd.date_range("2022-06-01", periods=40), "minutes": 60,
+    ...                   "zone": np.repeat(["a", "b"], 20), "activation": act,
+    ...                   "daypart": "evening", "observer": "x"})
+    >>> counts = pd.DataFrame({"session_id": s["session_id"], "gender": "female", "age_band": "13-18",
+    ...                        "activity": "staying", "count": rng.poisson(np.where(act == "art", 6, 3))})
+    >>> incidents = pd.DataFrame({"session_id": s["session_id"], "kind": "drug_sale",
+    ...                           "count": rng.poisson(2, 40)})
+    >>> ds = NS(observations={"sessions": s, "counts": counts, "incidents": incidents},
+    ...         calendar=None, study=None)
+    >>> site = analyse_site(ds, "female", "13-18", ["art"], covariates=["zone"], cluster=None)
+    >>> est = site.results["target_staying_rate_ratio"]
+    >>> round(est["estimate"], 2), est["family"], sorted(site.model_errors)
+    (2.2, 'poisson', ['outreach_contact'])
     """
     p = study_defaults(
         getattr(ds, "study", None),
@@ -447,125 +338,121 @@ def analyse_site(
     if ds.observations is None:
         raise ModelError("this data folder has no observations/")
     o = ds.observations
-    s = primary_sessions(o["sessions"])
-    s = s[s["activation"].isin(["none", *activation_states])].copy()
-    s["activated"] = (s["activation"] != "none").astype(int)
-    s["date"] = s["date"].dt.strftime("%Y-%m-%d")
+    s = compared_sessions(o["sessions"], activation_states)
     target = {"gender": target_gender, "age_band": target_age_band}
-    per = session_totals(o["counts"], s, {**target, "activity": "staying"}, "target_staying")
-    per["target_all"] = session_totals(o["counts"], s, target, "n")["n"].to_numpy()
-    per["people"] = session_totals(o["counts"], s, None, "n")["n"].to_numpy()
-    inc = o["incidents"]
-    for kind in ("drug_sale", "drug_use", "outreach_contact"):
-        per[kind] = (
-            per["session_id"]
-            .map(
-                inc[inc["kind"] == incident_kind(getattr(ds, "study", None), kind)]
-                .groupby("session_id")["count"]
-                .sum()
-            )
-            .fillna(0)
-            .astype(int)
-        )
+    per = session_counts(o, s, target, getattr(ds, "study", None))
     stay = {**target, "activity": "staying"}
-    rates_activation = rate_table(o["counts"], s, by=["activation"], target=stay)
-    rates_zone = rate_table(o["counts"], s, by=["zone", "activated"], target=stay)
-    rates_daypart = rate_table(o["counts"], s, by=["daypart", "activated"], target=stay)
     people = session_totals(o["counts"], s, stay, "n").pivot_table(
         index="zone", columns="activation", values="n", aggfunc="sum", fill_value=0
     )
-
-    covariates, left_out = usable_covariates(per, covariates)
-    rhs = model_formula(per, covariates)
-    models, errors, marginal = {}, {}, {}
-    for key, outcome in (
-        ("target_staying", "target_staying"),
-        ("drug_sale", "drug_sale"),
-        ("outreach_contact", "outreach_contact"),
-    ):
-        try:
-            res = rate_ratio_model(per, outcome, "minutes", rhs, family=family, cluster=cluster)
-            models[key] = res
-            marginal[key] = res.marginal_rates("activated")
-        except ModelError as exc:
-            models[key], errors[key] = None, str(exc)
-    cp_act = co_presence(per, ["activation"])
-    cp_zone = co_presence(per, ["zone"])
+    used, left_out = usable_covariates(per, covariates)
+    models, errors, marginal = _rate_models(per, model_formula(per, used), family, cluster)
     conflict = {
         by: method_conflict_rates(per, [by], cluster=cluster)
         for by in ("activation", "zone", "activated")
     }
     conflict_fit, conflict_error = method_conflict_model(
-        per, covariates=covariates, family=family, cluster=cluster
+        per, covariates=used, family=family, cluster=cluster
     )
     if conflict_error is not None:
         errors["method_conflict"] = conflict_error
-    pooled = conflict["activated"][conflict["activated"]["activated"] == 1]
-    agreement = observer_agreement(o["sessions"], o["counts"], target)
-    n = len(per)
-    keys = {
-        "target_staying": "target_staying_rate_ratio",
-        "drug_sale": "drug_sale_rate_ratio",
-        "outreach_contact": "outreach_contact_rate_ratio",
-    }
-    effects = {
-        key: effect_record(models.get(m), "activated", n, errors.get(m), key)
-        for m, key in keys.items()
-    }
-    for e in effects.values():
-        e.notes.extend(f"covariate {c} left out: {why}" for c, why in left_out.items())
-    keys["method_conflict"] = "method_conflict_rate_ratio"
-    effects["method_conflict_rate_ratio"] = effect_record(
-        conflict_fit, "activated", n, conflict_error, "method_conflict_rate_ratio"
-    )
-    record = SiteResults(
-        incomplete=[Incomplete(keys[m], why) for m, why in errors.items()],
-        target={"gender": target_gender, "age_band": target_age_band},
-        compared={"activated": list(activation_states), "reference": "none"},
-        covariates=list(covariates),
-        **effects,
-        co_presence={
-            str(r.activation): CoPresence(
-                int(r.sessions), float(r.share_both), float(r.ci_low), float(r.ci_high)
-            )
-            for r in cp_act.itertuples()
-        },
-        observer_agreement={
-            str(r.measure): {
-                "n_pairs": int(r.n_pairs),
-                "krippendorff_alpha": None
-                if pd.isna(r.krippendorff_alpha)
-                else float(r.krippendorff_alpha),
-            }
-            for r in agreement.itertuples()
-        },
-        n_sessions=n,
-        observed_hours=float(per["minutes"].sum() / 60),
-        period={"first": str(per["date"].min()), "last": str(per["date"].max())} if n else {},
-        co_interventions=co_interventions(ds.calendar),
-        method_conflict_rates={
-            str(r["activation"]): conflict_rate(r) for _, r in conflict["activation"].iterrows()
-        },
-        method_conflict_activated=conflict_rate(pooled.iloc[0]) if len(pooled) else None,
-    )
-    results = as_json(record)
-    return SiteAnalysis(
+    site = SiteAnalysis(
         per,
         target,
-        rates_activation,
-        rates_zone,
-        rates_daypart,
+        rate_table(o["counts"], s, by=["activation"], target=stay),
+        rate_table(o["counts"], s, by=["zone", "activated"], target=stay),
+        rate_table(o["counts"], s, by=["daypart", "activated"], target=stay),
         people,
         models,
         errors,
         marginal,
-        cp_act,
-        cp_zone,
-        agreement,
-        results,
-        record,
+        co_presence(per, ["activation"]),
+        co_presence(per, ["zone"]),
+        observer_agreement(o["sessions"], o["counts"], target),
         conflict_activation=conflict["activation"],
         conflict_zone=conflict["zone"],
         conflict_fit=conflict_fit,
         conflict_error=conflict_error,
+    )
+    site.record = _site_record(site, conflict, list(activation_states), used, left_out)
+    site.record.co_interventions = co_interventions(ds.calendar)
+    site.results = as_json(site.record)
+    return site
+
+
+#: The count models of 01 and their results-JSON keys (the method conflict's model last).
+MODEL_KEYS = {
+    "target_staying": "target_staying_rate_ratio",
+    "drug_sale": "drug_sale_rate_ratio",
+    "outreach_contact": "outreach_contact_rate_ratio",
+    "method_conflict": "method_conflict_rate_ratio",
+}
+
+
+def _rate_models(
+    per: pd.DataFrame, rhs: str, family: str, cluster: str | None
+) -> tuple[dict[str, RateRatioResult | None], dict[str, str], dict[str, pd.DataFrame]]:
+    """The rate ratio of each outcome (activated against not), or why it could not be fitted."""
+    models: dict[str, RateRatioResult | None] = {}
+    errors: dict[str, str] = {}
+    marginal: dict[str, pd.DataFrame] = {}
+    for outcome in ("target_staying", "drug_sale", "outreach_contact"):
+        try:
+            res = rate_ratio_model(per, outcome, "minutes", rhs, family=family, cluster=cluster)
+            models[outcome] = res
+            marginal[outcome] = res.marginal_rates("activated")
+        except ModelError as exc:
+            models[outcome], errors[outcome] = None, str(exc)
+    return models, errors, marginal
+
+
+def _site_record(
+    site: SiteAnalysis,
+    conflict: Mapping[str, pd.DataFrame],
+    activation_states: list[str],
+    covariates: list[str],
+    left_out: dict[str, str],
+) -> SiteResults:
+    """The record of ``results/01_site_observations.json`` (co-interventions added by the caller)."""
+    per, n = site.per_session, len(site.per_session)
+    effects: dict[str, RateRatioEstimate] = {}
+    for m, key in MODEL_KEYS.items():
+        res = site.conflict_fit if m == "method_conflict" else site.models.get(m)
+        effects[key] = effect_record(res, "activated", n, site.model_errors.get(m), key)
+        if m != "method_conflict":
+            effects[key].notes.extend(
+                f"covariate {c} left out: {why}" for c, why in left_out.items()
+            )
+    pooled = conflict["activated"][conflict["activated"]["activated"] == 1]
+    return SiteResults(
+        incomplete=[Incomplete(MODEL_KEYS[m], why) for m, why in site.model_errors.items()],
+        target=dict(site.target),
+        compared={"activated": activation_states, "reference": "none"},
+        covariates=covariates,
+        target_staying_rate_ratio=effects["target_staying_rate_ratio"],
+        drug_sale_rate_ratio=effects["drug_sale_rate_ratio"],
+        outreach_contact_rate_ratio=effects["outreach_contact_rate_ratio"],
+        method_conflict_rate_ratio=effects["method_conflict_rate_ratio"],
+        co_presence={
+            str(r["activation"]): CoPresence(
+                int(r["sessions"]), float(r["share_both"]), float(r["ci_low"]), float(r["ci_high"])
+            )
+            for r in site.co_presence_activation.to_dict("records")
+        },
+        observer_agreement={
+            str(r["measure"]): {
+                "n_pairs": int(r["n_pairs"]),
+                "krippendorff_alpha": None
+                if pd.isna(r["krippendorff_alpha"])
+                else float(r["krippendorff_alpha"]),
+            }
+            for r in site.agreement.to_dict("records")
+        },
+        n_sessions=n,
+        observed_hours=float(per["minutes"].sum() / 60),
+        period={"first": str(per["date"].min()), "last": str(per["date"].max())} if n else {},
+        method_conflict_rates={
+            str(r["activation"]): conflict_rate(r) for _, r in conflict["activation"].iterrows()
+        },
+        method_conflict_activated=conflict_rate(pooled.iloc[0]) if len(pooled) else None,
     )

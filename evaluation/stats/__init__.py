@@ -4,7 +4,7 @@ Every function returns estimates with confidence intervals; model checks
 (overdispersion, autocorrelation, fit) travel with the model results.
 """
 
-from ._inference import FamilyChoice, choose_family
+from ._family import FamilyChoice, choose_family
 from .counts import RateRatioResult, rate_ratio_model
 from .its import ITSResult, interrupted_time_series
 from .rates import (

@@ -8,7 +8,7 @@ from scipy import stats
 
 from ..errors import ModelError
 
-__all__ = ["cameron_trivedi", "check_separation", "check_outcome", "fit_nb2_alpha"]
+__all__ = ["cameron_trivedi", "check_separation", "check_outcome"]
 
 
 def cameron_trivedi(y: np.ndarray, mu: np.ndarray) -> dict:
@@ -76,39 +76,3 @@ def check_separation(y: np.ndarray, X: pd.DataFrame) -> None:
                 raise ModelError(
                     f"perfect separation: the outcome is zero in every row where {col!r} = 0, so its rate ratio is infinite; merge or drop that level"
                 )
-
-
-def fit_nb2_alpha(model_factory, start_params) -> tuple[float, bool]:
-    """ML estimate of the NB2 dispersion alpha, trying Newton then BFGS then Nelder-Mead.
-
-    ``model_factory()`` returns a statsmodels ``NegativeBinomial`` model whose
-    last parameter is alpha. Returns (alpha, converged).
-    """
-    import warnings
-
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
-
-    last = None
-    for method in ("newton", "bfgs", "nm"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            warnings.simplefilter("ignore", HessianInversionWarning)
-            try:
-                fit = model_factory().fit(
-                    start_params=start_params,
-                    method=method,
-                    maxiter=2000 if method == "nm" else 300,
-                    disp=0,
-                )
-            except (np.linalg.LinAlgError, ValueError):
-                continue
-        alpha = float(np.asarray(fit.params)[-1])
-        last = alpha
-        if fit.mle_retvals.get("converged", False) and np.isfinite(alpha):
-            return max(alpha, 1e-8), True
-    if last is None or not np.isfinite(last):
-        raise ModelError(
-            "the negative binomial dispersion could not be estimated; try family='poisson' with cluster-robust errors"
-        )
-    return max(last, 1e-8), False

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ..errors import ModelError
-from ._checks import check_outcome, check_separation, fit_nb2_alpha
-from ._inference import (
-    FEW_CLUSTERS,
-    FamilyChoice,
-    check_ci,
-    choose_family,
-    describe_reference,
-    reference_df,
-    wald,
-)
+from ._checks import check_outcome, check_separation
+from ._family import CountFit, FamilyChoice, check_family, fit_count_family
+from ._inference import FEW_CLUSTERS, check_ci, describe_reference, reference_df, wald
 
 __all__ = ["rate_ratio_model", "RateRatioResult"]
 
@@ -38,7 +33,7 @@ class RateRatioResult:
         ``"poisson"``, ``"quasipoisson"`` or ``"negbin"`` (NB2).
     family_reason : str
         Why that family, with the numbers that decided it
-        (:func:`~evaluation.stats._inference.choose_family`).
+        (:func:`~evaluation.stats._family.choose_family`).
     fit : dict
         ``n``, ``df_resid``, ``deviance``, ``pearson_chi2``, ``dispersion``
         (Pearson chi2 / df of the Poisson fit), ``scale`` (used), ``aic``,
@@ -49,21 +44,40 @@ class RateRatioResult:
     result : statsmodels GLMResults
     warnings : list of str
         E.g. few clusters; also in :meth:`summary`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+    >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+    >>> res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
+    >>> res.family, res.fit["cov_type"], res.warnings
+    ('poisson', 'model-based', [])
     """
 
     table: pd.DataFrame
     family: str
     family_reason: str
-    fit: dict
-    result: object = field(repr=False)
+    fit: dict[str, Any]
+    result: Any = field(repr=False)
     formula: str = ""
-    data: pd.DataFrame = field(default=None, repr=False)
+    data: pd.DataFrame | None = field(default=None, repr=False)
     exposure: str = ""
     level: float = 0.95
     warnings: list[str] = field(default_factory=list)
     choice: FamilyChoice | None = field(default=None, repr=False)
 
     def summary(self) -> str:
+        """The fit in words: formula, family and why, fit statistics, errors, rate ratios.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+        >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+        >>> print(rate_ratio_model(d, "y", "minutes", "activated", family="poisson").summary().splitlines()[-1])
+          activated: rate ratio 1.653 (95% CI 1.455-1.879), p = 1.19e-14
+        """
         f = self.fit
         pct = f"{self.level * 100:g}%"
         lines = [
@@ -81,7 +95,9 @@ class RateRatioResult:
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def marginal_rates(self, variable: str, levels=None, per: float = 60.0) -> pd.DataFrame:
+    def marginal_rates(
+        self, variable: str, levels: Sequence[Any] | None = None, per: float = 60.0
+    ) -> pd.DataFrame:
         """Predicted rates per level of ``variable``, averaged over the data (marginal means).
 
         Every row of the data is predicted with ``variable`` set to each
@@ -94,11 +110,24 @@ class RateRatioResult:
         -------
         DataFrame
             ``variable``, ``level``, ``rate``, ``ci_low``, ``ci_high``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> d = pd.DataFrame({"activated": np.repeat([0, 1], 200), "minutes": 60.0})
+        >>> d["y"] = rng.poisson(2.0 * np.where(d.activated == 1, 1.5, 1.0))
+        >>> res = rate_ratio_model(d, "y", "minutes", "activated", family="poisson")
+        >>> res.marginal_rates("activated").round(2)
+            variable  level  rate  ci_low  ci_high
+        0  activated      0  1.89    1.71     2.09
+        1  activated      1  3.12    2.89     3.38
         """
         from patsy import dmatrix
 
         res = self.result
         data = self.data
+        if data is None:
+            raise ModelError("this result keeps no data: refit it to get marginal rates")
         if levels is None:
             levels = sorted(data[variable].dropna().unique())
         design_info = (
@@ -154,7 +183,7 @@ def rate_ratio_model(
         patsy right-hand side, e.g. ``"activated + C(zone)"``.
     family : {"auto", "poisson", "quasipoisson", "negbin"}
         ``"auto"`` applies the rule shared with the interrupted time series
-        (:func:`~evaluation.stats._inference.choose_family`): Poisson when
+        (:func:`~evaluation.stats._family.choose_family`): Poisson when
         Pearson chi2/df <= 1.2; negative binomial (NB2) when it is higher,
         the Cameron-Trivedi test rejects equidispersion (p < 0.05) and the
         fitted means span more than a factor 3; quasi-Poisson otherwise. The
@@ -229,17 +258,38 @@ def rate_ratio_model(
     >>> res.family, res.fit["n"]
     ('poisson', 400)
     """
-    import statsmodels.api as sm
-    import statsmodels.formula.api as smf
-    from patsy import PatsyError, dmatrices
-
-    if family not in ("auto", "poisson", "quasipoisson", "negbin"):
-        raise ModelError(f"family {family!r}: expected auto, poisson, quasipoisson or negbin")
+    check_family(family)
     check_ci(ci)
     check_outcome(df, outcome, exposure)
     data = df.reset_index(drop=True).copy()
     data[outcome] = pd.to_numeric(data[outcome])
     formula = f"{outcome} ~ {formula_rhs}"
+    _check_design(formula, data)
+    offset = np.log(data[exposure].astype(float).to_numpy())
+    fit_kw, n_clusters = _cluster_covariance(data, cluster)
+    count = _fit(formula, data, offset, family, fit_kw)
+    res, choice, reason = count.result, count.choice, count.reason
+    if count.family == "poisson" and choice.dispersion > choice.threshold and cluster is not None:
+        reason += " (the cluster-robust errors do not rely on the Poisson variance)"
+    df_ci = reference_df(
+        ci,
+        cov="cluster" if cluster is not None else "model",
+        scale_estimated=count.family == "quasipoisson",
+        df_resid=float(res.df_resid),
+        n_clusters=n_clusters,
+    )
+    table = _rate_ratios(res, df_ci, level)
+    fit = _fit_summary(count, n_clusters, ci, df_ci)
+    notes = _cluster_notes(cluster, n_clusters, ci)
+    return RateRatioResult(
+        table, count.family, reason, fit, res, formula, data, exposure, level, notes, choice
+    )
+
+
+def _check_design(formula: str, data: pd.DataFrame) -> None:
+    """Refuse a formula patsy cannot build, rows with missing covariates, separation, too few rows."""
+    from patsy import PatsyError, dmatrices
+
     try:
         y, X = dmatrices(formula, data, return_type="dataframe")
     except PatsyError as exc:
@@ -251,58 +301,46 @@ def rate_ratio_model(
     check_separation(y.iloc[:, 0].to_numpy(), X)
     if X.shape[1] >= len(y):
         raise ModelError(f"{X.shape[1]} parameters for {len(y)} rows: too few data for this model")
-    offset = np.log(data[exposure].astype(float).to_numpy())
 
-    cov_type, cov_kwds, n_clusters = "nonrobust", {}, 0
-    if cluster is not None:
-        if cluster not in data:
-            raise ModelError(f"no column {cluster!r} for the clusters")
-        missing = data[cluster].isna().to_numpy()
-        if missing.any():
-            rows = np.flatnonzero(missing)
-            raise ModelError(
-                f"cluster column {cluster!r} is missing in {len(rows)} row(s) "
-                f"(rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}, "
-                "counted from 0 in the model data): expected a cluster id (e.g. the date) "
-                "in every row; fill or drop those rows"
-            )
-        groups = pd.factorize(data[cluster].astype(str))[0]
-        n_clusters = int(groups.max() + 1)
-        if n_clusters < 2:
-            raise ModelError("cluster-robust errors need at least 2 clusters")
-        cov_type, cov_kwds = "cluster", {"groups": groups}
 
-    pois = smf.glm(formula, data, family=sm.families.Poisson(), offset=offset).fit()
-    choice = choose_family(
-        pois.model.endog, pois.fittedvalues, pois.pearson_chi2, pois.df_resid, family
-    )
-    chosen, reason, dispersion = choice.family, choice.reason, choice.dispersion
-    if chosen == "poisson" and dispersion > choice.threshold and cov_type != "nonrobust":
-        reason += " (the cluster-robust errors do not rely on the Poisson variance)"
-
-    alpha = np.nan
-    if chosen == "negbin":
-        alpha, converged = fit_nb2_alpha(
-            lambda: smf.negativebinomial(formula, data, offset=offset, loglike_method="nb2"),
-            np.append(pois.params.to_numpy(), 0.1),
+def _cluster_covariance(data: pd.DataFrame, cluster: str | None) -> tuple[dict[str, Any], int]:
+    """``GLM.fit``'s covariance arguments (cluster-robust by ``cluster``) and the number of clusters."""
+    if cluster is None:
+        return {"cov_type": "nonrobust", "cov_kwds": None}, 0
+    if cluster not in data:
+        raise ModelError(f"no column {cluster!r} for the clusters")
+    missing = data[cluster].isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        raise ModelError(
+            f"cluster column {cluster!r} is missing in {len(rows)} row(s) "
+            f"(rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}, "
+            "counted from 0 in the model data): expected a cluster id (e.g. the date) "
+            "in every row; fill or drop those rows"
         )
-        if not converged:
-            reason += " (warning: the NB dispersion fit did not fully converge)"
-        fam = sm.families.NegativeBinomial(alpha=alpha)
-    else:
-        fam = sm.families.Poisson()
-    res = smf.glm(formula, data, family=fam, offset=offset).fit(
-        scale="X2" if chosen == "quasipoisson" else None,
-        cov_type=cov_type,
-        cov_kwds=cov_kwds or None,
+    groups = pd.factorize(data[cluster].astype(str))[0]
+    n_clusters = int(groups.max() + 1)
+    if n_clusters < 2:
+        raise ModelError("cluster-robust errors need at least 2 clusters")
+    return {"cov_type": "cluster", "cov_kwds": {"groups": groups}}, n_clusters
+
+
+def _fit(
+    formula: str, data: pd.DataFrame, offset: np.ndarray, family: str, fit_kw: dict[str, Any]
+) -> CountFit:
+    """The formula's GLM in the family of the shared rule (:func:`~._family.fit_count_family`)."""
+    import statsmodels.formula.api as smf
+
+    return fit_count_family(
+        lambda fam: smf.glm(formula, data, family=fam, offset=offset),
+        lambda: smf.negativebinomial(formula, data, offset=offset, loglike_method="nb2"),
+        family,
+        nb_start_alpha=0.1,
+        fit_kw=fit_kw,
     )
-    df_ci = reference_df(
-        ci,
-        cov="cluster" if cov_type == "cluster" else "model",
-        scale_estimated=chosen == "quasipoisson",
-        df_resid=float(res.df_resid),
-        n_clusters=n_clusters,
-    )
+
+
+def _rate_ratios(res: Any, df_ci: float, level: float) -> pd.DataFrame:
     lo, hi, p = wald(res.params, res.bse, df_ci, level)
     table = pd.DataFrame(
         {
@@ -316,39 +354,44 @@ def rate_ratio_model(
     if not np.isfinite(table.to_numpy()).all():
         raise ModelError(
             "the fit gave non-finite estimates (near-separation or too few data): "
-            + ", ".join(table.index[~np.isfinite(table).all(axis=1)])
+            + ", ".join(table.index[~np.isfinite(table.to_numpy()).all(axis=1)])
         )
-    fit = {
+    return table
+
+
+def _fit_summary(count: CountFit, n_clusters: int, ci: str, df_ci: float) -> dict[str, Any]:
+    res, choice = count.result, count.choice
+    return {
         "n": int(res.nobs),
         "df_resid": float(res.df_resid),
         "deviance": float(res.deviance),
         "pearson_chi2": float(res.pearson_chi2),
-        "dispersion": dispersion,
+        "dispersion": choice.dispersion,
         "dispersion_final": float(res.pearson_chi2 / res.df_resid) if res.df_resid > 0 else np.nan,
         "scale": float(res.scale),
         "aic": float(res.aic) if np.isfinite(res.aic) else float("nan"),
         "llf": float(res.llf) if np.isfinite(res.llf) else float("nan"),
-        "alpha": alpha,
+        "alpha": count.alpha,
         "ct_alpha": choice.ct_alpha,
         "ct_p_value": choice.ct_p_value,
         "mean_spread": choice.mean_spread,
         "n_clusters": n_clusters,
-        "cov_type": "cluster-robust (CR1)" if cov_type == "cluster" else "model-based",
+        "cov_type": "cluster-robust (CR1)" if n_clusters else "model-based",
         "ci": ci,
         "reference": describe_reference(df_ci),
         "df_ci": df_ci,
     }
-    notes = []
-    if cov_type == "cluster" and n_clusters < FEW_CLUSTERS:
-        notes.append(
-            f"only {n_clusters} clusters in {cluster!r}: cluster-robust intervals are "
-            f"approximate with fewer than {FEW_CLUSTERS}"
-            + (
-                f" (the t({n_clusters - 1}) reference widens them for that)"
-                if ci == "t"
-                else "; with ci='z' they are too narrow, use ci='t'"
-            )
+
+
+def _cluster_notes(cluster: str | None, n_clusters: int, ci: str) -> list[str]:
+    if cluster is None or n_clusters >= FEW_CLUSTERS:
+        return []
+    return [
+        f"only {n_clusters} clusters in {cluster!r}: cluster-robust intervals are "
+        f"approximate with fewer than {FEW_CLUSTERS}"
+        + (
+            f" (the t({n_clusters - 1}) reference widens them for that)"
+            if ci == "t"
+            else "; with ci='z' they are too narrow, use ci='t'"
         )
-    return RateRatioResult(
-        table, chosen, reason, fit, res, formula, data, exposure, level, notes, choice
-    )
+    ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 __all__ = [
@@ -21,7 +22,9 @@ __all__ = [
 MIN_EVENTS_ROBUST = 5
 
 
-def poisson_ci(count, exposure=1.0, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def poisson_ci(
+    count: ArrayLike, exposure: ArrayLike = 1.0, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) confidence interval of a Poisson rate ``count / exposure``.
 
     Notes
@@ -47,7 +50,7 @@ def poisson_ci(count, exposure=1.0, level: float = 0.95) -> tuple[np.ndarray, np
     return lo / e, hi / e
 
 
-def wilson_ci(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_ci(k: ArrayLike, n: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion ``k / n`` (statsmodels).
 
     >>> lo, hi = wilson_ci(81, 263)
@@ -171,6 +174,16 @@ def share_table(
     -----
     Wilson's interval treats people as independent; people come in groups, so
     it is optimistic. Read it as a description, not a test.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"session_id": ["a", "b"], "activation": ["none", "art"]})
+    >>> counts = pd.DataFrame({"session_id": ["a", "a", "b", "b"], "gender": ["female", "male"] * 2,
+    ...                        "age_band": "13-18", "count": [2, 8, 6, 4]})
+    >>> share_table(counts, s, {"gender": "female"}).round(3)
+      activation   n  k  share  ci_low  ci_high
+    0        art  10  6    0.6   0.313    0.832
+    1       none  10  2    0.2   0.057    0.510
     """
     s = session_totals(counts, sessions, denominator, "n")
     s = s.merge(
@@ -233,6 +246,17 @@ def area_rates(
     When the area shrinks, the count can fall while the rate per hectare
     rises: both are true, and they answer different questions (how many
     crimes, and how concentrated they are).
+
+    Examples
+    --------
+    >>> rep = pd.DataFrame({"month": pd.to_datetime(["2021-01-01", "2021-02-01", "2022-01-01"]),
+    ...                     "area": "site", "category": "theft", "count": [10, 20, 45]})
+    >>> areas = pd.DataFrame({"area": "site", "year": [2021, 2022], "hectares": 5.0, "population": 800})
+    >>> cols = ["year", "count", "per_hectare", "change_per_hectare", "chg_ci_low", "chg_ci_high"]
+    >>> area_rates(rep, areas, "site", "theft")[cols].round(3)
+       year  count  per_hectare  change_per_hectare  chg_ci_low  chg_ci_high
+    0  2021     30          6.0                 NaN         NaN          NaN
+    1  2022     45          9.0                 1.5       0.949        2.371
     """
     from statsmodels.stats.rates import confint_poisson_2indep
 
@@ -262,8 +286,9 @@ def area_rates(
     out["change_total"] = out["count"] / prev["count"]
     out["change_per_hectare"] = out["per_hectare"] / prev["per_hectare"]
     cl, ch = [], []
+    prev_count = prev["count"].to_numpy(dtype=float)
     for i in range(len(out)):
-        if i == 0 or prev.loc[i, "count"] == 0 or pd.isna(prev.loc[i, "count"]):
+        if i == 0 or prev_count[i] == 0 or np.isnan(prev_count[i]):
             cl.append(np.nan)
             ch.append(np.nan)
             continue

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
 from .counts import rate_ratio_model
-from .its import MIN_PERIODS, ITSWarning, _period_of, _to_periods, interrupted_time_series
+from .its import MIN_PERIODS, ITSResult, ITSWarning, interrupted_time_series
+from .its._design import _period_of, _to_periods
 
 __all__ = [
     "SENSITIVITY_COLUMNS",
@@ -50,11 +52,17 @@ def _frame(rows: list[dict], errors: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+def _estimate(table: pd.DataFrame, row: str) -> dict[str, float]:
+    """``value``, ``ci_low``, ``ci_high`` of one row of a rate-ratio table (KeyError if absent)."""
+    value, lo, hi = table.loc[row, ["rate_ratio", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    return {"value": float(value), "ci_low": float(lo), "ci_high": float(hi)}
+
+
 def _label(value, kind: str) -> str:
     return str(pd.Period(ordinal=int(value), freq="M")) if kind == "month" else str(int(value))
 
 
-def placebo_dates(df: pd.DataFrame, time: str, intervention, n: int = 3) -> list[str]:
+def placebo_dates(df: pd.DataFrame, time: str, intervention: Any, n: int = 3) -> list[str]:
     """``n`` in-time placebo intervention dates, evenly spread over the pre-period.
 
     Each leaves at least :data:`~evaluation.stats.its.MIN_PERIODS` periods of
@@ -75,7 +83,11 @@ def placebo_dates(df: pd.DataFrame, time: str, intervention, n: int = 3) -> list
     lo, hi = pre.min() + MIN_PERIODS, pre.max() - MIN_PERIODS + 1
     if hi < lo:
         return []
-    cands = np.unique(np.round(np.linspace(lo, hi, n + 2)[1:-1]).astype(int)) if n > 0 else []
+    cands = (
+        np.unique(np.round(np.linspace(lo, hi, n + 2)[1:-1]).astype(int))
+        if n > 0
+        else np.array([], dtype=int)
+    )
     return [_label(c, kind) for c in cands]
 
 
@@ -83,21 +95,21 @@ def its_sensitivity(
     df: pd.DataFrame,
     time: str,
     outcome: str,
-    intervention,
+    intervention: Any,
     *,
     effects: Sequence[str] = ("level_change",),
     estimate: str | None = None,
     family: str = "auto",
     seasonality: str | None = "fourier",
     transition: int = 0,
-    its_end=None,
+    its_end: Any = None,
     alternative_ends: Sequence = (),
     transitions: Sequence[int] = (3,),
     families: Sequence[str] = FAMILIES,
     placebos: Sequence | int = 3,
     level: float = 0.95,
     ci: str = "t",
-    **kw,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Sensitivity of an interrupted time series' effects to its specification.
 
@@ -175,64 +187,85 @@ def its_sensitivity(
     }
 
     def cut(end):
-        if end is None:
-            return df
-        return df[per <= _period_of(end, kind)]
+        return df if end is None else df[per <= _period_of(end, kind)]
 
     main_df = cut(its_end)
     rows: list[dict] = []
     errors: dict[str, str] = {}
 
     def run(variant: str, data: pd.DataFrame, names: Sequence[str], **changes):
-        args = {**base, **changes}
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ITSWarning)
-                res = interrupted_time_series(data, time, outcome, **args)
-        except ModelError as exc:
-            errors[variant] = str(exc)
-            res = None
-        for name in names:
-            est = f"{estimate}.{name}" if estimate else name
-            if res is None or name not in res.effects.index:
-                rows.append({"estimate": est, "variant": variant, "value": np.nan})
-                continue
-            r = res.effects.loc[name]
-            rows.append(
-                {
-                    "estimate": est,
-                    "variant": variant,
-                    "value": float(r.rate_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
-                }
-            )
+        res = _fit_its_variant(data, time, outcome, {**base, **changes}, variant, errors)
+        rows.extend(_effect_rows(res, variant, names, estimate))
         return res
 
     main = run("main", main_df, effects)
-    main_family = main.family if main is not None else family
-    for fam in families:
-        if fam != main_family:
-            run(f"family={fam}", main_df, effects, family=fam)
-    for seas in (None, "fourier"):
-        if seas != seasonality:
-            run(f"seasonality={seas or 'none'}", main_df, effects, seasonality=seas)
-    for k in transitions:
-        if k != transition:
-            run(f"transition={k}", main_df, effects, transition=int(k))
-    for end in alternative_ends:
-        if end != its_end:
-            run(f"its_end={end if end is not None else 'none'}", cut(end), effects)
-    t0 = _period_of(intervention, kind)
+    variants = _its_spec_variants(
+        main.family if main is not None else family,
+        families,
+        seasonality,
+        transition,
+        transitions,
+    )
+    for variant, changes in variants:
+        run(variant, main_df, effects, **changes)
+    for end in [e for e in alternative_ends if e != its_end]:
+        run(f"its_end={end if end is not None else 'none'}", cut(end), effects)
     dates = (
         placebo_dates(main_df, time, intervention, placebos)
         if isinstance(placebos, int)
         else list(placebos)
     )
-    pre = main_df[_to_periods(main_df[time])[0] < t0]
+    pre = main_df[_to_periods(main_df[time])[0] < _period_of(intervention, kind)]
     for date in dates:
         run(f"placebo={date}", pre, ["level_change"], intervention=date, transition=0)
     return _frame(rows, errors)
+
+
+def _fit_its_variant(
+    data: pd.DataFrame, time: str, outcome: str, args: dict, variant: str, errors: dict[str, str]
+) -> ITSResult | None:
+    """The ITS of one variant, or None with the reason in ``errors[variant]``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ITSWarning)
+            return interrupted_time_series(data, time, outcome, **args)
+    except ModelError as exc:
+        errors[variant] = str(exc)
+        return None
+
+
+def _effect_rows(
+    res: ITSResult | None, variant: str, names: Sequence[str], estimate: str | None
+) -> list[dict]:
+    """One sensitivity row per effect (NaN where the fit failed or lacks the effect)."""
+    rows = []
+    for name in names:
+        est = f"{estimate}.{name}" if estimate else name
+        if res is None or name not in res.effects.index:
+            rows.append({"estimate": est, "variant": variant, "value": np.nan})
+            continue
+        rows.append({"estimate": est, "variant": variant, **_estimate(res.effects, name)})
+    return rows
+
+
+def _its_spec_variants(
+    main_family: str,
+    families: Sequence[str],
+    seasonality: str | None,
+    transition: int,
+    transitions: Sequence[int],
+) -> list[tuple[str, dict]]:
+    """The variants of the specification on the main data: (name, changed arguments)."""
+    out: list[tuple[str, dict]] = [
+        (f"family={fam}", {"family": fam}) for fam in families if fam != main_family
+    ]
+    out += [
+        (f"seasonality={seas or 'none'}", {"seasonality": seas})
+        for seas in (None, "fourier")
+        if seas != seasonality
+    ]
+    out += [(f"transition={k}", {"transition": int(k)}) for k in transitions if k != transition]
+    return out
 
 
 def rate_ratio_sensitivity(
@@ -323,16 +356,7 @@ def rate_ratio_sensitivity(
         res = None
         try:
             res = rate_ratio_model(data, outcome, exposure, rhs(extra), **args)
-            r = res.table.loc[term]
-            rows.append(
-                {
-                    "estimate": est,
-                    "variant": variant,
-                    "value": float(r.rate_ratio),
-                    "ci_low": float(r.ci_low),
-                    "ci_high": float(r.ci_high),
-                }
-            )
+            rows.append({"estimate": est, "variant": variant, **_estimate(res.table, term)})
         except (ModelError, KeyError) as exc:
             errors[variant] = str(exc)
             rows.append({"estimate": est, "variant": variant, "value": np.nan})
