@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..results import Check, CoIntervention, ConflictRate, RateRatioEstimate, as_json
 from ..stats.counts import RateRatioResult
+from ..stats._family import DISPERSION_THRESHOLD as _FAMILY_THRESHOLD
 
 __all__ = [
     "DISPERSION_THRESHOLD",
@@ -22,8 +23,9 @@ __all__ = [
 ]
 
 
-#: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed
-DISPERSION_THRESHOLD = 1.25
+#: Pearson chi2/df above which a Poisson model with model-based errors is overdispersed:
+#: the family rule's threshold (one number for the count model, the ITS and this check)
+DISPERSION_THRESHOLD = _FAMILY_THRESHOLD
 #: fewest clusters for cluster-robust errors to be trusted (Cameron & Miller 2015)
 MIN_CLUSTERS = 20
 
@@ -31,9 +33,9 @@ MIN_CLUSTERS = 20
 def model_checks(res: RateRatioResult) -> list[Check]:
     """The named checks of a rate-ratio model, each passed or not.
 
-    - ``overdispersion``: the variance is allowed for: a negative binomial
-      family, cluster-robust errors, or a Poisson fit with Pearson
-      chi2/df <= 1.25;
+    - ``overdispersion``: the variance is allowed for: a negative binomial or
+      quasi-Poisson family, cluster-robust errors, or a Poisson fit with Pearson
+      chi2/df <= 1.2 (the family rule's threshold);
     - ``clusters`` (with cluster-robust errors only): at least 20 clusters,
       below which such errors are too small (Cameron & Miller 2015).
 
@@ -55,7 +57,7 @@ def model_checks(res: RateRatioResult) -> list[Check]:
         Check(
             "overdispersion",
             bool(
-                res.family == "negbin"
+                res.family in ("negbin", "quasipoisson")
                 or str(f.get("cov_type", "")).startswith("cluster-robust")
                 or (disp is not None and disp <= DISPERSION_THRESHOLD)
             ),
