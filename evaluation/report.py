@@ -354,7 +354,8 @@ def notebook_setup(language: str | None = None) -> None:
 
     import pandas as pd
 
-    from .plots import _language, set_theme
+    from .plots import set_theme
+    from .plots.alttext import _language
 
     set_theme(language=language)
     try:

@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from .plots import label
+from .labels import label
 from .safehtml import escape
 
 __all__ = [

@@ -313,10 +313,11 @@ def zone_map(
     from matplotlib.colors import Normalize
     from matplotlib.patches import Polygon as Patch
 
-    from . import plots
     from .i18n import t
+    from .labels import label
+    from .plots.alttext import _language, _n, describe
 
-    language = language or plots._language()
+    language = language or _language()
     if states is None:
         states = sorted(dict.fromkeys(rates["activation"]), key=lambda a: (a != "none", a))
     vmax = float(rates[value].max()) if len(rates) else 1.0
@@ -348,10 +349,10 @@ def zone_map(
                     )
             cx, cy = _label_point(polys)
             txt = (
-                plots.label(zone, language)
+                label(zone, language)
                 + "\n"
                 + (
-                    plots._n(v, language, 1)
+                    _n(v, language, 1)
                     if v is not None
                     else t("zonemap.not_observed", language)
                 )
@@ -368,17 +369,17 @@ def zone_map(
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
-        ax.set_title(plots.label(st, language))
+        ax.set_title(label(st, language))
         if len(sub):
             alt.append(
                 t(
                     "zonemap.alt_state",
                     language,
-                    state=plots.label(st, language),
-                    top=plots.label(sub.idxmax(), language),
-                    top_rate=plots._n(sub.max(), language, 1),
-                    low=plots.label(sub.idxmin(), language),
-                    low_rate=plots._n(sub.min(), language, 1),
+                    state=label(st, language),
+                    top=label(sub.idxmax(), language),
+                    top_rate=_n(sub.max(), language, 1),
+                    low=label(sub.idxmin(), language),
+                    low_rate=_n(sub.min(), language, 1),
                 )
             )
     for k in range(n, rows * cols):
@@ -396,7 +397,7 @@ def zone_map(
     if title:
         fig.suptitle(title)
     intro = t("zonemap.alt", language, zones=len(geom.polygons), states=len(states))
-    plots.describe(fig, alt=" ".join([intro, *alt]), caption=title or t("zonemap.title", language))
+    describe(fig, alt=" ".join([intro, *alt]), caption=title or t("zonemap.title", language))
     return fig
 
 

@@ -189,7 +189,7 @@ def covariate_label(name: str, language: str) -> str:
 
 def label(code: str, language: str) -> str:
     """A code's label in the report's language (areas, crime categories, survey items)."""
-    from ..plots import label as _label
+    from ..labels import label as _label
 
     return _label(code, language)
 

@@ -43,7 +43,7 @@ def role_shares(
         ``role`` (the role's label), ``segments``, ``share``. Pivot it for a
         code x role matrix.
     """
-    from ..plots import label
+    from ..labels import label
 
     if level not in ("theme", "code"):
         raise ValueError(f"level {level!r}: expected 'theme' or 'code'")
