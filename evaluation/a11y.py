@@ -2,7 +2,7 @@
 
 axe-core is the engine bundled by ``axe-playwright-python`` (a dev
 dependency); the browser is the system's Chromium, driven by Playwright as in
-:mod:`evaluation.browser`. WCAG 2.1 AA is the bar for what Swedish public
+:mod:`evaluation.chromium`. WCAG 2.1 AA is the bar for what Swedish public
 bodies publish (lagen om tillgänglighet till digital offentlig service).
 """
 
@@ -34,7 +34,7 @@ def axe_violations(
     run_dir
         A run folder (``evaluation run --output DIR``).
     executable
-        Chromium binary (default: :func:`evaluation.browser.find_chromium`).
+        Chromium binary (default: :func:`evaluation.chromium.find_chromium`).
     pages
         File names to check (default: every ``*.html`` in ``run_dir``).
     tags
@@ -51,7 +51,7 @@ def axe_violations(
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from .browser import CHROMIUM_ARGS, find_chromium
+    from .chromium import CHROMIUM_ARGS, find_chromium
 
     run_dir = Path(run_dir)
     exe = executable or find_chromium()

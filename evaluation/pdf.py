@@ -250,7 +250,7 @@ def write_pdf(
         raise EvaluationError(
             f"the PDF needs Playwright and pypdf: pip install -e '.[pdf]' ({exc})"
         ) from None
-    from .browser import CHROMIUM_ARGS, find_chromium
+    from .chromium import CHROMIUM_ARGS, find_chromium
 
     exe = executable or find_chromium()
     if exe is None:

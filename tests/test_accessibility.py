@@ -13,7 +13,7 @@ import re
 import pytest
 
 from evaluation import i18n
-from evaluation.browser import find_chromium
+from evaluation.chromium import find_chromium
 
 pytestmark = pytest.mark.browser
 

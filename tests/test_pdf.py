@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from evaluation.browser import find_chromium
+from evaluation.chromium import find_chromium
 from evaluation.pdf import sections
 
 from .conftest import ROOT
