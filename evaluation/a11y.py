@@ -47,6 +47,19 @@ def axe_violations(
         One row per violated rule and page: ``page``, ``rule``, ``impact``
         (``minor`` … ``critical``), ``nodes`` (how many elements), ``help``,
         ``example`` (the first offending element's HTML, shortened).
+
+    Examples
+    --------
+    The WCAG 2.1 A and AA rules, and the impacts a published page must not have:
+
+    >>> WCAG_TAGS, SEVERE
+    (['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], ('serious', 'critical'))
+
+    On a run folder (``evaluation run --output RUN``; needs Chromium):
+
+    >>> v = axe_violations("RUN", tags=WCAG_TAGS)  # doctest: +SKIP
+    >>> v[v["impact"].isin(SEVERE)].empty  # doctest: +SKIP
+    True
     """
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from . import i18n
 from .i18n import t
@@ -16,7 +17,13 @@ __all__ = [
     "read_results",
     "render_html",
     "notebook_title",
+    "notebook_language",
+    "chapter",
+    "number_figures",
     "write_index",
+    "notebook_setup",
+    "key_numbers",
+    "event_list",
     "TEMPLATES",
 ]
 
@@ -44,17 +51,23 @@ def _markdown_sources(nb):
                     yield _text(md)
 
 
-def notebook_title(nb) -> tuple[str, str]:
+def notebook_title(nb: Any) -> tuple[str, str]:
     """(title, one-line summary): the first H1 a reader sees and the paragraph after it.
 
     ``nb`` is a notebook node or the notebook's plain JSON. The H1 is taken
     from a markdown cell or from a code cell's Markdown output (an executed
     notebook whose headings come from the message catalogue).
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "# Crime\\n\\nReported *crime* by month."}]}
+    >>> notebook_title(nb)
+    ('Crime', 'Reported crime by month.')
     """
     for source in _markdown_sources(nb):
         lines = source.strip().splitlines()
         title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
-        para = []
+        para: list[str] = []
         for ln in lines:
             if ln.startswith("#"):
                 if para:
@@ -71,8 +84,17 @@ def notebook_title(nb) -> tuple[str, str]:
     return "", ""
 
 
-def notebook_language(nb, default: str = "sv") -> str:
-    """The report language a notebook was executed with (its papermill ``language`` parameter)."""
+def notebook_language(nb: Any, default: str = "sv") -> str:
+    """The report language a notebook was executed with (its papermill ``language`` parameter).
+
+    ``default`` when the notebook has no such parameter or names no report language.
+
+    Examples
+    --------
+    >>> nb = {"metadata": {"papermill": {"parameters": {"language": "en"}}}}
+    >>> notebook_language(nb), notebook_language({"metadata": {}})
+    ('en', 'sv')
+    """
     meta = nb.get("metadata", {}) if hasattr(nb, "get") else {}
     params = (meta.get("papermill") or {}).get("parameters") or {}
     lang = params.get("language", default)
@@ -100,6 +122,49 @@ def _toc(body: str, language: str = "sv") -> str:
     return body[: m.end()] + nav + body[m.end() :]
 
 
+def chapter(nb_path: str | Path) -> int | None:
+    """The number a notebook's file name starts with (``03_crime.ipynb`` -> 3), else ``None``.
+
+    Examples
+    --------
+    >>> chapter("notebooks/03_crime_and_safety.ipynb"), chapter("appendix.ipynb")
+    (3, None)
+    """
+    m = re.match(r"(\d+)", Path(nb_path).name)
+    return int(m.group(1)) if m else None
+
+
+def number_figures(nb: Any, chapter: int | None, language: str) -> int:
+    """Number the figures of an executed notebook across the report: ``Figur 3.2`` (notebook 03,
+    second figure shown), in the order a reader sees them; returns how many.
+
+    Each figure's caption comes from its ``image/png`` metadata (set by
+    :func:`evaluation.plots.set_theme`): ``caption_text``, else the caption
+    without its page-local number. The numbers depend only on the notebook's
+    own file name and outputs, so they are the same when notebooks run in
+    parallel. Without a ``chapter`` the figures are numbered 1, 2, ... on the page.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "outputs": [
+    ...     {"output_type": "display_data", "data": {"image/png": ""},
+    ...      "metadata": {"image/png": {"alt": "a", "caption": "Figur 7. Antal per år"}}}]}]}
+    >>> number_figures(nb, 3, "sv"), nb["cells"][0]["outputs"][0]["metadata"]["image/png"]["caption"]
+    (1, 'Figur 3.1. Antal per år')
+    """
+    k = 0
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            md = out.get("metadata", {}).get("image/png")
+            if not isinstance(md, dict) or not md.get("caption"):
+                continue
+            k += 1
+            text = md.get("caption_text") or re.sub(r"^\S+ \d+(\.\d+)?\. ", "", md["caption"])
+            n = f"{chapter}.{k}" if chapter is not None else str(k)
+            md["caption"] = t("a11y.figure_caption", language, n=n, text=text)
+    return k
+
+
 #: banners the runner used to pass as bilingual text, now catalogue keys
 _BANNER_KEYS = {"Syntetiska exempeldata / synthetic example data": "report.synthetic_banner_short"}
 
@@ -116,12 +181,24 @@ def render_html(
     ``report-hide`` (e.g. nbval's diagnostic cells), ``parameters`` or
     ``injected-parameters`` are dropped, and so are stderr
     streams (warnings belong in the text of the notebook). Figures are inline
-    base64 images; the template loads no script from the network. A table of
-    contents built from the H2/H3 headings follows the title.
+    base64 images, numbered across the report by the notebook's number
+    (:func:`number_figures`: ``Figur 3.2``); the template loads no script from
+    the network. A table of contents built from the H2/H3 headings follows the title.
 
     ``language`` (default: the notebook's papermill ``language`` parameter)
     sets the page's ``lang`` attribute and the texts this function adds. A
     ``banner`` is shown as given, or translated when it is a catalogue key.
+    Returns ``html_path``.
+
+    Examples
+    --------
+    >>> import nbformat, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\\n\\nText.")])
+    >>> nbformat.write(nb, d / "01_x.ipynb")
+    >>> page = render_html(d / "01_x.ipynb", d / "01_x.html", language="en").read_text()
+    >>> '<html lang="en"' in page, "Title" in page, "¶" in page
+    (True, True, False)
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -142,6 +219,7 @@ def render_html(
         cells.append(cell)
     nb.cells = cells
     language = language or notebook_language(nb)
+    number_figures(nb, chapter(nb_path), language)
     title, _ = notebook_title(nb)
     exporter = HTMLExporter(
         template_name="sergel",
@@ -215,7 +293,17 @@ def write_index(
 
     Every text is in ``language`` (default: the run's ``language`` parameter
     in ``manifest["parameters"]``, else Swedish), from the ``report.*``
-    messages; numbers follow the language (Babel).
+    messages; numbers follow the language (Babel). Returns the page's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> m = {"run_id": "r1", "parameters": {"language": "en"},
+    ...      "notebooks": [{"name": "00", "title": "Data quality", "html": "00.html",
+    ...                     "status": "ok", "seconds": 1.5}]}
+    >>> page = write_index(tempfile.mkdtemp(), m).read_text()
+    >>> '<html lang="en">' in page, 'href="00.html">Data quality</a>' in page
+    (True, True)
     """
     from .safehtml import CSP_META
 
@@ -342,13 +430,23 @@ def write_index(
     return out
 
 
-def notebook_setup(language: str | None = None) -> None:
+def notebook_setup(language: str | None = None, study: Any = None) -> None:
     """Call once at the top of a notebook: the report theme, quiet library deprecation noise.
 
     Also, for readers with a screen reader: every figure shown carries its alt
     text and a numbered caption (:func:`evaluation.plots.set_theme`), and every
     DataFrame displayed is an accessible table (:func:`evaluation.tables.frame_html`),
-    in ``language`` (default: the notebook's ``language`` parameter).
+    in ``language`` (default: the notebook's ``language`` parameter). ``study``
+    (default: the notebook's ``study``) fixes the colours of its activation
+    kinds (:func:`evaluation.plots.kind_colours`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> notebook_setup("en"); pd.get_option("display.max_colwidth")
+    300
+    >>> pd.reset_option("display.max_colwidth"); pd.reset_option("display.width")
+    >>> from evaluation.plots import set_theme; set_theme()  # (back to the notebook's language)
     """
     import warnings
 
@@ -357,7 +455,7 @@ def notebook_setup(language: str | None = None) -> None:
     from .plots import set_theme
     from .plots.alttext import _language
 
-    set_theme(language=language)
+    set_theme(language=language, study=study)
     try:
         from IPython import get_ipython
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import i18n
 from ..labels import label
-from .alttext import _add_alt, _ax, _language, _t
+from .alttext import _add_alt, _ax, _language, _t, describe
 from .theme import COLOURS, kind_colours, localise
 
 __all__ = ["timeline", "calendar_heatmap"]
@@ -28,12 +28,13 @@ def _period_bars(ax: Any, calendar: pd.DataFrame, kinds: list[str], language: st
         rows = calendar[calendar["kind"] == kind]
         if len(rows):
             counts.append(_t("a11y.count", language, label=label(kind, language), n=len(rows)))
-        for r in rows.itertuples():
-            days = (r.end - r.start).days + 1
+        for r in rows.to_dict("records"):
+            start, end = pd.Timestamp(r["start"]), pd.Timestamp(r["end"])
+            days = (end - start).days + 1
             ax.barh(
                 i,
                 max(days, 6),  # a one-day event is still visible on a multi-year axis
-                left=r.start if days >= 6 else r.start - pd.Timedelta(days=3),
+                left=start if days >= 6 else start - pd.Timedelta(days=3),
                 height=0.6,
                 color=cols[kind],
                 edgecolor=cols[kind],
@@ -126,16 +127,18 @@ def calendar_heatmap(
 
     d = pd.to_datetime(sessions["date"])
     days = d.value_counts().sort_index()
-    years = sorted(days.index.year.unique())
+    when = pd.DatetimeIndex(days.index)
+    years = sorted(when.year.unique())
     fig, axes = plt.subplots(1, len(years), figsize=(5 * len(years), 4), squeeze=False)
     names = i18n.weekday_names(language)
     vmax = int(days.max()) if len(days) else 1
     for ax, year in zip(axes[0], years, strict=True):
-        y = days[days.index.year == year]
+        y = days[when.year == year]
+        on = pd.DatetimeIndex(y.index)
         grid = pd.DataFrame(
             {
-                "week": y.index.isocalendar().week.to_numpy(),
-                "weekday": y.index.day_of_week,
+                "week": on.isocalendar().week.to_numpy(),
+                "weekday": on.day_of_week,
                 "n": y.to_numpy(),
             }
         )
@@ -153,11 +156,9 @@ def calendar_heatmap(
         fig.suptitle(title)
     fig.tight_layout()
     if len(days):
-        fig._sergel_alt = [
-            _t(
-                "a11y.calendar_heatmap", language, years=", ".join(str(y) for y in years),
-                n=int(days.sum()), days=len(days), max=vmax,
-                max_date=i18n.date(days.idxmax(), language),
-            )
-        ]  # fmt: skip
+        alt = _t(
+            "a11y.calendar_heatmap", language, years=", ".join(str(y) for y in years),
+            n=int(days.sum()), days=len(days), max=vmax, max_date=i18n.date(days.idxmax(), language),
+        )  # fmt: skip
+        describe(fig, alt=alt)
     return localise(fig, language)

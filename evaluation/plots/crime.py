@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import i18n
 from ..labels import label
-from .alttext import _add_alt, _ax, _kernel_variable, _language, _n, _t
+from .alttext import _add_alt, _ax, _kernel_variable, _language, _n, _t, describe
 from .theme import COLOURS, _area_colours, localise
 
 __all__ = ["survey_plot", "its_figure", "monthly_counts"]
@@ -122,11 +122,11 @@ def _its_series(ax: Any, cf: pd.DataFrame, comparative: bool, language: str) -> 
 def _its_events(ax: Any, events: pd.DataFrame, x0: Any, x1: Any, language: str) -> list[str]:
     """Co-interventions as hatched spans cut to the series' months; their names."""
     names: list[str] = []
-    for ev in events.itertuples():
-        lo, hi = max(pd.Timestamp(ev.start), x0), min(pd.Timestamp(ev.end), x1)
+    for ev in events.to_dict("records"):
+        lo, hi = max(pd.Timestamp(ev["start"]), x0), min(pd.Timestamp(ev["end"]), x1)
         if lo > hi:
             continue
-        name = str(getattr(ev, "name", "") or "")
+        name = str(ev.get("name", "") or "")
         names.append(name)
         ax.axvspan(
             lo,
@@ -293,7 +293,7 @@ def monthly_counts(
         frameon=False, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0)
     )
     fig.tight_layout()
-    fig._sergel_alt = [
-        _t("a11y.monthly_counts", language, measure=ylabel or "", series=". ".join(parts))
-    ]
+    describe(
+        fig, alt=_t("a11y.monthly_counts", language, measure=ylabel or "", series=". ".join(parts))
+    )
     return localise(fig, language)

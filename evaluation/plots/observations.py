@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..labels import label
-from .alttext import _add_alt, _ax, _language, _n, _t, _variable
+from .alttext import _add_alt, _ax, _language, _n, _t, _variable, describe
 from .theme import PALETTE, colour, kind_colours, localise
 
 __all__ = ["rate_plot", "heatmap", "share_bars", "effort_figure"]
@@ -34,14 +34,12 @@ def _rate_points(ax: Any, table: pd.DataFrame, x: str, hue: str | None, language
     for k, (h, g) in enumerate(groups):
         pos = np.array([xs.index(v) for v in g[x]]) + (k - (len(groups) - 1) / 2) * width
         colours = [colour(h, k)] * len(g) if hue is not None else [colour(v, 0) for v in g[x]]
-        for p_, r, c in zip(pos, g.itertuples(), colours, strict=True):
-            ax.errorbar(
-                [p_], [r.rate], yerr=[[r.rate - r.ci_low], [r.ci_high - r.rate]],
-                fmt="o", capsize=4, color=c,
-            )  # fmt: skip
-            who = _state_name(getattr(r, x), language)
+        values = g[["rate", "ci_low", "ci_high"]].to_numpy(dtype=float)
+        for p_, (rate, lo, hi), xv, c in zip(pos, values, g[x], colours, strict=True):
+            ax.errorbar([p_], [rate], yerr=[[rate - lo], [hi - rate]], fmt="o", capsize=4, color=c)
+            who = _state_name(xv, language)
             who += f" ({_state_name(h, language)})" if hue is not None else ""
-            points.append((who, r.rate, r.ci_low, r.ci_high))
+            points.append((who, rate, lo, hi))
         if hue is not None:
             handles.append(
                 Line2D(
@@ -361,6 +359,6 @@ def effort_figure(
         fig.suptitle(title)
     fig.tight_layout()
     if len(effort):
-        fig._sergel_alt = [_effort_alt(effort, states, language)]
-        fig._sergel_caption = title or _t("effort.title", language)
+        describe(fig, alt=_effort_alt(effort, states, language),
+                 caption=title or _t("effort.title", language))  # fmt: skip
     return localise(fig, language)
