@@ -47,3 +47,12 @@ def test_caption_text_from_the_kernel_is_used_and_languages_follow_the_page():
     nb = _notebook(["Figur 1. Antal"])
     number_figures(nb, None, "sv")  # no number in the file name: numbered on the page
     assert nb.cells[1].outputs[0].metadata["image/png"]["caption"] == "Figur 1. Antal"
+
+
+def test_a_figure_number_is_not_a_decimal_point_in_swedish():
+    from evaluation import langcheck
+
+    page = '<html lang="sv"><body><figcaption>Figur 3.2. Antal brott per månad</figcaption></body></html>'
+    assert langcheck.problems(page, "sv") == []
+    bad = '<html lang="sv"><body><p>Kvoten var 1.25 i år.</p></body></html>'
+    assert langcheck.problems(bad, "sv")  # a real decimal point is still found

@@ -117,7 +117,7 @@ def scene_map(
     parts = []
     for k, (first, last) in enumerate(scene_periods(geom, area)):
         ha = number(geom.hectares(area, first), language, 1)
-        name = t("zonemap.scene.period", language, years=_years(first, last), hectares=ha)
+        name = t("zonemap.scene.period", language, years=_years(first, last), ha=ha)
         col, style = PALETTE[k % len(PALETTE)], _STYLES[k % len(_STYLES)]
         for i, poly in enumerate(geom.polygons[(area, first)]):
             ax.add_patch(Patch(poly[0], closed=True, facecolor=col, alpha=0.08, lw=0, zorder=3))
@@ -138,8 +138,8 @@ def scene_map(
                 fontsize=7, va="top")  # fmt: skip
     heading = title or t("zonemap.scene.title", language, area=label(area, language))
     ax.set_title(heading)
-    alt = t("zonemap.scene.alt", language, area=label(area, language), periods="; ".join(parts),
-            plan=t("zonemap.scene.alt_plan", language) if zones is not None else "")  # fmt: skip
+    alt = t("zonemap.scene.alt", language, area=label(area, language), items="; ".join(parts),
+            extra=t("zonemap.scene.alt_plan", language) if zones is not None else "")  # fmt: skip
     describe(fig, alt=alt, caption=heading)
     return fig
 
