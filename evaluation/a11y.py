@@ -2,7 +2,7 @@
 
 axe-core is the engine bundled by ``axe-playwright-python`` (a dev
 dependency); the browser is the system's Chromium, driven by Playwright as in
-:mod:`evaluation.browser`. WCAG 2.1 AA is the bar for what Swedish public
+:mod:`evaluation.chromium`. WCAG 2.1 AA is the bar for what Swedish public
 bodies publish (lagen om tillgänglighet till digital offentlig service).
 """
 
@@ -34,7 +34,7 @@ def axe_violations(
     run_dir
         A run folder (``evaluation run --output DIR``).
     executable
-        Chromium binary (default: :func:`evaluation.browser.find_chromium`).
+        Chromium binary (default: :func:`evaluation.chromium.find_chromium`).
     pages
         File names to check (default: every ``*.html`` in ``run_dir``).
     tags
@@ -47,11 +47,24 @@ def axe_violations(
         One row per violated rule and page: ``page``, ``rule``, ``impact``
         (``minor`` … ``critical``), ``nodes`` (how many elements), ``help``,
         ``example`` (the first offending element's HTML, shortened).
+
+    Examples
+    --------
+    The WCAG 2.1 A and AA rules, and the impacts a published page must not have:
+
+    >>> WCAG_TAGS, SEVERE
+    (['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], ('serious', 'critical'))
+
+    On a run folder (``evaluation run --output RUN``; needs Chromium):
+
+    >>> v = axe_violations("RUN", tags=WCAG_TAGS)  # doctest: +SKIP
+    >>> v[v["impact"].isin(SEVERE)].empty  # doctest: +SKIP
+    True
     """
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from .browser import CHROMIUM_ARGS, find_chromium
+    from .chromium import CHROMIUM_ARGS, find_chromium
 
     run_dir = Path(run_dir)
     exe = executable or find_chromium()

@@ -382,6 +382,8 @@ _GROUPED_YEAR = {
 }
 _POINT_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?!\d|\.\d)")
 _COMMA_DECIMAL = re.compile(r"(?<![\d,])\d+,(?:\d{1,2}|\d{4,})(?![\d,])")
+#: a figure's number in the report (notebook.figure, "Figur 3.2"): numbering, not a decimal
+_FIGURE_NUMBER = re.compile(r"\b(?:Figur|Figure) \d+\.\d+\b")
 
 
 def problems(page: str, language: str) -> list[str]:
@@ -418,7 +420,7 @@ def problems(page: str, language: str) -> list[str]:
         if not _NUMBER_ONLY.match(text) or year_column or _tag != "td":
             for m in _GROUPED_YEAR[language].finditer(text):
                 out.append(f"year with a separator: {m.group(0)}")
-        if language == "sv" and _POINT_DECIMAL.search(_strip_names(text)):
+        if language == "sv" and _POINT_DECIMAL.search(_strip_names(_FIGURE_NUMBER.sub(" ", text))):
             out.append(f"decimal point in Swedish: {text}")
         if language == "en" and _COMMA_DECIMAL.search(text):
             out.append(f"decimal comma in English: {text}")

@@ -64,7 +64,14 @@ _FOOTER = (
 
 @dataclass
 class Section:
-    """One page of the run in the PDF: its file, anchor id and title."""
+    """One page of the run in the PDF: its file, anchor id and title.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Section(Path("run/index.html"), "sec-index", "Utvärdering").ident
+    'sec-index'
+    """
 
     file: Path
     ident: str
@@ -84,6 +91,16 @@ def sections(run_dir: str | Path, manifest: dict | None = None) -> list[Section]
 
     Notebooks come in the manifest's order; a notebook without an HTML page
     (failed, or not run) is left out, as is any page the run does not have.
+    ``manifest`` defaults to the run's ``manifest.json``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (run / "index.html").write_text("<html><body><h1>Report</h1></body></html>")
+    >>> _ = (run / "01_a.html").write_text("<html><body><main><h1>Sites</h1></main></body></html>")
+    >>> [(s.ident, s.title) for s in sections(run, {"notebooks": [{"html": "01_a.html"}, {"name": "02"}]})]
+    [('sec-index', 'Report'), ('sec-01_a', 'Sites')]
     """
     run_dir = Path(run_dir)
     if manifest is None:
@@ -135,6 +152,18 @@ def print_document(secs: list[Section], language: str, pages: dict[str, int] | N
 
     ``pages``: section id -> page number, shown in the table of contents
     (from a first print); without it the numbers are left blank.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (run / "index.html").write_text("<html><head><style>h1 {color: #222}</style></head>"
+    ...                                     "<body><main><h1>Report</h1></main></body></html>")
+    >>> doc = print_document(sections(run, {}), "en", {"sec-index": 2})
+    >>> '<html lang="en">' in doc, '<span class="page">2</span>' in doc
+    (True, True)
+    >>> "section.sergel-index h1 {color: #222}" in doc
+    True
     """
     from .i18n import t
 
@@ -145,7 +174,8 @@ def print_document(secs: list[Section], language: str, pages: dict[str, int] | N
         if s.file.name != "index.html" and 'class="jp-Notebook"' in page:
             head = page.split("</head>", 1)[0]
             styles = re.findall(r"<style[^>]*>.*?</style>", head, flags=re.S)
-            body_tag = re.search(r"<body[^>]*>", page).group(0)
+            m = re.search(r"<body[^>]*>", page)
+            body_tag = m.group(0) if m else body_tag
             break
     links = {s.file.name: s.ident for s in secs}
     parts = []
@@ -215,15 +245,17 @@ def _section_pages(pdf: Path, secs: list[Section]) -> dict[str, int]:
 
     reader = PdfReader(str(pdf))
 
-    def norm(x: str) -> str:
-        return re.sub(r"\s+", " ", x).strip()
+    def norm(x: str | None) -> str:
+        return re.sub(r"\s+", " ", x or "").strip()
 
     top = [o for o in reader.outline if not isinstance(o, list)]
     out, k = {}, 0
     for s in secs:
         for j in range(k, len(top)):
             if norm(top[j].title) == norm(s.title):
-                out[s.ident] = reader.get_destination_page_number(top[j]) + 1
+                page = reader.get_destination_page_number(top[j])
+                if page is not None:
+                    out[s.ident] = page + 1
                 k = j + 1
                 break
     return out
@@ -237,6 +269,18 @@ def write_pdf(
     Returns the path. Raises :class:`~evaluation.errors.EvaluationError` when
     the run folder has no manifest, Playwright or pypdf is not installed, or no
     Chromium is found.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_pdf(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    evaluation.errors.EvaluationError: ...: not a run folder (no manifest.json)
+
+    A run folder made by ``evaluation run --output RUN`` (Chromium prints it):
+
+    >>> write_pdf("RUN")  # doctest: +SKIP
+    PosixPath('RUN/report.pdf')
     """
     run_dir = Path(run_dir)
     mf = run_dir / "manifest.json"
@@ -250,7 +294,7 @@ def write_pdf(
         raise EvaluationError(
             f"the PDF needs Playwright and pypdf: pip install -e '.[pdf]' ({exc})"
         ) from None
-    from .browser import CHROMIUM_ARGS, find_chromium
+    from .chromium import CHROMIUM_ARGS, find_chromium
 
     exe = executable or find_chromium()
     if exe is None:

@@ -34,7 +34,7 @@ from .analyses.methods import write_example_report
 from .marker import write_marker
 from .sources.codes import GENDERS
 from .synthetic_study import AGE_BANDS, write_study
-from .zonemap import write_example_plan
+from .zonemap import write_example_plan, write_example_scene
 
 __all__ = [
     "TRUTH",
@@ -740,6 +740,7 @@ def make_example_data(
     )
     write_study(out)
     write_example_plan(out, PLAN, [z[0] for z in ZONES])  # observations/zones.geojson (the map)
+    write_example_scene(out, TRUTH["crime"]["area"])  # crime/areas.geojson (drug scene by year)
     write_example_report(out)  # report.yaml (authors, commissioning body, ethics)
     write("README.md", _readme(seed, planted))
     # last: the marker holds the fingerprint of every other file (evaluation.marker)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .plots import label
+from .labels import label
 from .safehtml import escape
 
 __all__ = [
@@ -31,9 +32,27 @@ class Table:
 
     Both representations are deterministic (no memory addresses, no random ids),
     so executed notebooks and reports are the same for the same inputs.
+
+    Parameters
+    ----------
+    styler
+        The pandas Styler whose HTML the report shows (:func:`accessible_html`).
+    frame
+        The formatted table, shown as plain text outside HTML.
+    row_headers
+        The first column names each row (``<th scope="row">``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"zone": ["a"], "n": [3]})
+    >>> t = Table(d.style.hide(axis="index"), d, row_headers=True)
+    >>> print(repr(t)); '<th scope="row"' in t._repr_html_()
+    zone  n
+       a  3
+    True
     """
 
-    def __init__(self, styler, frame: pd.DataFrame, row_headers: bool = False):
+    def __init__(self, styler: Any, frame: pd.DataFrame, row_headers: bool = False):
         self.styler, self.frame, self.row_headers = styler, frame, row_headers
 
     def _repr_html_(self) -> str:
@@ -115,7 +134,7 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
             if rows_name is not None and cols_name is not None
             else _caption(d.columns, language)
         )
-    fmts = {}
+    fmts: dict[Any, str | Callable[[object], str] | None] = {}
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             continue
@@ -132,11 +151,12 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
     d.columns = [names[c] for c in d.columns]
     fmts = {names[k]: v for k, v in fmts.items()}
     sty = d.style.format(fmts, na_rep="–").hide(axis="index").set_uuid(ident)
-    sty = sty.set_caption(escape(caption) if caption else None)
+    if caption:
+        sty = sty.set_caption(escape(caption))
     return accessible_html(sty.to_html(), row_headers=keep_index)
 
 
-def fmt_p(p, language: str = "en") -> str:
+def fmt_p(p: float | None, language: str = "en") -> str:
     """p-values as read in a report: ``<0.001``, else three decimals, in ``language``.
 
     >>> fmt_p(3e-10), fmt_p(0.0412), fmt_p(0.0412, "sv")
@@ -164,7 +184,9 @@ def term_label(term: str, language: str = "sv") -> str:
     return label(term, language)
 
 
-def fmt_ci(est, lo, hi, digits: int = 2, language: str = "en") -> str:
+def fmt_ci(
+    est: float | None, lo: float | None, hi: float | None, digits: int = 2, language: str = "en"
+) -> str:
     """``"1.23 (1.01–1.50)"`` with the language's decimal mark; ``"–"`` when missing.
 
     >>> fmt_ci(1.234, 1.01, 1.5), fmt_ci(1.234, 1.01, 1.5, language="sv")
@@ -230,12 +252,24 @@ def pretty(
     label_columns: tuple[str, ...] = (),
     language: str = "sv",
     caption: str | None = None,
-):
+) -> Table:
     """A :class:`Table` (pandas Styler inside) with formatted numbers, translated codes and renamed columns, index hidden.
 
     ``columns`` maps column -> heading (and selects/orders the columns);
     ``digits`` is one number or per column; ``percent`` columns get a ``%``;
     ``label_columns`` hold codes shown as human labels in ``language``.
+    Every table gets a caption: ``caption``, else one naming its columns.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"activity": ["passing"], "rate_ratio": [1.2345], "year": [2021]})
+    >>> t = pretty(d, columns={"activity": "Activity", "rate_ratio": "Rate ratio", "year": "Year"},
+    ...            label_columns=("activity",), language="sv", caption="Exempel")
+    >>> print(repr(t))
+    Activity  Incidenskvot   År
+    passerar        1.2345 2021
+    >>> "1,23" in t._repr_html_(), "<caption>Exempel</caption>" in t._repr_html_()
+    (True, True)
     """
     d = df.copy()
     if columns:
@@ -243,7 +277,7 @@ def pretty(
     for c in label_columns:
         if c in d:
             d[c] = d[c].map(lambda v: label(v, language))
-    fmts = {}
+    fmts: dict[Any, str | Callable[[object], str] | None] = {}
     for c in d.columns:
         if c in ("p_value", "p"):
             fmts[c] = partial(fmt_p, language=language)
@@ -261,7 +295,7 @@ def pretty(
         heads = {k: heading(v, language) for k, v in columns.items()}
         d = d.rename(columns=heads)
         fmts = {heads.get(k, k): v for k, v in fmts.items()}
-    text_cols = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
+    text_cols: list[Hashable] = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c])]
     # a content-derived id instead of pandas' random one: the same table gives the same HTML
     ident = hashlib.sha256((d.to_json(default_handler=str) + str(caption)).encode()).hexdigest()[
         :10
@@ -313,7 +347,7 @@ def _p_clause(p, language: str) -> str:
     return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
 
 
-def model_note(result, language: str = "sv") -> str:
+def model_note(result: Any, language: str = "sv") -> str:
     """A fitted model's family, size and checks as one Markdown paragraph in ``language``.
 
     ``result``: a :class:`evaluation.stats.counts.RateRatioResult` (count
@@ -365,7 +399,7 @@ def model_note(result, language: str = "sv") -> str:
 
 
 def effects_table(
-    result, language: str = "sv", digits: int = 3, caption: str | None = None
+    result: Any, language: str = "sv", digits: int = 3, caption: str | None = None
 ) -> Table:
     """A fitted model's rate ratios as a report table: term (in words), ratio, 95% CI, p.
 
@@ -373,6 +407,15 @@ def effects_table(
     ``table``, one row per model term) or an :class:`~evaluation.stats.its.ITSResult`
     (its ``effects``: level change, slope change, baseline trend). ``caption``
     names the model (a report shows several such tables; each needs its own caption).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> tab = pd.DataFrame({"rate_ratio": [1.5], "ci_low": [1.1], "ci_high": [2.0], "p_value": [0.01]},
+    ...                    index=["activated"])
+    >>> print(repr(effects_table(NS(table=tab), "en", caption="Model")))
+          Term  Rate ratio  95% CI low  95% CI high    p
+    activation         1.5         1.1          2.0 0.01
     """
     frame = result.table if hasattr(result, "table") else result.effects
     d = frame.reset_index(names="term")

@@ -75,7 +75,7 @@ def example_report(tmp_path_factory):
 
     def make(language: str = "sv") -> Path:
         if language not in runs:
-            from evaluation.browser import find_chromium
+            from evaluation.chromium import find_chromium
 
             out = tmp_path_factory.mktemp(f"example_report_{language}") / "run"
             try:

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from evaluation import i18n
-from evaluation.browser import find_chromium
+from evaluation.chromium import find_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,9 @@ def test_no_serious_or_critical_axe_violation(run):
 def test_every_figure_has_alt_text_and_a_numbered_caption(run):
     language, out = run
     word = i18n.t("a11y.figure_caption", language, n=0, text="").split()[0]  # "Figur"/"Figure"
-    n_images = 0
+    n_images, numbers = 0, []
     for page in sorted(out.glob("0*.html")):
+        chapter = int(page.name[:2])  # 03_crime_and_safety.html: Figur 3.1, 3.2, ...
         html = page.read_text(encoding="utf-8")
         figures = re.findall(r'<figure class="sergel-figure">(.*?)</figure>', html, flags=re.S)
         assert html.count("<img") == len(figures), page.name
@@ -51,9 +52,11 @@ def test_every_figure_has_alt_text_and_a_numbered_caption(run):
             alt = re.search(r'alt="([^"]*)"', fig).group(1)
             assert alt and alt != NBCONVERT_DEFAULT_ALT, (page.name, k)
             cap = re.search(r"<figcaption>(.*?)</figcaption>", fig, flags=re.S).group(1)
-            assert cap.startswith(f"{word} {k}. "), (page.name, cap)
+            assert cap.startswith(f"{word} {chapter}.{k}. "), (page.name, cap)
+            numbers.append((chapter, k))
         n_images += len(figures)
     assert n_images >= 10
+    assert len(set(numbers)) == len(numbers)  # unique across the report, not per page
     # data-derived: the ITS figure's alt text gives the modelled level change with its CI
     crime = (out / "03_crime_and_safety.html").read_text(encoding="utf-8")
     ci_word = "KI" if language == "sv" else "CI"

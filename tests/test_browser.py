@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from evaluation.browser import find_chromium
+from evaluation.chromium import find_chromium
 
 from .conftest import ROOT
 
@@ -42,7 +42,7 @@ def test_every_page_in_headless_chromium(full_run):
         pytest.skip(
             "Chromium is absent: install Debian's chromium (apt-get install chromium); .ci/run does"
         )
-    from evaluation.browser import check_pages
+    from .browser_check import check_pages
 
     t = check_pages(full_run)
     assert sorted(t["page"]) == [

@@ -53,7 +53,13 @@ def _delta_e(a, b, vision=None):
 # colours that appear together in one figure must stay apart for colour-blind readers too;
 # ΔE (CIE76) >= 10 is a conservative "clearly different" (Tol's palettes are built for this)
 GROUPS = {
-    "activation kinds": ["none", "art", "pilot", "park", "event", "policing"],
+    "activation kinds": [
+        "activation_off",
+        *plots.ACTIVATION_KINDS,
+        "co_intervention",
+        "sessions",
+    ],
+    "activation on/off": ["activation_off", "activation_on"],
     "areas": ["target", "comparison", "comparison_2", "comparison_3"],
     "time series": ["target", "comparison", "co_intervention"],
 }
@@ -81,14 +87,10 @@ def test_toward_and_away_from_the_goal_stay_distinct(vision):
 
 
 def test_each_colour_has_one_meaning():
-    # aliases: "activated" is the art activation, policing is the co-intervention
-    aliases = {("activated", "art"), ("co_intervention", "policing")}
     by_colour = {}
     for meaning, c in plots.COLOURS.items():
         by_colour.setdefault(c.upper(), []).append(meaning)
-    for c, meanings in by_colour.items():
-        if len(meanings) > 1:
-            assert tuple(sorted(meanings)) in aliases, (c, meanings)
+    assert all(len(m) == 1 for m in by_colour.values()), by_colour
     # the colours without a fixed meaning and the goal colours use none of the fixed ones
     fixed = {c.upper() for c in plots.COLOURS.values()}
     assert not fixed & {c.upper() for c in plots.PALETTE}
@@ -170,7 +172,10 @@ def test_rate_plot_legend_is_outside_the_points_and_colours_follow_the_scheme():
     colours = {
         matplotlib.colors.to_hex(h.get_color()).upper() for h in ax.get_legend().legend_handles
     }
-    assert colours == {plots.COLOURS["none"].upper(), plots.COLOURS["activated"].upper()}
+    assert colours == {
+        plots.COLOURS["activation_off"].upper(),
+        plots.COLOURS["activation_on"].upper(),
+    }
     alt, caption = plots.figure_text(fig, "en")
     # the alt text gives every estimate: 2.00 (95% CI 1.50–2.50) for Plattan during activation
     assert "2.00 (95% CI 1.50–2.50)" in alt and "Highest" in alt
@@ -227,3 +232,61 @@ def test_monthly_counts_target_in_its_colour_axis_to_the_data(example_ds):
     assert f"Sergels torg {m:.1f} (2016)" in alt
     plt.close("all")
     use_study(None)
+
+
+# WCAG 2.1 success criterion 1.4.11 (non-text contrast): graphical objects needed to understand
+# a figure have a contrast ratio of at least 3:1 against adjacent colours (the white background);
+# 1.4.3: text at least 4.5:1 against its background.
+def _luminance(h):
+    rgb = [int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _ratio(a, b="#FFFFFF"):
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_ratio_matches_the_wcag_definition():
+    # WCAG 2.1: black on white is 21:1; #777777 on white is the well-known 4.48:1 (just fails AA)
+    assert plots.contrast_ratio("#000000") == pytest.approx(21.0, abs=1e-9)
+    assert plots.contrast_ratio("#777777") == pytest.approx(4.48, abs=0.005)
+    assert plots.contrast_ratio("#117733", "#117733") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "name, hex_colour",
+    [
+        *plots.COLOURS.items(),
+        *[(f"palette {i}", c) for i, c in enumerate(plots.PALETTE)],
+        *[(f"goal {g}", plots.GOAL_COLOURS[g]) for g in ("toward", "away", "concern")],
+    ],
+)
+def test_colours_that_mark_data_have_3_to_1_contrast_against_white(name, hex_colour):
+    assert _ratio(hex_colour) >= 3.0, (name, hex_colour, round(_ratio(hex_colour), 2))
+    assert plots.contrast_ratio(hex_colour) == pytest.approx(_ratio(hex_colour))
+
+
+@pytest.mark.parametrize("goal", list(plots.GOAL_COLOURS))
+def test_text_on_the_goal_colours_has_4_5_to_1_contrast(goal):
+    text = matplotlib.colors.to_hex(plots.GOAL_TEXT[goal]).upper()
+    assert _ratio(plots.GOAL_COLOURS[goal], text) >= 4.5, goal
+
+
+def test_kind_colours_follow_the_study_order_not_the_codes(example_ds):
+    from evaluation.plots.alttext import _STATE
+
+    kinds = list(example_ds.study.vocabularies["activation_kinds"])
+    _STATE["study"] = example_ds.study
+    try:
+        cols = plots.kind_colours(["none", *reversed(kinds), "policing"])
+    finally:
+        _STATE["study"] = None
+    assert cols["none"] == plots.COLOURS["activation_off"]
+    assert cols["policing"] == plots.COLOURS["co_intervention"]
+    for i, k in enumerate(kinds[:4]):
+        assert cols[k] == plots.COLOURS[plots.ACTIVATION_KINDS[i]]
+    # another study's kinds get the same scheme, by their sorted order
+    other = plots.kind_colours(["zeta", "alpha"])
+    assert other == {"alpha": plots.COLOURS["activation_1"], "zeta": plots.COLOURS["activation_2"]}

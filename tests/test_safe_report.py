@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from evaluation.browser import find_chromium
+from evaluation.chromium import find_chromium
 from evaluation.safehtml import CSP, CSP_META, escape, markdown_quote
 
 from .conftest import EXAMPLE, ROOT
@@ -59,7 +59,7 @@ def pages(hostile_run):
     )
     if find_chromium() is None:
         pytest.skip("Chromium is absent: install Debian's chromium (apt-get install chromium)")
-    from evaluation.browser import check_pages
+    from .browser_check import check_pages
 
     return check_pages(hostile_run, with_text=True, screenshots=False)
 

@@ -9,7 +9,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from evaluation import plots
+from evaluation import labels, plots
 from evaluation.errors import DataError
 from evaluation.synthetic import PLAN
 from evaluation.zonemap import (
@@ -132,7 +132,7 @@ def test_map_draws_one_panel_per_state_and_describes_the_rates(tmp_path):
     )  # fmt: skip
     fig = zone_map(g, rates, "en")
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == [plots.label("none", "en"), plots.label("art", "en")]
+    assert titles == [labels.label("none", "en"), labels.label("art", "en")]
     alt, caption = plots.figure_text(fig, "en")
     assert "most in plattan (2.0 per hour)" in alt and "most in trapporna (5.0 per hour)" in alt
     assert "Map" in caption

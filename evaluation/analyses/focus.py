@@ -60,7 +60,7 @@ def role_shares(
     >>> role_shares(by_role, cb, level="code")["code"].tolist()
     ['flickor_vistas']
     """
-    from ..plots import label
+    from ..labels import label
 
     if level not in ("theme", "code"):
         raise ValueError(f"level {level!r}: expected 'theme' or 'code'")

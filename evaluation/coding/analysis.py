@@ -360,7 +360,7 @@ def quote_attribution(row, language: str = "sv") -> str:
     'a professional, fg5_blandad'
     """
     from ..i18n import t
-    from ..plots import label
+    from ..labels import label
 
     level = row["level"]
     role = label(row["role"], language) if row["role"] is not None else ""

@@ -97,9 +97,9 @@ def test_effort_figure_alt_text_gives_the_totals(language):
     assert f"5 {'pass' if language == 'sv' else 'sessions'}" in alt and hours in alt
     assert ("plattan (2,2 h)" if language == "sv" else "plattan (2.2 h)") in alt  # 30+60+45 min
     assert caption == ("Observationsinsats" if language == "sv" else "Observation effort")
-    # stacked bars coloured by the scheme: no activation grey, art green, event purple
+    # stacked bars coloured by the scheme: no activation grey, the kinds in their colours
     faces = {
         matplotlib.colors.to_hex(p.get_facecolor()).upper() for ax in fig.axes for p in ax.patches
     }
-    assert {plots.COLOURS[k].upper() for k in ("none", "art", "event")} <= faces
+    assert {c.upper() for c in plots.kind_colours(["none", "art", "event"]).values()} <= faces
     plt.close("all")

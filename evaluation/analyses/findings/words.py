@@ -58,7 +58,7 @@ def label(code: str, language: str) -> str:
     >>> label("no_such_code", "en")
     'no_such_code'
     """
-    from ...plots import label as _label
+    from ...labels import label as _label
 
     return _label(code, language)
 

@@ -1,39 +1,22 @@
 """Open every HTML page of a run in headless Chromium, offline, and check what a reader sees.
 
-Uses Playwright with the system's Chromium (Debian's ``chromium``; Playwright's
-own browser download is never used). For each page: no failed request, no
-request for anything but the page itself, no dialog (``alert``), no console
-error, the Content-Security-Policy in place, every image loaded, no code cell
-visible; a screenshot is saved under ``<run>/screenshots/``.
+The page-loading test harness (moved from ``evaluation/browser.py``: it is used by the tests
+only). Uses Playwright with the system's Chromium (:func:`evaluation.chromium.find_chromium`;
+Playwright's own browser download is never used). For each page: no failed request, no
+request for anything but the page itself, no dialog (``alert``), no console error, the
+Content-Security-Policy in place, every image loaded, no code cell visible; a screenshot is
+saved under ``<run>/screenshots/``.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["find_chromium", "check_pages"]
+from evaluation.chromium import CHROMIUM_ARGS, find_chromium
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """Path of a Chromium binary, or ``None``."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        p = shutil.which(name)
-        if p:
-            return p
-    return None
+__all__ = ["check_pages"]
 
 
 def check_pages(
@@ -64,7 +47,7 @@ def check_pages(
     """
     from playwright.sync_api import sync_playwright
 
-    from .safehtml import CSP
+    from evaluation.safehtml import CSP
 
     run_dir = Path(run_dir)
     exe = executable or find_chromium()
