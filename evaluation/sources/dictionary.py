@@ -7,8 +7,8 @@ compares ``data/README.md`` with :func:`render`.
 
 from __future__ import annotations
 
-from . import FILE_SPECS
 from .codes import CO_INTERVENTIONS, GENDERS, NO_ACTIVATION
+from .files import FILE_SPECS
 from .study import ANALYSIS_ROLES, RESULTS, VOCABULARIES
 
 __all__ = ["render"]
