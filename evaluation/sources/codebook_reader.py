@@ -291,7 +291,7 @@ class _Walk:
         self.push(data["codes"], None, _key_lines(data).get("codes"), 0)
         while self.stack:
             items, parent, where_line, level = self.stack[-1]
-            item = next(items, _END)
+            item: Any = next(items, _END)
             if item is _END:
                 self.stack.pop()
                 continue

@@ -103,6 +103,13 @@ class Dataset:
     study : Study or None
         ``study.yaml`` of the folder (:mod:`evaluation.sources.study`).
     warnings : list of Problem
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> ds = Dataset(path=Path("empty"))
+    >>> ds.sources, ds.summary().splitlines()[-1]
+    ([], 'missing sources: calendar, observations, focus_groups, crime, survey')
     """
 
     path: Path
@@ -121,7 +128,7 @@ class Dataset:
         return [n for n in SOURCES if getattr(self, n) is not None]
 
     def summary(self) -> str:
-        """A one-screen plain-text summary of what was found."""
+        """A one-screen plain-text summary of what was found (see the class example)."""
         out = [f"data folder: {self.path}"]
         if self.study is not None:
             st = self.study
@@ -207,7 +214,8 @@ def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Proble
     probs = []
     flagged = sessions.index[(none_inside | unsupported).to_numpy()][:MAX_PROBLEMS_PER_FILE]
     for idx in flagged:
-        day = f"{sessions.at[idx, 'date']:%Y-%m-%d}"
+        date: Any = sessions.at[idx, "date"]
+        day = f"{date:%Y-%m-%d}"
         if none_inside.loc[idx]:
             msg = f"'none' on {day}, inside a calendar period ({on.loc[idx]})"
         else:

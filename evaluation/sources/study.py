@@ -87,7 +87,15 @@ def load_study(path: str | Path, label: str = STUDY_FILE) -> Study:
 
 
 def study_from_text(text: str, label: str = STUDY_FILE) -> Study:
-    """:func:`parse_study` of YAML text (for tests and scaffolds)."""
+    """:func:`parse_study` of YAML text (for tests and scaffolds).
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> text = resolve("data/example/study.yaml").read_text(encoding="utf-8")
+    >>> study_from_text(text) == load_study("data/example")
+    True
+    """
     return parse_study(load_yaml_text(text, label), label)
 
 
@@ -112,7 +120,15 @@ def incident_kind(study: Study | None, name: str) -> str:
 
 def method_conflict_code(study: Study | None) -> str | None:
     """The codebook code counted as the method conflict: the first code of the first
-    question whose results include ``method_conflict`` (``None`` when there is none)."""
+    question whose results include ``method_conflict`` (``None`` when there is none).
+
+    Examples
+    --------
+    >>> s = load_study("data/example")
+    >>> method_conflict_code(None), method_conflict_code(s) in s.question_codes(s.questions[0].id) + tuple(
+    ...     c for q in s.questions for c in q.codes)
+    (None, True)
+    """
     if study is None:
         return None
     for q in study.questions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,8 +103,10 @@ def _spans(g: str, codings: pd.DataFrame, seg: pd.DataFrame) -> dict[tuple, list
     """(start, end, coder) -> codes of the codings of group ``g``, positions in its text."""
     c = codings[codings["group"] == g]
     spans: dict[tuple, list[str]] = {}
+    at: Any = seg.loc
+    r: Any
     for r in c.itertuples():
-        d0, d1 = seg.loc[(g, int(r.segment)), ["doc_start", "doc_end"]]
+        d0, d1 = at[(g, int(r.segment)), ["doc_start", "doc_end"]]
         has = (
             hasattr(r, "start")
             and pd.notna(getattr(r, "start", np.nan))
