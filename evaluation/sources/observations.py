@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +131,7 @@ INCIDENTS = FileSpec(
 )
 
 
-def _clock(t) -> pd.Series:
+def _clock(t: Sequence[Any] | pd.Series) -> pd.Series:
     """Minutes after midnight of times given as ``HH:MM`` text or as datetimes."""
     t = pd.Series(t)
     if pd.api.types.is_datetime64_any_dtype(t):
@@ -139,7 +140,7 @@ def _clock(t) -> pd.Series:
     return parts[0] * 60 + parts[1]  # NaN where the text is not a time
 
 
-def session_minutes(start, end) -> pd.Series:
+def session_minutes(start: Sequence[Any] | pd.Series, end: Sequence[Any] | pd.Series) -> pd.Series:
     """Exposure of sessions in minutes: ``end - start``, on the next day when ``end`` is
     earlier than ``start`` (the session crossed midnight).
 
