@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ParameterError, Problem
+from .errors import ParameterError
+from .sources.files import empty_files  # the check lives with the loaders (issue 17)
 
 __all__ = ["new_study", "STUDY_TEMPLATE", "empty_files"]
 
@@ -90,9 +91,6 @@ codebook:
 codes: []
 """
 
-#: Files that may stay without rows (nothing of the kind was seen).
-_MAY_BE_EMPTY = ("observations/incidents.csv", "focus_groups/codings.csv")
-
 
 def _readme() -> str:
     from .sources import FILE_SPECS
@@ -165,30 +163,3 @@ def new_study(folder: str | Path) -> Path:
     write("focus_groups/codebook.yaml", _CODEBOOK)
     write("README.md", _readme())
     return out
-
-
-def empty_files(root: Path, present: list[str]) -> list[Problem]:
-    """Data files of ``root`` that have a header but no rows yet (errors, except the files
-    that may be empty: :data:`_MAY_BE_EMPTY`). ``present``: the sources loaded."""
-    from .sources import FILE_SPECS
-
-    probs = []
-    for spec in FILE_SPECS:
-        p = root / spec.path
-        if spec.path in _MAY_BE_EMPTY or not p.is_file() or p.is_symlink():
-            continue
-        with p.open("rb") as fh:
-            lines = [ln for _, ln in zip(range(2), fh, strict=False) if ln.strip()]
-        if len(lines) == 1:
-            example = ",".join(f.example for f in spec.fields)
-            probs.append(
-                Problem(
-                    spec.path,
-                    None,
-                    None,
-                    "no rows yet (only the header)",
-                    f"at least one row like {example!r}, or no such file if the source is"
-                    " not part of the study",
-                )
-            )
-    return probs

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ..results import Check, CoIntervention, ConflictRate, RateRatioEstimate, as_json
-from ..stats.counts import RateRatioResult
 from ..stats._family import DISPERSION_THRESHOLD as _FAMILY_THRESHOLD
+from ..stats.counts import RateRatioResult
 
 __all__ = [
     "DISPERSION_THRESHOLD",

@@ -8,10 +8,9 @@ from .analysis import (
     exemplar_quotes,
     primary_codings,
     saturation,
-    suggest_codings,
-    suggestion_quality,
 )
 from .codebook import Code, Codebook, load_codebook
+from .keywords import suggest_codings, suggestion_quality
 from .reliability import cohen_kappa, intercoder_reliability, krippendorff_alpha
 
 __all__ = [

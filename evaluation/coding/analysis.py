@@ -3,14 +3,35 @@ and keyword-suggested codings with their precision and recall.
 
 Quotes are attributed by role and group only, never by name or pseudonym, and only
 as finely as at least ``min_quote_group`` participants share (:func:`coarsen_attribution`).
+The keyword suggestions live in :mod:`evaluation.coding.keywords` (re-exported here).
+
+The examples use this small coded focus group::
+
+    >>> from evaluation.sources.codebook import Code, Codebook
+    >>> cb = Codebook("c", "C", "1", "sv", {
+    ...     "risk": Code("risk", {"sv": "Risk"}, children=["droger"]),
+    ...     "droger": Code("droger", {"sv": "Droger"}, parent="risk")})
+    >>> segments = pd.DataFrame({"group": "g1", "segment": [1, 2, 3],
+    ...     "segment_id": ["g1:1", "g1:2", "g1:3"], "speaker": ["MOD", "POL1", "VAK1"],
+    ...     "role": ["moderator", "polis", "vakt"],
+    ...     "text": ["Hur är det?", "Det säljs droger här.", "Det är lugnare nu."]})
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [2, 3], "code": ["droger", "risk"],
+    ...     "coder": "anna"})
+    >>> code_frequencies(codings, segments, cb)[["code", "segments"]].values.tolist()
+    [['risk', 2], ['droger', 1]]
 """
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..sources.codebook import Codebook
+from ._frames import applied as _applied
+from ._frames import turns as _turns
+from .keywords import suggest_codings, suggestion_quality
 
 __all__ = [
     "primary_codings",
@@ -33,6 +54,12 @@ def primary_codings(codings: pd.DataFrame) -> pd.DataFrame:
     """One coder's codings per group: the coder with the most codings there (ties: first by name).
 
     Double-coded groups are analysed once; reliability uses all coders.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": "g1", "segment": [1, 2, 1], "code": "x", "coder": ["bo", "bo", "al"]})
+    >>> primary_codings(c)["coder"].tolist()
+    ['bo', 'bo']
     """
     if codings.empty:
         return codings
@@ -45,36 +72,10 @@ def primary_codings(codings: pd.DataFrame) -> pd.DataFrame:
     return codings[mask]
 
 
-def _applied(codings: pd.DataFrame, codebook, rollup: bool) -> pd.DataFrame:
-    """Unique (group, segment, code) rows, with parent themes added when ``rollup``."""
-    c = codings[["group", "segment", "code"]].drop_duplicates()
-    if rollup and codebook is not None:
-        extra = [
-            (g, s, a)
-            for g, s, code in c.itertuples(index=False)
-            if code in codebook.codes
-            for a in codebook.ancestors(code)
-        ]
-        c = pd.concat(
-            [c, pd.DataFrame(extra, columns=["group", "segment", "code"])]
-        ).drop_duplicates()
-    c = c.copy()
-    c["segment"] = c["segment"].astype(int)
-    return c
-
-
-def _turns(segments: pd.DataFrame) -> pd.DataFrame:
-    t = segments[segments["speaker"] != "MOD"][
-        ["group", "segment", "speaker", "role", "text"]
-    ].copy()
-    t["segment"] = t["segment"].astype(int)
-    return t
-
-
 def code_frequencies(
     codings: pd.DataFrame,
     segments: pd.DataFrame,
-    codebook=None,
+    codebook: Codebook | None = None,
     rollup: bool = True,
     language: str = "sv",
 ) -> pd.DataFrame:
@@ -96,6 +97,17 @@ def code_frequencies(
         ``code``, ``label``, ``depth``, ``segments`` (turns with the code),
         ``groups``, ``participants``, ``share_of_turns`` (of all participant
         turns, %).
+
+    Examples
+    --------
+    >>> from evaluation.sources.codebook import Code, Codebook
+    >>> cb = Codebook("c", "C", "1", "sv", {"risk": Code("risk", {"sv": "Risk"}, children=["droger"]),
+    ...     "droger": Code("droger", {"sv": "Droger"}, parent="risk")})
+    >>> segments = pd.DataFrame({"group": "g1", "segment": [1, 2], "speaker": ["POL1", "VAK1"],
+    ...     "role": ["polis", "vakt"], "text": ["Droger säljs.", "Lugnt."]})
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [1], "code": ["droger"]})
+    >>> code_frequencies(codings, segments, cb)[["code", "label", "depth", "segments", "share_of_turns"]].values.tolist()
+    [['risk', 'Risk', 0, 1, 50.0], ['droger', 'Droger', 1, 1, 50.0]]
     """
     a = _applied(codings, codebook, rollup).merge(
         _turns(segments), on=["group", "segment"], how="left"
@@ -119,7 +131,7 @@ def code_frequencies(
 def code_by_role(
     codings: pd.DataFrame,
     segments: pd.DataFrame,
-    codebook=None,
+    codebook: Codebook | None = None,
     rollup: bool = True,
     top_level_only: bool = False,
 ) -> pd.DataFrame:
@@ -130,6 +142,14 @@ def code_by_role(
     DataFrame
         Long format: ``code``, ``role``, ``segments``, ``role_turns`` (all
         turns of that role), ``share`` (% of the role's turns).
+
+    Examples
+    --------
+    >>> segments = pd.DataFrame({"group": "g1", "segment": [1, 2, 3], "speaker": ["POL1", "POL2", "VAK1"],
+    ...     "role": ["polis", "polis", "vakt"], "text": ["a", "b", "c"]})
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [1], "code": ["risk"]})
+    >>> code_by_role(codings, segments).values.tolist()
+    [['risk', 'polis', 1, 2, 50.0], ['risk', 'vakt', 0, 1, 0.0]]
     """
     turns = _turns(segments)
     a = _applied(codings, codebook, rollup).merge(turns, on=["group", "segment"], how="inner")
@@ -149,7 +169,9 @@ def code_by_role(
     return out
 
 
-def cooccurrence(codings: pd.DataFrame, codebook=None, leaf_only: bool = True) -> pd.DataFrame:
+def cooccurrence(
+    codings: pd.DataFrame, codebook: Codebook | None = None, leaf_only: bool = True
+) -> pd.DataFrame:
     """Codes applied to the same turn.
 
     Returns
@@ -158,6 +180,12 @@ def cooccurrence(codings: pd.DataFrame, codebook=None, leaf_only: bool = True) -
         One row per pair of codes (a < b in codebook order) that ever occur:
         ``code_a``, ``code_b``, ``n_a``, ``n_b``, ``n_both``, ``jaccard``
         (n_both / turns with either).
+
+    Examples
+    --------
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [1, 1, 2], "code": ["a", "b", "a"]})
+    >>> cooccurrence(codings).values.tolist()
+    [['a', 'b', 2, 1, 1, 0.5]]
     """
     a = _applied(codings, codebook, rollup=False)
     if leaf_only and codebook is not None:
@@ -189,7 +217,7 @@ def exemplar_quotes(
     codings: pd.DataFrame,
     segments: pd.DataFrame,
     code: str,
-    codebook=None,
+    codebook: Codebook | None = None,
     n: int = 3,
     max_chars: int = 300,
     min_quote_group: int = 3,
@@ -217,6 +245,15 @@ def exemplar_quotes(
         where the label leaves them out), ``segment_id``, ``level``
         (``role_group``, ``group``, ``role`` or ``study``), ``n_sharing``
         (participants who share the label).
+
+    Examples
+    --------
+    >>> segments = pd.DataFrame({"group": "g1", "segment": [1, 2, 3], "segment_id": ["g1:1", "g1:2", "g1:3"],
+    ...     "speaker": ["POL1", "POL2", "POL3"], "role": "polis",
+    ...     "text": ["Det säljs droger här.", "Lugnt.", "Mycket droger."]})
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [1, 3], "code": "droger"})
+    >>> exemplar_quotes(codings, segments, "droger", n=1)[["quote", "role", "level", "n_sharing"]].values.tolist()
+    [['Det säljs droger här.', 'polis', 'role_group', 3]]
     """
     columns = ["code", "quote", "role", "group", "segment_id", "level", "n_sharing"]
     members = {code} | (set(codebook.descendants(code)) if codebook is not None else set())
@@ -248,7 +285,7 @@ def exemplar_quotes(
 
 
 def theme_quotes(
-    focus_groups: dict, codebook, n: int = 2, min_quote_group: int = 3
+    focus_groups: dict[str, pd.DataFrame], codebook: Codebook, n: int = 2, min_quote_group: int = 3
 ) -> dict[str, pd.DataFrame]:
     """Exemplar quotes for every top-level theme, attributed no finer than ``min_quote_group`` allows.
 
@@ -256,6 +293,16 @@ def theme_quotes(
     (``segments``, ``codings`` and ``participants``); the primary coder's
     codings are used (:func:`primary_codings`). Returns theme -> the frame of
     :func:`exemplar_quotes`.
+
+    Examples
+    --------
+    >>> from evaluation.sources.codebook import Code, Codebook
+    >>> cb = Codebook("c", "C", "1", "sv", {"risk": Code("risk", {"sv": "Risk"})})
+    >>> fg = {"segments": pd.DataFrame({"group": "g1", "segment": [1, 2, 3], "segment_id": ["g1:1", "g1:2", "g1:3"],
+    ...     "speaker": ["A", "B", "C"], "role": "polis", "text": ["Farligt.", "Lugnt.", "Ok."]}),
+    ...     "codings": pd.DataFrame({"group": "g1", "segment": [1], "code": "risk", "coder": "bo"})}
+    >>> theme_quotes(fg, cb)["risk"]["quote"].tolist()
+    ['Farligt.']
     """
     pc = primary_codings(focus_groups["codings"])
     people = focus_groups.get("participants")
@@ -329,7 +376,10 @@ def coarsen_attribution(
     n_r = p.groupby("role")["participant"].nunique().to_dict()
     n_all = p["participant"].nunique()
     out = quotes.copy().astype({"role": object, "group": object})
-    levels, sharing, keep = [], [], []
+    levels: list[str | None] = []
+    sharing: list[int] = []
+    keep: list[bool] = []
+    role_col, group_col = out.columns.get_loc("role"), out.columns.get_loc("group")
     for i, (role, group) in enumerate(zip(quotes["role"], quotes["group"], strict=True)):
         options = [
             ("role_group", n_rg.get((group, role), 0), role, group),
@@ -346,14 +396,14 @@ def coarsen_attribution(
         keep.append(True)
         levels.append(chosen[0])
         sharing.append(int(chosen[1]))
-        out.iat[i, out.columns.get_loc("role")] = chosen[2]
-        out.iat[i, out.columns.get_loc("group")] = chosen[3]
+        out.iat[i, role_col] = chosen[2]  # type: ignore[index]
+        out.iat[i, group_col] = chosen[3]  # type: ignore[index]
     out["level"] = levels
     out["n_sharing"] = sharing
     return out[keep]
 
 
-def quote_attribution(row, language: str = "sv") -> str:
+def quote_attribution(row: pd.Series | dict[str, Any], language: str = "sv") -> str:
     """The attribution of one quote (a row of :func:`exemplar_quotes`), in ``language``.
 
     >>> quote_attribution(pd.Series({"role": None, "group": "fg5_blandad", "level": "group"}), "en")
@@ -368,7 +418,13 @@ def quote_attribution(row, language: str = "sv") -> str:
 
 
 def quote_rule(min_quote_group: int = 3, language: str = "sv") -> str:
-    """The sentence the report states about how quotes are attributed."""
+    """The sentence the report states about how quotes are attributed.
+
+    Examples
+    --------
+    >>> "3" in quote_rule(3, "en")
+    True
+    """
     from ..i18n import t
 
     return t("quotes.rule", language, k=int(min_quote_group))
@@ -382,6 +438,12 @@ def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.Data
     DataFrame
         ``position`` (1..), ``group``, ``codes_in_group``, ``new_codes``,
         ``cumulative_codes``, ``new`` (the new code ids, comma-separated).
+
+    Examples
+    --------
+    >>> codings = pd.DataFrame({"group": ["g1", "g1", "g2"], "code": ["a", "b", "c"]})
+    >>> saturation(codings)[["group", "new_codes", "cumulative_codes", "new"]].values.tolist()
+    [['g1', 2, 2, 'a, b'], ['g2', 1, 3, 'c']]
     """
     groups = order or sorted(codings["group"].unique())
     seen: set[str] = set()
@@ -403,79 +465,6 @@ def saturation(codings: pd.DataFrame, order: list[str] | None = None) -> pd.Data
     return pd.DataFrame(
         rows,
         columns=["position", "group", "codes_in_group", "new_codes", "cumulative_codes", "new"],
-    )
-
-
-def suggest_codings(segments: pd.DataFrame, codebook) -> pd.DataFrame:
-    """Keyword-suggested codes per turn, from the codebook's ``keywords``.
-
-    A keyword matches at the start of a word, case-insensitively ("langar"
-    matches "Langarna"). Suggestions are a separate table and are never mixed
-    into human codings.
-
-    Returns
-    -------
-    DataFrame
-        ``group``, ``segment``, ``code``, ``keyword`` (the first keyword that matched).
-    """
-    pats = []
-    for cid, code in codebook.codes.items():
-        for kw in code.keywords:
-            pats.append((cid, kw, re.compile(r"(?<!\w)" + re.escape(kw.lower()))))
-    rows = []
-    for r in _turns(segments).itertuples():
-        low = r.text.lower()
-        found = {}
-        for cid, kw, pat in pats:
-            if cid not in found and pat.search(low):
-                found[cid] = kw
-        rows += [
-            {"group": r.group, "segment": r.segment, "code": c, "keyword": k}
-            for c, k in found.items()
-        ]
-    return pd.DataFrame(rows, columns=["group", "segment", "code", "keyword"])
-
-
-def suggestion_quality(suggestions: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
-    """Precision and recall of keyword suggestions against human codings, per code.
-
-    Returns
-    -------
-    DataFrame
-        ``code``, ``suggested``, ``human``, ``both``, ``precision``,
-        ``recall``, ``f1``.
-    """
-    s = set(
-        zip(
-            suggestions["group"],
-            suggestions["segment"].astype(int),
-            suggestions["code"],
-            strict=True,
-        )
-    )
-    h = set(zip(codings["group"], codings["segment"].astype(int), codings["code"], strict=True))
-    codes = sorted({x[2] for x in s} | {x[2] for x in h})
-    rows = []
-    for c in codes:
-        sc = {x for x in s if x[2] == c}
-        hc = {x for x in h if x[2] == c}
-        both = len(sc & hc)
-        p = both / len(sc) if sc else np.nan
-        r = both / len(hc) if hc else np.nan
-        f = 2 * p * r / (p + r) if sc and hc and (p + r) > 0 else np.nan
-        rows.append(
-            {
-                "code": c,
-                "suggested": len(sc),
-                "human": len(hc),
-                "both": both,
-                "precision": p,
-                "recall": r,
-                "f1": f,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["code", "suggested", "human", "both", "precision", "recall", "f1"]
     )
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..sources.codebook import Codebook
 
 __all__ = ["cohen_kappa", "krippendorff_alpha", "intercoder_reliability", "THRESHOLDS"]
 
@@ -87,7 +92,7 @@ def _binary_kappa(x: np.ndarray, y: np.ndarray) -> float:
     return float((po - pe) / (1 - pe))
 
 
-def krippendorff_alpha(data, level: str = "nominal") -> float:
+def krippendorff_alpha(data: npt.ArrayLike, level: str = "nominal") -> float:
     """Krippendorff's alpha for coders x units data with NaN for missing values.
 
     Parameters
@@ -132,7 +137,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
         return float("nan")  # nothing pairable, or no variation
     if level == "interval":
         return _interval_alpha(arr)
-    return float(krippendorff.alpha(reliability_data=arr, level_of_measurement=level))
+    return float(krippendorff.alpha(reliability_data=arr, level_of_measurement=cast(Any, level)))
 
 
 def _interval_alpha(arr: np.ndarray) -> float:
@@ -175,7 +180,7 @@ def _flag(alpha: float) -> str:
 def intercoder_reliability(
     codings: pd.DataFrame,
     segments: pd.DataFrame | None = None,
-    codebook=None,
+    codebook: Codebook | None = None,
     coders: Sequence[str] | None = None,
     rollup: bool = True,
     include_moderator: bool = False,
@@ -214,6 +219,13 @@ def intercoder_reliability(
     -----
     Each (unit, code) is a binary judgement: did the coder apply the code to
     the turn (anywhere in it)? The overall row pools every (unit, code).
+
+    Examples
+    --------
+    >>> codings = pd.DataFrame({"group": "g1", "segment": [1, 2, 3, 1, 2, 4], "code": "x",
+    ...                         "coder": ["al", "al", "al", "bo", "bo", "bo"]})
+    >>> intercoder_reliability(codings)[["code", "level", "n_units", "percent_agreement", "flag"]].values.tolist()
+    [['x', 'code', 4, 50.0, 'unreliable'], ['(all codes)', 'overall', 4, 50.0, 'unreliable']]
     """
     c = codings.copy()
     if coders is not None:
@@ -221,81 +233,17 @@ def intercoder_reliability(
     per_group = c.groupby("group")["coder"].nunique()
     groups = per_group[per_group >= 2].index.tolist()
     c = c[c["group"].isin(groups)]
-    coder_list = sorted(c["coder"].unique())
-    cols = [
-        "code",
-        "level",
-        "n_units",
-        "n_coders",
-        "n_present",
-        "percent_agreement",
-        "cohen_kappa",
-        "krippendorff_alpha",
-        "flag",
-    ]
     if not groups:
-        return pd.DataFrame(columns=cols)
-    if segments is not None:
-        u = segments[segments["group"].isin(groups)]
-        if not include_moderator and "speaker" in u:
-            u = u[u["speaker"] != "MOD"]
-        units = list(zip(u["group"], u["segment"].astype(int), strict=True))
-    else:
-        units = sorted(set(zip(c["group"], c["segment"].astype(int), strict=True)))
-    uidx = pd.Series(
-        range(len(units)),
-        index=pd.MultiIndex.from_tuples(units, names=["group", "segment"]),
-        dtype=int,
-    )
-    unit_groups = np.array([g for g, _ in units], dtype=object)
-    # base matrix: 0 where the coder coded the unit's group (absent unless coded), NaN elsewhere
-    base = np.full((len(coder_list), len(units)), np.nan)
-    for k, coder in enumerate(coder_list):
-        coded = np.isin(unit_groups, list(c.loc[c["coder"] == coder, "group"].unique()))
-        base[k, coded] = 0.0
-    cpos = {coder: k for k, coder in enumerate(coder_list)}
-    keyed = c.assign(segment=c["segment"].astype(int))
-    loc = uidx.reindex(pd.MultiIndex.from_frame(keyed[["group", "segment"]])).to_numpy()
-    keyed = keyed.assign(_unit=loc, _coder=keyed["coder"].map(cpos)).dropna(subset=["_unit"])
-
+        return pd.DataFrame(columns=_COLUMNS)
+    coder_list = sorted(c["coder"].unique())
+    units = _units(c, groups, segments, include_moderator)
+    base, keyed = _base_matrix(c, coder_list, units)
     codes = list(codebook.preorder()) if codebook is not None else sorted(c["code"].unique())
-    applied = {}
-    for code in codes:
-        members = {code}
-        if rollup and codebook is not None:
-            members |= set(codebook.descendants(code))
-        sub = keyed[keyed["code"].isin(members)]
-        mat = base.copy()
-        mat[sub["_coder"].to_numpy(dtype=int), sub["_unit"].to_numpy(dtype=int)] = 1.0
-        applied[code] = mat
-
-    def row(name, level, mat):
-        both = np.sum(~np.isnan(mat), axis=0) >= 2
-        m = mat[:, both]
-        agree = (np.nanmax(m, axis=0) == np.nanmin(m, axis=0)) if m.size else np.array([])
-        kappas = []
-        for i, j in combinations(range(m.shape[0]), 2):
-            ok = ~np.isnan(m[i]) & ~np.isnan(m[j])
-            if ok.sum():
-                kappas.append(_binary_kappa(m[i, ok], m[j, ok]))
-        kappas = [k for k in kappas if not np.isnan(k)]
-        alpha = krippendorff_alpha(m, "nominal") if m.size else float("nan")
-        return {
-            "code": name,
-            "level": level,
-            "n_units": int(both.sum()),
-            "n_coders": int(m.shape[0]),
-            "n_present": int(np.nansum(np.nanmax(m, axis=0))) if m.size else 0,
-            "percent_agreement": float(agree.mean() * 100) if len(agree) else float("nan"),
-            "cohen_kappa": float(np.mean(kappas)) if kappas else float("nan"),
-            "krippendorff_alpha": alpha,
-            "flag": _flag(alpha),
-        }
-
+    applied = {code: _applied(code, keyed, base, codebook, rollup) for code in codes}
     rows = []
     for code in codes:
         lvl = "theme" if (codebook is not None and codebook.codes[code].children) else "code"
-        rows.append(row(code, lvl, applied[code]))
+        rows.append(_reliability_row(code, lvl, applied[code]))
     leaf = (
         [cd for cd in codes if not (codebook is not None and codebook.codes[cd].children)]
         if codebook is not None
@@ -306,5 +254,90 @@ def intercoder_reliability(
         if leaf
         else np.zeros((len(coder_list), 0))
     )
-    rows.append(row("(all codes)", "overall", pooled))
-    return pd.DataFrame(rows, columns=cols)
+    rows.append(_reliability_row("(all codes)", "overall", pooled))
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+_COLUMNS = [
+    "code",
+    "level",
+    "n_units",
+    "n_coders",
+    "n_present",
+    "percent_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "flag",
+]
+
+
+def _units(
+    c: pd.DataFrame, groups: list, segments: pd.DataFrame | None, include_moderator: bool
+) -> list[tuple[Any, int]]:
+    """The units: every turn of the double-coded groups, or (without segments) every coded turn."""
+    if segments is not None:
+        u = segments[segments["group"].isin(groups)]
+        if not include_moderator and "speaker" in u:
+            u = u[u["speaker"] != "MOD"]
+        return list(zip(u["group"], u["segment"].astype(int), strict=True))
+    return sorted(set(zip(c["group"], c["segment"].astype(int), strict=True)))
+
+
+def _base_matrix(
+    c: pd.DataFrame, coder_list: list, units: list[tuple[Any, int]]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Coders x units: 0 where the coder coded the unit's group (absent unless coded), NaN
+    elsewhere; and the codings with their unit and coder positions (``_unit``, ``_coder``)."""
+    uidx = pd.Series(
+        range(len(units)),
+        index=pd.MultiIndex.from_tuples(units, names=["group", "segment"]),
+        dtype=int,
+    )
+    unit_groups = np.array([g for g, _ in units], dtype=object)
+    base = np.full((len(coder_list), len(units)), np.nan)
+    for k, coder in enumerate(coder_list):
+        coded = np.isin(unit_groups, list(c.loc[c["coder"] == coder, "group"].unique()))
+        base[k, coded] = 0.0
+    cpos = {coder: k for k, coder in enumerate(coder_list)}
+    keyed = c.assign(segment=c["segment"].astype(int))
+    loc = uidx.reindex(pd.MultiIndex.from_frame(keyed[["group", "segment"]])).to_numpy()
+    keyed = keyed.assign(_unit=loc, _coder=keyed["coder"].map(cpos)).dropna(subset=["_unit"])
+    return base, keyed
+
+
+def _applied(
+    code: str, keyed: pd.DataFrame, base: np.ndarray, codebook: Codebook | None, rollup: bool
+) -> np.ndarray:
+    """Coders x units: 1 where the coder used ``code`` (or, rolled up, a sub-code) on the unit."""
+    members = {code}
+    if rollup and codebook is not None:
+        members |= set(codebook.descendants(code))
+    sub = keyed[keyed["code"].isin(members)]
+    mat = base.copy()
+    mat[sub["_coder"].to_numpy(dtype=int), sub["_unit"].to_numpy(dtype=int)] = 1.0
+    return mat
+
+
+def _reliability_row(name: str, level: str, mat: np.ndarray) -> dict[str, Any]:
+    """Agreement, mean pairwise kappa and alpha of one coders x units presence matrix."""
+    both = np.sum(~np.isnan(mat), axis=0) >= 2
+    m = mat[:, both]
+    agree = (np.nanmax(m, axis=0) == np.nanmin(m, axis=0)) if m.size else np.array([])
+    kappas = []
+    for i, j in combinations(range(m.shape[0]), 2):
+        ok = ~np.isnan(m[i]) & ~np.isnan(m[j])
+        if ok.sum():
+            kappas.append(_binary_kappa(m[i, ok], m[j, ok]))
+    kappas = [k for k in kappas if not np.isnan(k)]
+    alpha = krippendorff_alpha(m, "nominal") if m.size else float("nan")
+    return {
+        "code": name,
+        "level": level,
+        "n_units": int(both.sum()),
+        "n_coders": int(m.shape[0]),
+        "n_present": int(np.nansum(np.nanmax(m, axis=0))) if m.size else 0,
+        "percent_agreement": float(agree.mean() * 100) if len(agree) else float("nan"),
+        "cohen_kappa": float(np.mean(kappas)) if kappas else float("nan"),
+        "krippendorff_alpha": alpha,
+        "flag": _flag(alpha),
+    }

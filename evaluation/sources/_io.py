@@ -120,9 +120,27 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
     how to save it instead.
     """
     label = label or str(path)
-    raw = read_bytes(path, label, limit=MAX_CSV_BYTES)
+    text = _decoded(read_bytes(path, label, limit=MAX_CSV_BYTES), label)
+    if not text.strip():
+        raise DataError([Problem(label, None, None, "the file is empty", "a header row")])
+    hint = _excel_hint(text, label)
+    if hint is not None:
+        raise hint
+    fast = _fast_csv(text)
+    if fast is not None:
+        return fast
+    header, rows, index, problems = _records(text, label)
+    _rename_repeated(header, label, problems)
+    df = pd.DataFrame(rows, columns=header, index=pd.Index(index, dtype="int64"), dtype=str)
+    if problems:  # check_frame takes them (pandas copies attrs on every operation)
+        df.attrs["problems"] = problems
+    return df
+
+
+def _decoded(raw: bytes, label: str) -> str:
+    """The text of a CSV file (UTF-8); undecodable bytes in a Swedish-Excel file say so."""
     try:
-        text = decode_utf8(raw, label)
+        return decode_utf8(raw, label)
     except DataError as exc:
         hint = _excel_hint(raw[:200_000].decode("cp1252", "replace"), label)
         if hint is not None:
@@ -140,14 +158,24 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
                 ]
             ) from None
         raise
-    if not text.strip():
-        raise DataError([Problem(label, None, None, "the file is empty", "a header row")])
-    hint = _excel_hint(text, label)
-    if hint is not None:
-        raise hint
-    fast = _fast_csv(text)
-    if fast is not None:
-        return fast
+
+
+def _too_many_values(label: str, line: int, n: int, width: int) -> Problem:
+    return Problem(
+        label,
+        line,
+        None,
+        f"{n} values, the header has {width} (a comma inside a value that is not quoted?)",
+        f'{width} comma-separated values; put a value that holds a comma in double quotes ("a, b")',
+    )
+
+
+def _records(text: str, label: str) -> tuple[list[str], list[list[str]], list[int], list[Problem]]:
+    """Header, rows (padded to the header), their index (line - 2) and the rows refused.
+
+    Raises :class:`DataError` for a file that the ``csv`` module cannot read or that
+    has no header.
+    """
     problems: list[Problem] = []
     rows: list[list[str]] = []
     index: list[int] = []
@@ -163,22 +191,11 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
                 continue
             if header is None:
                 header = [v.strip() for v in record]
-                continue
-            if len(record) > len(header):
-                problems.append(
-                    Problem(
-                        label,
-                        start,
-                        None,
-                        f"{len(record)} values, the header has {len(header)} (a comma inside a"
-                        " value that is not quoted?)",
-                        f"{len(header)} comma-separated values; put a value that holds a comma"
-                        ' in double quotes ("a, b")',
-                    )
-                )
-                continue
-            rows.append(record + [""] * (len(header) - len(record)))
-            index.append(start - 2)
+            elif len(record) > len(header):
+                problems.append(_too_many_values(label, start, len(record), len(header)))
+            else:
+                rows.append(record + [""] * (len(header) - len(record)))
+                index.append(start - 2)
     except csv.Error as exc:
         raise DataError(
             [
@@ -195,6 +212,11 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
         csv.field_size_limit(old_limit)
     if header is None:
         raise DataError([Problem(label, None, None, "the file is empty", "a header row")])
+    return header, rows, index, problems
+
+
+def _rename_repeated(header: list[str], label: str, problems: list[Problem]) -> None:
+    """A column named twice is reported; the second gets its position as suffix (``name.3``)."""
     seen: dict[str, int] = {}
     for k, name in enumerate(header):
         if name in seen:
@@ -210,7 +232,3 @@ def read_csv_text(path: str | Path, label: str | None = None) -> pd.DataFrame:
             header[k] = f"{name}.{k + 1}"
         else:
             seen[name] = k
-    df = pd.DataFrame(rows, columns=header, index=pd.Index(index, dtype="int64"), dtype=str)
-    if problems:  # check_frame takes them (pandas copies attrs on every operation)
-        df.attrs["problems"] = problems
-    return df

@@ -11,14 +11,18 @@ objects. The same fields generate the data dictionary (``data/README.md``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .study_model import Study
 
 __all__ = ["Field", "FileSpec", "check_frame", "line_of", "MAX_PROBLEMS_PER_FILE"]
 
@@ -83,7 +87,7 @@ class FileSpec:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
-    def for_study(self, study) -> FileSpec:
+    def for_study(self, study: Study | None) -> FileSpec:
         """This spec with each vocabulary column restricted to the study's codes.
 
         ``study`` is a :class:`~evaluation.sources.study.Study` (``None``: the spec as it is,
@@ -157,6 +161,7 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
     empty = text == ""
     if f.kind in _STRICT:
         text = text.where(text.str.fullmatch(_STRICT[f.kind]) | empty, "\x00")
+    typed: pd.Series
     if f.kind in _FORMATS:
         typed = pd.to_datetime(text, format=_FORMATS[f.kind], errors="coerce")
     elif f.kind in ("int", "year"):
@@ -171,7 +176,7 @@ def _parse(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
     return typed, bad
 
 
-def _unreadable(value: str, f: Field) -> str:
+def _unreadable(value: object, f: Field) -> str:
     """Why a value of ``f`` cannot be read; for a date, time or month that is only not
     written in the strict form (``2023-6-5``), say so and show it written correctly."""
     text = str(value).strip()
@@ -199,17 +204,8 @@ def _check_for(f: Field) -> list[pa.Check]:
     return checks
 
 
-def check_frame(
-    raw: pd.DataFrame, spec: FileSpec, label: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse and validate one file's text frame.
-
-    Returns the typed frame (rows with problems kept, bad values as missing)
-    and the list of problems. A missing required column stops the checks of
-    that file (nothing else about it can be trusted).
-    """
-    # (popped: pandas deep-copies attrs on every operation)
-    problems = ProblemList(label, raw.attrs.pop("problems", []))
+def _columns_missing(raw: pd.DataFrame, spec: FileSpec, label: str, problems: ProblemList) -> bool:
+    """Report required columns that are missing (errors) and unknown ones (warnings)."""
     present = list(raw.columns)
     known = {f.name for f in spec.fields}
     missing = [f for f in spec.fields if f.name not in present and not f.optional_column]
@@ -231,14 +227,18 @@ def check_frame(
                     severity="warning",
                 )
             )
-    if missing:
-        return pd.DataFrame(), problems
+    return bool(missing)
 
+
+def _typed(
+    raw: pd.DataFrame, spec: FileSpec, label: str, problems: ProblemList
+) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, pa.Column]]:
+    """The typed frame, the mask of unreadable values per column and the pandera columns."""
     typed: dict[str, pd.Series] = {}
     columns: dict[str, pa.Column] = {}
     flagged: dict[str, pd.Series] = {}
     for f in spec.fields:
-        if f.name not in present:
+        if f.name not in raw.columns:
             continue
         series, bad = _parse(raw[f.name], f)
         for idx in problems.room(raw.index[bad.to_numpy()]):
@@ -254,15 +254,51 @@ def check_frame(
         typed[f.name] = series
         flagged[f.name] = bad
         columns[f.name] = pa.Column(checks=_check_for(f), nullable=True)
-    df = pd.DataFrame(typed, index=raw.index)
+    return pd.DataFrame(typed, index=raw.index), flagged, columns
 
-    # Empty values where a value is required.
+
+def _empty_required(
+    df: pd.DataFrame,
+    spec: FileSpec,
+    flagged: dict[str, pd.Series],
+    label: str,
+    problems: ProblemList,
+) -> None:
+    """Empty values where a value is required."""
     for f in spec.fields:
         if f.name in df and f.required:
             empty = df[f.name].isna() & ~flagged[f.name]
             for idx in problems.room(df.index[empty.to_numpy()]):
                 problems.append(Problem(label, line_of(idx), f.name, "empty value", f.expected()))
 
+
+def _failed_check(value: object, f: Field, check: str) -> tuple[str, str]:
+    """Message and expectation for a value that fails a pandera check of field ``f``."""
+    if check.startswith(("allowed", "code", "isin", "str_matches")):
+        if f.allowed is None:
+            return (
+                f"{value!r} is not a lower-case identifier",
+                "lower-case letters, digits and _ (snake_case)",
+            )
+        msg = f"{value!r} is not an allowed value"
+        near = difflib.get_close_matches(str(value).lower(), f.allowed or (), n=1)
+        if near:
+            msg += f" (did you mean {near[0]!r}?)"
+        return msg, f.expected()
+    if check.startswith(("min", "greater_than_or_equal_to")):
+        return f"{value} is below the minimum", f.expected()
+    return f"{value!r} fails check {check}", f.expected()
+
+
+def _schema_checks(
+    raw: pd.DataFrame,
+    df: pd.DataFrame,
+    columns: dict[str, pa.Column],
+    spec: FileSpec,
+    label: str,
+    problems: ProblemList,
+) -> None:
+    """Allowed values, identifiers and minimums (pandera), in file order."""
     schema = pa.DataFrameSchema(columns, strict=False, coerce=False)
     try:
         schema.validate(df, lazy=True)
@@ -274,56 +310,80 @@ def check_frame(
         ]
         for row in problems.room(fc).itertuples(index=False):
             col, idx = row.column, row.index
-            if idx is None or (isinstance(idx, float) and np.isnan(idx)) or col not in typed:
+            if idx is None or (isinstance(idx, float) and np.isnan(idx)) or col not in df:
                 continue
-            f = spec.field(col)
-            check = str(row.check)
-            value = raw.at[idx, col]
-            if check.startswith(("allowed", "code", "isin", "str_matches")):
-                msg = f"{value!r} is not an allowed value"
-                if f.allowed is None:
-                    msg = f"{value!r} is not a lower-case identifier"
-                    expected = "lower-case letters, digits and _ (snake_case)"
-                else:
-                    near = difflib.get_close_matches(str(value).lower(), f.allowed or (), n=1)
-                    if near:
-                        msg += f" (did you mean {near[0]!r}?)"
-                    expected = f.expected()
-            elif check.startswith(("min", "greater_than_or_equal_to")):
-                msg, expected = f"{value} is below the minimum", f.expected()
-            else:
-                msg, expected = f"{value!r} fails check {check}", f.expected()
+            msg, expected = _failed_check(raw.at[idx, col], spec.field(col), str(row.check))
             problems.append(Problem(label, line_of(idx), col, msg, expected))
 
-    if spec.key and all(k in df for k in spec.key):
-        # vectorised: the duplicated rows, then (for the ones listed) the line of their key's
-        # first row, by a merge on the key columns
-        keys = df[list(spec.key)]
-        valid = keys.notna().all(axis=1)
-        dup = keys.duplicated(keep="first") & valid
-        if dup.any():
-            shown = problems.room(df.index[dup.to_numpy()])
-            firsts = keys[valid & ~dup].assign(_first=lambda d: d.index + 2)
-            later = keys.loc[shown].assign(_row=shown)
-            pairs = later.merge(firsts, on=list(spec.key), how="left")
-            for idx, first in zip(pairs["_row"], pairs["_first"], strict=True):
-                value = "/".join(str(raw.at[idx, k]).strip() for k in spec.key)
-                problems.append(
-                    Problem(
-                        label,
-                        line_of(idx),
-                        ", ".join(spec.key),
-                        f"duplicate {value}: also on line {int(first)}",
-                        f"each {', '.join(spec.key)} once",
-                    )
-                )
+
+def _duplicate_keys(
+    raw: pd.DataFrame, df: pd.DataFrame, spec: FileSpec, label: str, problems: ProblemList
+) -> None:
+    """Rows whose key was seen before, each with the line of the key's first row.
+
+    Vectorised: the duplicated rows, then (for the ones listed) the line of their key's
+    first row, by a merge on the key columns.
+    """
+    if not spec.key or not all(k in df for k in spec.key):
+        return
+    keys = df[list(spec.key)]
+    valid = keys.notna().all(axis=1)
+    dup = keys.duplicated(keep="first") & valid
+    if not dup.any():
+        return
+    shown = problems.room(df.index[dup.to_numpy()])
+    firsts = keys[valid & ~dup].assign(_first=lambda d: d.index + 2)
+    later = keys.loc[shown].assign(_row=shown)
+    pairs = later.merge(firsts, on=list(spec.key), how="left")
+    for idx, first in zip(pairs["_row"], pairs["_first"], strict=True):
+        value = "/".join(str(raw.at[idx, k]).strip() for k in spec.key)
+        problems.append(
+            Problem(
+                label,
+                line_of(idx),
+                ", ".join(spec.key),
+                f"duplicate {value}: also on line {int(first)}",
+                f"each {', '.join(spec.key)} once",
+            )
+        )
+
+
+def check_frame(
+    raw: pd.DataFrame, spec: FileSpec, label: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse and validate one file's text frame.
+
+    Returns the typed frame (rows with problems kept, bad values as missing)
+    and the list of problems. A missing required column stops the checks of
+    that file (nothing else about it can be trusted).
+
+    Examples
+    --------
+    >>> spec = FileSpec("t.csv", "A test file.", (Field("n", "int", "a count", "3", min=0),))
+    >>> raw = pd.DataFrame({"n": ["3", "x", "-1"]})
+    >>> df, problems = check_frame(raw, spec, "t.csv")
+    >>> df["n"].tolist()
+    [3, <NA>, -1]
+    >>> for p in problems:
+    ...     print(p)
+    t.csv:3: n: 'x' cannot be read; expected a whole number >= 0
+    t.csv:4: n: -1 is below the minimum; expected a whole number >= 0
+    """
+    # (popped: pandas deep-copies attrs on every operation)
+    problems = ProblemList(label, raw.attrs.pop("problems", []))
+    if _columns_missing(raw, spec, label, problems):
+        return pd.DataFrame(), problems
+    df, flagged, columns = _typed(raw, spec, label, problems)
+    _empty_required(df, spec, flagged, label, problems)
+    _schema_checks(raw, df, columns, spec, label, problems)
+    _duplicate_keys(raw, df, spec, label, problems)
     return df, problems.done()
 
 
 def unknown_reference(
     df: pd.DataFrame,
     column: str,
-    allowed: Sequence,
+    allowed: Iterable,
     label: str,
     what: str,
 ) -> list[Problem]:

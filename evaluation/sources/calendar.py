@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -10,6 +11,9 @@ from ..errors import Problem
 from ._io import read_csv_text
 from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of
 from .codes import CO_INTERVENTIONS
+
+if TYPE_CHECKING:
+    from .study_model import Study
 
 __all__ = ["CALENDAR", "load_calendar", "activation_on"]
 
@@ -34,23 +38,31 @@ CALENDAR = FileSpec(
 
 
 def load_calendar(
-    path: str | Path, label: str = "calendar.csv", study=None
+    path: str | Path, label: str = "calendar.csv", study: Study | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Load and check ``calendar.csv``; returns the frame and its problems.
 
     ``study`` restricts the kinds to its activation kinds (and ``policing``).
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> cal, problems = load_calendar(resolve("data/example/calendar.csv"))
+    >>> list(cal.columns), problems
+    (['start', 'end', 'kind', 'name'], [])
     """
     df, problems = check_frame(read_csv_text(path, label), CALENDAR.for_study(study), label)
     if df.empty:
         return df, problems
     bad = df["end"].notna() & df["start"].notna() & (df["end"] < df["start"])
     for idx in df.index[bad.to_numpy()][:MAX_PROBLEMS_PER_FILE]:
+        end: Any = df.at[idx, "end"]
         problems.append(
             Problem(
                 label,
                 line_of(idx),
                 "end",
-                f"{df.at[idx, 'end']:%Y-%m-%d} is before start",
+                f"{end:%Y-%m-%d} is before start",
                 "end on or after start",
             )
         )
@@ -68,5 +80,5 @@ def activation_on(calendar: pd.DataFrame, dates: pd.Series) -> pd.Series:
     out = pd.Series("", index=dates.index, dtype=object)
     for row in calendar[calendar["kind"] != "policing"].itertuples():
         inside = (dates >= row.start) & (dates <= row.end)
-        out[inside] = out[inside].where(out[inside] == "", out[inside] + ",") + row.kind
+        out[inside] = out[inside].where(out[inside] == "", out[inside] + ",") + str(row.kind)
     return out

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import Problem
 from ._io import confined, read_csv_text
 from ._schema import Field, FileSpec, check_frame, line_of, unknown_reference
+
+if TYPE_CHECKING:
+    from .study_model import Study
 
 __all__ = ["REPORTED", "AREAS", "load_crime", "missing_months"]
 
@@ -48,6 +52,12 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
     """Months absent from each area x category series, between its first and last month.
 
     Returns a DataFrame with columns ``area``, ``category``, ``month`` (``YYYY-MM``).
+
+    Examples
+    --------
+    >>> rep = pd.DataFrame({"area": "a", "category": "theft", "month": pd.to_datetime(["2020-01-01", "2020-04-01"])})
+    >>> missing_months(rep).values.tolist()
+    [['a', 'theft', '2020-02'], ['a', 'theft', '2020-03']]
     """
     rows = []
     for (area, cat), g in reported.groupby(["area", "category"], observed=True):
@@ -60,12 +70,19 @@ def missing_months(reported: pd.DataFrame) -> pd.DataFrame:
 
 @confined
 def load_crime(
-    folder: str | Path, prefix: str = "crime", study=None
+    folder: str | Path, prefix: str = "crime", study: Study | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Load ``reported.csv`` and ``areas.csv`` and cross-check them.
 
     Every (area, year) with reported crimes needs a row in ``areas.csv`` with
     its hectares. Months missing inside a series are warnings.
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> crime, problems = load_crime(resolve("data/example/crime"))
+    >>> sorted(crime), problems
+    (['areas', 'reported'], [])
     """
     folder = Path(folder)
     problems: list[Problem] = []

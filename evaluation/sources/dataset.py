@@ -1,9 +1,16 @@
-"""A whole data folder: load every source, cross-check, summarise."""
+"""A whole data folder: load every source, cross-check, summarise.
+
+Each source has one row in the loader table (:data:`LOADERS`): the attribute of
+:class:`Dataset` it fills, where it lives in the folder and the function that
+loads it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -12,15 +19,63 @@ from ..paths import resolve
 from ..textio import confine
 from ._schema import MAX_PROBLEMS_PER_FILE
 from .calendar import activation_on, load_calendar
+from .codebook import Codebook
+from .codebook_reader import load_codebook
 from .crime import load_crime
+from .files import empty_files
 from .focus_groups import load_focus_groups
 from .observations import load_observations
 from .study import STUDY_FILE, Study, load_study
 from .survey import load_survey
 
-__all__ = ["Dataset", "load_dataset", "DEFAULT_CODEBOOK"]
+__all__ = ["Dataset", "load_dataset", "Loader", "LOADERS", "SOURCES", "DEFAULT_CODEBOOK"]
 
 DEFAULT_CODEBOOK = "codebooks/focus_groups.yaml"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Loader:
+    """One source of a data folder: where it is and how it is loaded.
+
+    Attributes
+    ----------
+    name : str
+        The :class:`Dataset` attribute it fills (and the source's name in messages).
+    path : str
+        Its file or folder, relative to the data folder.
+    folder : bool
+        ``True`` for a folder (loaded when it is a folder), ``False`` for a file
+        (loaded when it exists).
+    load : callable
+        ``load(path[, code_ids], study=study)`` returning ``(frames, problems)``.
+    needs_codes : bool
+        Whether ``load`` takes the codebook's code ids (to check codings against).
+
+    Examples
+    --------
+    >>> [(x.name, x.path) for x in LOADERS][:2]
+    [('calendar', 'calendar.csv'), ('observations', 'observations')]
+    """
+
+    name: str
+    path: str
+    folder: bool
+    load: Callable[..., Any]
+    needs_codes: bool = False
+
+
+#: The sources of a data folder, in the order they are loaded and listed.
+LOADERS: tuple[Loader, ...] = (
+    Loader("calendar", "calendar.csv", False, load_calendar),
+    Loader("observations", "observations", True, load_observations),
+    Loader("focus_groups", "focus_groups", True, load_focus_groups, needs_codes=True),
+    Loader("crime", "crime", True, load_crime),
+    Loader("survey", "survey/safety.csv", False, load_survey),
+)
+#: The names of the sources (:class:`Dataset` attributes).
+SOURCES: tuple[str, ...] = tuple(x.name for x in LOADERS)
 
 
 @dataclass
@@ -48,6 +103,13 @@ class Dataset:
     study : Study or None
         ``study.yaml`` of the folder (:mod:`evaluation.sources.study`).
     warnings : list of Problem
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> ds = Dataset(path=Path("empty"))
+    >>> ds.sources, ds.summary().splitlines()[-1]
+    ([], 'missing sources: calendar, observations, focus_groups, crime, survey')
     """
 
     path: Path
@@ -56,21 +118,17 @@ class Dataset:
     focus_groups: dict[str, pd.DataFrame] | None = None
     crime: dict[str, pd.DataFrame] | None = None
     survey: pd.DataFrame | None = None
-    codebook: object | None = None
+    codebook: Codebook | None = None
     study: Study | None = None
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
         """The sources present."""
-        return [
-            n
-            for n in ("calendar", "observations", "focus_groups", "crime", "survey")
-            if getattr(self, n) is not None
-        ]
+        return [n for n in SOURCES if getattr(self, n) is not None]
 
     def summary(self) -> str:
-        """A one-screen plain-text summary of what was found."""
+        """A one-screen plain-text summary of what was found (see the class example)."""
         out = [f"data folder: {self.path}"]
         if self.study is not None:
             st = self.study
@@ -124,11 +182,7 @@ class Dataset:
             )
         if self.codebook is not None:
             out.append(f"codebook: {self.codebook.source} ({len(self.codebook.codes)} codes)")
-        missing = [
-            n
-            for n in ("calendar", "observations", "focus_groups", "crime", "survey")
-            if getattr(self, n) is None
-        ]
+        missing = [n for n in SOURCES if getattr(self, n) is None]
         if missing:
             out.append("missing sources: " + ", ".join(missing))
         if self.warnings:
@@ -160,7 +214,8 @@ def _calendar_warnings(cal: pd.DataFrame, sessions: pd.DataFrame) -> list[Proble
     probs = []
     flagged = sessions.index[(none_inside | unsupported).to_numpy()][:MAX_PROBLEMS_PER_FILE]
     for idx in flagged:
-        day = f"{sessions.at[idx, 'date']:%Y-%m-%d}"
+        date: Any = sessions.at[idx, "date"]
+        day = f"{date:%Y-%m-%d}"
         if none_inside.loc[idx]:
             msg = f"'none' on {day}, inside a calendar period ({on.loc[idx]})"
         else:
@@ -196,7 +251,87 @@ def _codebook_named(root: Path) -> str | None:
     return cb if isinstance(cb, str) and cb.strip() else None
 
 
-def load_dataset(path: str | Path, codebook=None) -> Dataset:
+class _Problems:
+    """Problems collected while loading; a file that cannot be read is noted, not fatal."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def attempt(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T | None:
+        try:
+            return fn(*args, **kw)
+        except DataError as exc:  # unreadable file: note it, go on with the rest
+            self.items.extend(exc.problems)
+            return None
+
+
+def _load_codebook(
+    ds: Dataset, root: Path, codebook: str | Path | Codebook | None, pr: _Problems
+) -> None:
+    """The codebook codings are checked against: given, the study's, or the project's default."""
+    study_codebook = ds.study.codebook if ds.study is not None else _codebook_named(root)
+    if isinstance(codebook, Codebook):
+        ds.codebook = codebook
+    elif codebook is None and study_codebook:
+        with confine(root, keep_outer=False):
+            ds.codebook = pr.attempt(load_codebook, root / study_codebook)
+    else:
+        cb_path = codebook if codebook is not None else resolve(DEFAULT_CODEBOOK)
+        if codebook is not None or Path(cb_path).exists():
+            ds.codebook = pr.attempt(load_codebook, cb_path)
+
+
+def _load_sources(ds: Dataset, root: Path, pr: _Problems) -> None:
+    """Every source of the loader table that the folder has."""
+    code_ids = set(ds.codebook.codes) if ds.codebook is not None else None
+    with confine(root, keep_outer=False):  # every file read must resolve inside the folder
+        for loader in LOADERS:
+            where = root / loader.path
+            if not (where.is_dir() if loader.folder else where.exists()):
+                continue
+            args = (where, code_ids) if loader.needs_codes else (where,)
+            res = pr.attempt(loader.load, *args, study=ds.study)
+            if res:
+                frames, problems = res
+                setattr(ds, loader.name, frames)
+                pr.items += problems
+
+
+def _soft_warnings(ds: Dataset) -> list[Problem]:
+    """Warnings about data that load: calendar support, observers never doubled, absent sources."""
+    warnings: list[Problem] = []
+    if ds.calendar is not None and ds.observations is not None:
+        warnings += _calendar_warnings(ds.calendar, ds.observations["sessions"])
+    if ds.observations is not None:
+        s = ds.observations["sessions"]
+        doubled = set(s.loc[s.duplicated("pair", keep=False), "observer"])
+        for obs in sorted(set(s["observer"]) - doubled):
+            warnings.append(
+                Problem(
+                    "observations/sessions.csv",
+                    None,
+                    "observer",
+                    f"observer {obs!r} never double-observed",
+                    "every observer in at least one double observation (for agreement)",
+                    severity="warning",
+                )
+            )
+    for name in SOURCES:
+        if getattr(ds, name) is None:
+            warnings.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "source not present in this data folder",
+                    None,
+                    severity="warning",
+                )
+            )
+    return warnings
+
+
+def load_dataset(path: str | Path, codebook: str | Path | Codebook | None = None) -> Dataset:
     """Load and cross-check every source of a data folder.
 
     Parameters
@@ -231,8 +366,6 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
     >>> int(ds.observations["sessions"]["minutes"].min()) > 0
     True
     """
-    from ..coding.codebook import Codebook, load_codebook
-
     root = resolve(path)
     if not root.is_dir():
         raise DataError(
@@ -247,62 +380,13 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
             ]
         )
     ds = Dataset(path=root)
-    problems: list[Problem] = []
-
-    def attempt(fn, *args, **kw):
-        try:
-            return fn(*args, **kw)
-        except DataError as exc:  # unreadable file: note it, go on with the rest
-            problems.extend(exc.problems)
-            return None
-
+    pr = _Problems()
     with confine(root, keep_outer=False):
-        ds.study = attempt(load_study, root / STUDY_FILE)
-    study = ds.study
-    study_codebook = study.codebook if study is not None else _codebook_named(root)
-    if isinstance(codebook, Codebook):
-        ds.codebook = codebook
-    elif codebook is None and study_codebook:
-        with confine(root, keep_outer=False):
-            ds.codebook = attempt(load_codebook, root / study_codebook)
-    else:
-        cb_path = codebook if codebook is not None else resolve(DEFAULT_CODEBOOK)
-        if codebook is not None or Path(cb_path).exists():
-            ds.codebook = attempt(load_codebook, cb_path)
-    code_ids = set(ds.codebook.codes) if ds.codebook is not None else None
-
-    with confine(root, keep_outer=False):  # every file read must resolve inside the folder
-        if (root / "calendar.csv").exists():
-            res = attempt(load_calendar, root / "calendar.csv", study=study)
-            if res:
-                ds.calendar, p = res
-                problems += p
-        if (root / "observations").is_dir():
-            res = attempt(load_observations, root / "observations", study=study)
-            if res:
-                ds.observations, p = res
-                problems += p
-        if (root / "focus_groups").is_dir():
-            res = attempt(load_focus_groups, root / "focus_groups", code_ids, study=study)
-            if res:
-                ds.focus_groups, p = res
-                problems += p
-        if (root / "crime").is_dir():
-            res = attempt(load_crime, root / "crime", study=study)
-            if res:
-                ds.crime, p = res
-                problems += p
-        if (root / "survey" / "safety.csv").exists():
-            res = attempt(load_survey, root / "survey" / "safety.csv", study=study)
-            if res:
-                ds.survey, p = res
-                problems += p
-
-    from ..scaffold import empty_files
-
-    problems += empty_files(root, ds.sources)
+        ds.study = pr.attempt(load_study, root / STUDY_FILE)
+    _load_codebook(ds, root, codebook, pr)
+    _load_sources(ds, root, pr)
+    problems = pr.items + empty_files(root, ds.sources)
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
     if not ds.sources and not errors:
         errors.append(
             Problem(
@@ -315,34 +399,5 @@ def load_dataset(path: str | Path, codebook=None) -> Dataset:
         )
     if errors:
         raise DataError(errors)
-
-    if ds.calendar is not None and ds.observations is not None:
-        warnings += _calendar_warnings(ds.calendar, ds.observations["sessions"])
-    if ds.observations is not None:
-        s = ds.observations["sessions"]
-        doubled = set(s.loc[s.duplicated("pair", keep=False), "observer"])
-        for obs in sorted(set(s["observer"]) - doubled):
-            warnings.append(
-                Problem(
-                    "observations/sessions.csv",
-                    None,
-                    "observer",
-                    f"observer {obs!r} never double-observed",
-                    "every observer in at least one double observation (for agreement)",
-                    severity="warning",
-                )
-            )
-    for name in ("calendar", "observations", "focus_groups", "crime", "survey"):
-        if getattr(ds, name) is None:
-            warnings.append(
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "source not present in this data folder",
-                    None,
-                    severity="warning",
-                )
-            )
-    ds.warnings = warnings
+    ds.warnings = [p for p in problems if p.severity != "error"] + _soft_warnings(ds)
     return ds

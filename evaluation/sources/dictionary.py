@@ -7,8 +7,8 @@ compares ``data/README.md`` with :func:`render`.
 
 from __future__ import annotations
 
-from . import FILE_SPECS
 from .codes import CO_INTERVENTIONS, GENDERS, NO_ACTIVATION
+from .files import FILE_SPECS
 from .study import ANALYSIS_ROLES, RESULTS, VOCABULARIES
 
 __all__ = ["render"]
@@ -169,7 +169,14 @@ Results that questions and goals can name:
 
 
 def render() -> str:
-    """The data dictionary as Markdown."""
+    """The data dictionary as Markdown (``data/README.md``).
+
+    Examples
+    --------
+    >>> text = render()
+    >>> text.startswith("# Data dictionary"), "## calendar.csv" in text
+    (True, True)
+    """
     out = [_HEAD, _study_section()]
     for spec in FILE_SPECS:
         out.append(f"## {spec.path}\n\n{spec.description}")

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import Problem
 from ._io import confined, read_csv_text, read_text
 from ._schema import Field, FileSpec, ProblemList, check_frame, line_of
+
+if TYPE_CHECKING:
+    from .study_model import Study
 
 __all__ = [
     "PARTICIPANTS",
@@ -119,7 +123,8 @@ def parse_transcript(
         )
         text = ""
     # Paragraphs: maximal runs of non-blank lines, with their offsets.
-    pos, line_no, para_start, para_line, buf = 0, 1, None, None, []
+    buf: list[str] = []
+    pos, line_no, para_start, para_line = 0, 1, None, None
     lines = text.split("\n")
     paragraphs = []
     for ln in lines:
@@ -178,27 +183,13 @@ def parse_transcript(
     return pd.DataFrame(rows, columns=cols), problems.done()
 
 
-@confined
-def load_focus_groups(
-    folder: str | Path,
-    code_ids: set[str] | None = None,
-    prefix: str = "focus_groups",
-    study=None,
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Load participants, every transcript and the codings, and cross-check them.
-
-    Returns ``({"participants", "segments", "codings", "texts"}, problems)``;
-    ``segments`` has the columns of :func:`parse_transcript` plus ``role``
-    (``moderator`` for MOD); ``texts`` has ``group``, ``text`` (the whole file).
-    ``code_ids``: the codebook's ids; codes outside it are errors.
-    """
-    folder = Path(folder)
-    problems: list[Problem] = []
-    plabel = f"{prefix}/participants.csv"
-    parts, probs = check_frame(
+def _participants(
+    folder: Path, plabel: str, study: Study | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """``participants.csv``, checked; pseudonyms must be usable as speakers."""
+    parts, problems = check_frame(
         read_csv_text(folder / "participants.csv", plabel), PARTICIPANTS.for_study(study), plabel
     )
-    problems += probs
     if not parts.empty:
         for idx, p in zip(parts.index, parts["participant"].tolist(), strict=True):
             if p is not None and (not _PSEUDONYM.match(p) or p == MODERATOR):
@@ -211,7 +202,45 @@ def load_focus_groups(
                         "letters, digits and _ (not MOD), e.g. POL1",
                     )
                 )
+    return parts, problems
 
+
+def _speakers(
+    seg: pd.DataFrame, parts: pd.DataFrame, f: Path, label: str, plabel: str
+) -> list[Problem]:
+    """A group without participants, and speakers who are not participants of the group."""
+    problems = []
+    members = set(parts.loc[parts["group"] == f.stem, "participant"])
+    if not members:
+        problems.append(
+            Problem(
+                plabel,
+                None,
+                "group",
+                f"no participants listed for group {f.stem!r}",
+                f"rows for the participants of {f.name}",
+            )
+        )
+    unknown = seg[(seg["speaker"] != MODERATOR) & ~seg["speaker"].isin(members)]
+    row: Any
+    for row in unknown.itertuples():
+        problems.append(
+            Problem(
+                label,
+                int(row.line),
+                "SPEAKER",
+                f"{row.speaker!r} is not a participant of group {f.stem!r}",
+                f"MOD or one of {', '.join(sorted(members)) or '(none listed)'}",
+            )
+        )
+    return problems
+
+
+def _transcripts(
+    folder: Path, prefix: str, parts: pd.DataFrame, plabel: str
+) -> tuple[pd.DataFrame, list[dict[str, str]], list[Problem]]:
+    """Every transcript parsed into turns (with the speaker's role), and its text."""
+    problems: list[Problem] = []
     tdir = folder / "transcripts"
     seg_frames, texts = [], []
     files = sorted(tdir.glob("*.txt")) if tdir.is_dir() else []
@@ -231,28 +260,7 @@ def load_focus_groups(
         seg, probs = parse_transcript(text, f.stem, label)
         problems += probs
         if not parts.empty:
-            members = set(parts.loc[parts["group"] == f.stem, "participant"])
-            if not members:
-                problems.append(
-                    Problem(
-                        plabel,
-                        None,
-                        "group",
-                        f"no participants listed for group {f.stem!r}",
-                        f"rows for the participants of {f.name}",
-                    )
-                )
-            unknown = seg[(seg["speaker"] != MODERATOR) & ~seg["speaker"].isin(members)]
-            for row in unknown.itertuples():
-                problems.append(
-                    Problem(
-                        label,
-                        row.line,
-                        "SPEAKER",
-                        f"{row.speaker!r} is not a participant of group {f.stem!r}",
-                        f"MOD or one of {', '.join(sorted(members)) or '(none listed)'}",
-                    )
-                )
+            problems += _speakers(seg, parts, f, label, plabel)
         seg_frames.append(seg)
         texts.append({"group": f.stem, "text": text})
     segments = (
@@ -262,107 +270,137 @@ def load_focus_groups(
     segments["role"] = (
         segments["speaker"].map(role).where(segments["speaker"] != MODERATOR, "moderator")
     )
+    return segments, texts, problems
 
+
+def _offsets_problem(clabel: str, line: int, a: Any, b: Any, length: int) -> Problem | None:
+    """A coding's ``start``/``end``: both or neither, inside the turn."""
+    if pd.notna(a) != pd.notna(b):
+        return Problem(
+            clabel, line, "end", "start and end must be given together", "both offsets or neither"
+        )
+    if pd.notna(a) and not (0 <= a < b <= length):
+        return Problem(
+            clabel,
+            line,
+            "end",
+            f"span {a}..{b} is outside the turn (length {length})",
+            f"0 <= start < end <= {length}",
+        )
+    return None
+
+
+def _coding_problems(
+    codings: pd.DataFrame, segments: pd.DataFrame, code_ids: set[str] | None, clabel: str,
+    cprobs: ProblemList
+) -> None:  # fmt: skip
+    """Each coding's group, turn, code and offsets, against the transcripts and the codebook."""
+    n_turns = segments.groupby("group")["segment"].max().to_dict()
+    seg_len = {
+        (g, s): len(t)
+        for g, s, t in zip(segments["group"], segments["segment"], segments["text"], strict=True)
+    }
+    has_offsets = "start" in codings and "end" in codings
+    starts = codings["start"].tolist() if has_offsets else [None] * len(codings)
+    ends = codings["end"].tolist() if has_offsets else [None] * len(codings)
+    for idx, g, s, c, a, b in zip(
+        codings.index,
+        codings["group"].tolist(),
+        codings["segment"].tolist(),
+        codings["code"].tolist(),
+        starts,
+        ends,
+        strict=True,
+    ):
+        line = line_of(idx)
+        if g is None or pd.isna(s):
+            continue
+        if g not in n_turns:
+            cprobs.append(
+                Problem(clabel, line, "group", f"{g!r} has no transcript",
+                        "a group with a file in transcripts/")
+            )  # fmt: skip
+            continue
+        if s > n_turns[g]:
+            cprobs.append(
+                Problem(
+                    clabel,
+                    line,
+                    "segment",
+                    f"{s} is past the end of {g} ({n_turns[g]} turns)",
+                    f"a turn number 1..{n_turns[g]}",
+                )
+            )
+            continue
+        if code_ids is not None and c is not None and c not in code_ids:
+            cprobs.append(
+                Problem(clabel, line, "code", f"{c!r} is not in the codebook",
+                        "a code id from the codebook")
+            )  # fmt: skip
+        bad = _offsets_problem(clabel, line, a, b, seg_len[(g, s)]) if has_offsets else None
+        if bad is not None:
+            cprobs.append(bad)
+
+
+def _duplicate_codings(codings: pd.DataFrame, clabel: str, cprobs: ProblemList) -> None:
+    """The same coding twice (group, segment, code, coder and span)."""
+    keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
+    first: dict[tuple, int] = {}
+    for idx, key in zip(
+        codings.index, zip(*(codings[c].tolist() for c in keycols), strict=True), strict=True
+    ):
+        key = tuple("" if pd.isna(v) else str(v) for v in key)
+        if key in first:
+            cprobs.append(
+                Problem(
+                    clabel,
+                    line_of(idx),
+                    "code",
+                    f"the same coding appears twice: also on line {first[key]}",
+                    "each group/segment/code/coder (and span) once",
+                )
+            )
+        else:
+            first[key] = line_of(idx)
+
+
+@confined
+def load_focus_groups(
+    folder: str | Path,
+    code_ids: set[str] | None = None,
+    prefix: str = "focus_groups",
+    study: Study | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Load participants, every transcript and the codings, and cross-check them.
+
+    Returns ``({"participants", "segments", "codings", "texts"}, problems)``;
+    ``segments`` has the columns of :func:`parse_transcript` plus ``role``
+    (``moderator`` for MOD); ``texts`` has ``group``, ``text`` (the whole file).
+    ``code_ids``: the codebook's ids; codes outside it are errors.
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> fg, problems = load_focus_groups(resolve("data/example/focus_groups"))
+    >>> sorted(fg), problems
+    (['codings', 'participants', 'segments', 'texts'], [])
+    >>> "moderator" in set(fg["segments"]["role"])
+    True
+    """
+    folder = Path(folder)
+    plabel = f"{prefix}/participants.csv"
+    parts, problems = _participants(folder, plabel, study)
+    segments, texts, probs = _transcripts(folder, prefix, parts, plabel)
+    problems += probs
     clabel = f"{prefix}/codings.csv"
     codings = pd.DataFrame(columns=[f.name for f in CODINGS.fields])
     if (folder / "codings.csv").exists():
         codings, probs = check_frame(read_csv_text(folder / "codings.csv", clabel), CODINGS, clabel)
         problems += probs
     if not codings.empty:
-        n_turns = segments.groupby("group")["segment"].max().to_dict()
-        seg_len = {
-            (g, s): len(t)
-            for g, s, t in zip(
-                segments["group"], segments["segment"], segments["text"], strict=True
-            )
-        }
         cprobs = ProblemList(clabel)  # capped: a hostile file must not make a million lines
-        has_offsets = "start" in codings and "end" in codings
-        starts = codings["start"].tolist() if has_offsets else [None] * len(codings)
-        ends = codings["end"].tolist() if has_offsets else [None] * len(codings)
-        for idx, g, s, c, a, b in zip(
-            codings.index,
-            codings["group"].tolist(),
-            codings["segment"].tolist(),
-            codings["code"].tolist(),
-            starts,
-            ends,
-            strict=True,
-        ):
-            line = line_of(idx)
-            if g is None or pd.isna(s):
-                continue
-            if g not in n_turns:
-                cprobs.append(
-                    Problem(
-                        clabel,
-                        line,
-                        "group",
-                        f"{g!r} has no transcript",
-                        "a group with a file in transcripts/",
-                    )
-                )
-                continue
-            if s > n_turns[g]:
-                cprobs.append(
-                    Problem(
-                        clabel,
-                        line,
-                        "segment",
-                        f"{s} is past the end of {g} ({n_turns[g]} turns)",
-                        f"a turn number 1..{n_turns[g]}",
-                    )
-                )
-                continue
-            if code_ids is not None and c is not None and c not in code_ids:
-                cprobs.append(
-                    Problem(
-                        clabel,
-                        line,
-                        "code",
-                        f"{c!r} is not in the codebook",
-                        "a code id from the codebook",
-                    )
-                )
-            if has_offsets:
-                if pd.notna(a) != pd.notna(b):
-                    cprobs.append(
-                        Problem(
-                            clabel,
-                            line,
-                            "end",
-                            "start and end must be given together",
-                            "both offsets or neither",
-                        )
-                    )
-                elif pd.notna(a) and not (0 <= a < b <= seg_len[(g, s)]):
-                    cprobs.append(
-                        Problem(
-                            clabel,
-                            line,
-                            "end",
-                            f"span {a}..{b} is outside the turn (length {seg_len[(g, s)]})",
-                            f"0 <= start < end <= {seg_len[(g, s)]}",
-                        )
-                    )
-        keycols = [c for c in ("group", "segment", "code", "coder", "start", "end") if c in codings]
-        first: dict[tuple, int] = {}
-        for idx, key in zip(
-            codings.index, zip(*(codings[c].tolist() for c in keycols), strict=True), strict=True
-        ):
-            key = tuple("" if pd.isna(v) else str(v) for v in key)
-            if key in first:
-                cprobs.append(
-                    Problem(
-                        clabel,
-                        line_of(idx),
-                        "code",
-                        f"the same coding appears twice: also on line {first[key]}",
-                        "each group/segment/code/coder (and span) once",
-                    )
-                )
-            else:
-                first[key] = line_of(idx)
+        _coding_problems(codings, segments, code_ids, clabel, cprobs)
+        _duplicate_codings(codings, clabel, cprobs)
         problems += cprobs.done()
     return {
         "participants": parts,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import Problem
 from ._io import read_csv_text
 from ._schema import MAX_PROBLEMS_PER_FILE, Field, FileSpec, check_frame, line_of
+
+if TYPE_CHECKING:
+    from .study_model import Study
 
 __all__ = ["SAFETY", "load_survey"]
 
@@ -33,9 +37,17 @@ SAFETY = FileSpec(
 
 
 def load_survey(
-    path: str | Path, label: str = "survey/safety.csv", study=None
+    path: str | Path, label: str = "survey/safety.csv", study: Study | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Load ``safety.csv``; ``n_yes > n`` is an error; ``study`` restricts the areas."""
+    """Load ``safety.csv``; ``n_yes > n`` is an error; ``study`` restricts the areas.
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> survey, problems = load_survey(resolve("data/example/survey/safety.csv"))
+    >>> list(survey.columns), problems
+    (['year', 'area', 'item', 'n', 'n_yes'], [])
+    """
     df, problems = check_frame(read_csv_text(path, label), SAFETY.for_study(study), label)
     if df.empty:
         return df, problems
@@ -46,7 +58,7 @@ def load_survey(
                 label,
                 line_of(idx),
                 "n_yes",
-                f"{df.at[idx, 'n_yes']} is larger than n = {df.at[idx, 'n']}",
+                f"{str(df.at[idx, 'n_yes'])} is larger than n = {str(df.at[idx, 'n'])}",
                 "n_yes <= n",
             )
         )

@@ -136,3 +136,20 @@ def test_study_codebook_in_both_languages():
     f = load_codebook(ROOT / "codebooks" / "focus_groups.yaml").to_frame()
     for col in ("definition", "include", "exclude"):
         assert (f[f"{col}_sv"] != f[f"{col}_en"]).all(), col
+
+
+def test_the_codebook_model_loads_no_schema_checks():
+    """Importing the codebook (model and reader, by either path) loads neither pandera nor
+    the CSV loaders (issue 17: the codebook is a plain model)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, evaluation.coding.codebook, evaluation.sources.codebook_reader;"
+        "print(sorted(m for m in ('pandera', 'evaluation.sources.dataset',"
+        " 'evaluation.sources._schema') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

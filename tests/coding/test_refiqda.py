@@ -214,7 +214,7 @@ def test_two_character_line_breaks_map_like_the_table_they_replace():
     """_Positions (bisection) against the full table it replaced, on random texts."""
     import random
 
-    from evaluation.coding.refiqda import _Positions
+    from evaluation.sources.refiqda.positions import Positions as _Positions
 
     rng = random.Random(14)
     for _ in range(200):

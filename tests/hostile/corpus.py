@@ -367,9 +367,9 @@ def _qdpx_cases(root: Path, secret: Path) -> list[Case]:
 
 def read_all_members(path: str) -> None:
     """Read every member of an archive through the bounded reader (the total limit)."""
-    from evaluation.coding.refiqda import _Archive
+    from evaluation.sources.refiqda.archive import QdpxArchive
 
-    arc = _Archive(Path(path), path)
+    arc = QdpxArchive(Path(path), path)
     try:
         for name in sorted(arc.names):
             arc.read(name)

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from ...i18n import has, t
+from ...wording import and_list
 
 __all__ = ["and_list", "label", "family_label", "covariate_label", "target_group", "group_values"]
-
-
-def and_list(items: Sequence[str], language: str) -> str:
-    """``a``, ``a and b``, ``a, b and c`` in the language.
-
-    Examples
-    --------
-    >>> and_list(["a", "b", "c"], "sv"), and_list(["a"], "en"), and_list([], "en")
-    ('a, b och c', 'a', '')
-    """
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return t("findings.and_list", language, first=", ".join(items[:-1]), last=items[-1])
 
 
 def family_label(family: str | None, language: str) -> str:
