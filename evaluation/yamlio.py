@@ -224,7 +224,12 @@ class _Builder:
                     f"could not determine a constructor for the tag {tag!r}", mark
                 )
             node = ScalarNode(tag, ev.value, mark, mark, style=ev.style)
-            value = constructors[tag](self.loader, node)
+            try:
+                value = constructors[tag](self.loader, node)
+            except (ValueError, OverflowError) as exc:  # e.g. the date 2020-13-01
+                raise _constructor_error(
+                    f"{ev.value!r} is not a valid {tag.rsplit(':', 1)[-1]} ({exc})", mark
+                ) from None
         if ev.anchor is not None:
             self.anchors[ev.anchor], self.sizes[ev.anchor] = value, 1
         self.emit(value, mark.line + 1, mark)
