@@ -120,6 +120,8 @@ def catalogue(language: str) -> dict[str, str]:
 def has(key: str, language: str) -> bool:
     """Whether the catalogue of ``language`` has ``key``.
 
+    Examples
+    --------
     >>> has("fmt.ci", "sv"), has("no.such.key", "sv")
     (True, False)
     """
@@ -135,6 +137,8 @@ def _babel_locale(language: str):
 def number(x: float | int | None, language: str, digits: int = 2, missing: str = "–") -> str:
     """A number with ``digits`` decimals, grouped and with the language's decimal mark.
 
+    Examples
+    --------
     >>> number(0.5, "sv"), number(0.5, "en"), number(None, "en"), number(float("nan"), "sv")
     ('0,50', '0.50', '–', '–')
     """
@@ -151,6 +155,8 @@ def number(x: float | int | None, language: str, digits: int = 2, missing: str =
 def percent(share: float | None, language: str, digits: int = 0) -> str:
     """A share (0–1) as a percentage in the language's style.
 
+    Examples
+    --------
     >>> percent(0.256, "sv"), percent(0.256, "en", 1)
     ('26\xa0%', '25.6%')
     """
@@ -169,6 +175,8 @@ def percent(share: float | None, language: str, digits: int = 0) -> str:
 def p_value(p: float | None, language: str) -> str:
     """A p-value as a report shows it: ``<0.001`` or three decimals.
 
+    Examples
+    --------
     >>> p_value(3e-10, "sv"), p_value(0.0412, "sv"), p_value(0.0412, "en")
     ('<0,001', '0,041', '0.041')
     """
@@ -184,6 +192,8 @@ def ci(
 ) -> str:
     """An estimate with its 95% confidence interval, e.g. ``1,23 (95 % KI 1,01–1,50)``.
 
+    Examples
+    --------
     >>> ci(2.0, 1.5, 2.5, "en", 1), ci(None, None, None, "sv")
     ('2.0 (95% CI 1.5–2.5)', '–')
     """
@@ -201,6 +211,8 @@ def ci(
 def date(value: Any, language: str, format: str = "long") -> str:
     """A date (``datetime.date``, pandas Timestamp or ISO text) in the language's style.
 
+    Examples
+    --------
     >>> date("2019-06-01", "sv"), date("2019-06-01", "en")
     ('1 juni 2019', '1 June 2019')
     """
@@ -249,6 +261,8 @@ def t(key: str, language: str, /, **values: Any) -> str:
         The language is not available, the key is missing, or a field the
         message needs was not given.
 
+    Examples
+    --------
     >>> t("fmt.ci", "fr", est=1, lo=0, hi=2)
     Traceback (most recent call last):
     ...
@@ -272,6 +286,8 @@ def label(code: Any, language: str) -> str:
     the catalogue does not know is shown as it is, so a new area in real data
     still renders, under its own name.
 
+    Examples
+    --------
     >>> label("female", "sv"), label("female", "en"), label("kungstradgarden", "en")
     ('flickor', 'girls', 'kungstradgarden')
     >>> label(True, "sv"), label(False, "en")
@@ -377,6 +393,8 @@ def weekday_names(
 ) -> list[str]:
     """Monday..Sunday in the language (Babel/CLDR).
 
+    Examples
+    --------
     >>> weekday_names("sv")[0], weekday_names("en")[6]
     ('mån', 'Sun')
     """
@@ -389,6 +407,8 @@ def weekday_names(
 def decimal_mark(language: str) -> str:
     """The language's decimal mark (CLDR).
 
+    Examples
+    --------
     >>> decimal_mark("sv"), decimal_mark("en")
     (',', '.')
     """
@@ -398,6 +418,8 @@ def decimal_mark(language: str) -> str:
 def timestamp(value: str, language: str) -> str:
     """An ISO date and time (a run's start) in the language's style; other text as it is.
 
+    Examples
+    --------
     >>> timestamp("2026-11-26T08:24:01+00:00", "sv"), timestamp("2026-11-26T08:24:01", "en")
     ('26 nov. 2026 08:24:01', '26 Nov 2026, 08:24:01')
     >>> timestamp("yesterday", "sv")

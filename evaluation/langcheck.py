@@ -212,6 +212,8 @@ def text_blocks(page: str) -> tuple[str | None, list[Block]]:
     enclosing block element, ``column_heading`` the heading of a table
     cell's column (else ``""``).
 
+    Examples
+    --------
     >>> text_blocks('<html lang="en"><p>A <code>x</code> b</p><blockquote>citat</blockquote></html>')
     ('en', [('p', 'A b', '')])
     """

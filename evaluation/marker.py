@@ -58,6 +58,8 @@ def data_fingerprint(folder: str | Path) -> str:
     matches. A symbolic link counts by its name only (it is never followed), so
     it changes the fingerprint without anything outside the folder being read.
 
+    Examples
+    --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> _ = (d / "a.csv").write_text("x\\n")

@@ -46,6 +46,8 @@ def project_root() -> Path:
 def resolve(path: str | os.PathLike, base: Path | None = None) -> Path:
     """Absolute path: ``path`` itself if absolute, else relative to ``base`` (default: root).
 
+    Examples
+    --------
     >>> resolve("/tmp/x").as_posix()
     '/tmp/x'
     """

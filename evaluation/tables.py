@@ -69,6 +69,8 @@ def accessible_html(html: str, row_headers: bool = False) -> str:
     ``row_headers`` the first cell of every body row becomes a row header
     (``<th scope="row">``), for tables whose first column names the row.
 
+    Examples
+    --------
     >>> import pandas as pd
     >>> h = pd.DataFrame({"zon": ["a"], "n": [1]}).style.hide(axis="index").set_uuid("x").to_html()
     >>> out = accessible_html(h, row_headers=True)
@@ -110,6 +112,8 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
     :func:`evaluation.report.notebook_setup` makes this the HTML of every
     DataFrame a notebook displays.
 
+    Examples
+    --------
     >>> d = pd.DataFrame({"konst": [1, 2]}, index=pd.Index(["zone_a", "zone_b"], name="Zon"))
     >>> d.columns.name = "Aktivering"
     >>> h = frame_html(d, "sv")
@@ -159,6 +163,8 @@ def frame_html(df: pd.DataFrame, language: str = "sv", caption: str | None = Non
 def fmt_p(p: float | None, language: str = "en") -> str:
     """p-values as read in a report: ``<0.001``, else three decimals, in ``language``.
 
+    Examples
+    --------
     >>> fmt_p(3e-10), fmt_p(0.0412), fmt_p(0.0412, "sv")
     ('<0.001', '0.041', '0,041')
     """
@@ -170,6 +176,8 @@ def fmt_p(p: float | None, language: str = "en") -> str:
 def term_label(term: str, language: str = "sv") -> str:
     """A model term in words: ``C(zone)[T.north_steps]`` -> ``zon: north_steps`` in Swedish.
 
+    Examples
+    --------
     >>> term_label("C(zone)[T.north_steps]"), term_label("activated", "en")
     ('zon: north_steps', 'activation')
     """
@@ -189,6 +197,8 @@ def fmt_ci(
 ) -> str:
     """``"1.23 (1.01–1.50)"`` with the language's decimal mark; ``"–"`` when missing.
 
+    Examples
+    --------
     >>> fmt_ci(1.234, 1.01, 1.5), fmt_ci(1.234, 1.01, 1.5, language="sv")
     ('1.23 (1.01–1.50)', '1,23 (1,01–1,50)')
     """
@@ -213,6 +223,8 @@ def heading(text: str, language: str) -> str:
     other text (e.g. one already built with :func:`evaluation.i18n.t`) is
     used as it is.
 
+    Examples
+    --------
     >>> heading("Rate ratio", "sv"), heading("table.rate_ratio", "en"), heading("Site A", "sv")
     ('Incidenskvot', 'Rate ratio', 'Site A')
     """
@@ -356,6 +368,8 @@ def model_note(result: Any, language: str = "sv") -> str:
     autocorrelation of the residuals, standard errors, missing periods). Built
     from the result's numbers, not from its English ``summary()``.
 
+    Examples
+    --------
     >>> from types import SimpleNamespace as NS
     >>> fit = {"n": 300, "dispersion": 1.42, "ct_p_value": 0.00015, "n_clusters": 87, "cov_type": "cluster-robust (CR1)"}
     >>> print(model_note(NS(family="negbin", fit=fit), "sv"))

@@ -89,6 +89,8 @@ def effort_by(effort: pd.DataFrame, by: str) -> pd.DataFrame:
     Returns a tidy table: ``by``, ``activation``, ``sessions``, ``hours``;
     hours of the day and weekdays with no session appear with zeros.
 
+    Examples
+    --------
     >>> e = pd.DataFrame({"zone": ["a", "a"], "weekday": [0, 6], "hour": [9, 9],
     ...                   "activation": ["none", "art"], "sessions": [2, 1], "hours": [1.5, 2.0]})
     >>> effort_by(e, "weekday").query("sessions > 0").reset_index(drop=True)

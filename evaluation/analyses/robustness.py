@@ -141,6 +141,8 @@ def attach_sensitivity(analysis: T, table: pd.DataFrame) -> T:
 def variant_label(variant: str, language: str) -> str:
     """A variant of :data:`SENSITIVITY_COLUMNS` in words.
 
+    Examples
+    --------
     >>> variant_label("family=negbin", "sv"), variant_label("its_end=none", "en")
     ('fördelning: negativ binomial', 'whole series')
     >>> variant_label("covariates=zone+daypart", "en"), variant_label("activation=art", "sv")
@@ -168,6 +170,8 @@ def variant_label(variant: str, language: str) -> str:
 def estimate_label(estimate: str, language: str, group: str = "", area: str = "") -> str:
     """A sensitivity ``estimate`` name in words (the 01 rate ratios, 03's ITS effects, survey trends).
 
+    Examples
+    --------
     >>> estimate_label("violence_vs_area_b.level_change", "en", area="site_a")
     'violent crime, site_a against area_b: level change'
     >>> estimate_label("survey_trend.city", "sv")

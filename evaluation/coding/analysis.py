@@ -406,6 +406,8 @@ def coarsen_attribution(
 def quote_attribution(row: pd.Series | dict[str, Any], language: str = "sv") -> str:
     """The attribution of one quote (a row of :func:`exemplar_quotes`), in ``language``.
 
+    Examples
+    --------
     >>> quote_attribution(pd.Series({"role": None, "group": "fg5_blandad", "level": "group"}), "en")
     'a professional, fg5_blandad'
     """
@@ -475,6 +477,8 @@ def cooccurrence_matrix(
 
     Pairs that never occur are 0; the diagonal (a code with itself) is NaN.
 
+    Examples
+    --------
     >>> pairs = pd.DataFrame({"code_a": ["a"], "code_b": ["b"], "jaccard": [0.5]})
     >>> cooccurrence_matrix(pairs, ["a", "b", "c"]).loc["b"].tolist()
     [0.5, nan, 0.0]

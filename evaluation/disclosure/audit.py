@@ -25,6 +25,8 @@ def with_margins(values: np.ndarray) -> np.ndarray:
 def default_protection(min_count: int) -> int:
     """The documented protection interval: ``min_count - 2``, the width of a ``"<k"`` label's range 1..k-1.
 
+    Examples
+    --------
     >>> default_protection(5)
     3
     """

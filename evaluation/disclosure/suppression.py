@@ -208,6 +208,8 @@ def suppress_small_counts(
 def suppressed(published: pd.DataFrame) -> pd.DataFrame:
     """Boolean frame: ``True`` where :func:`suppress_small_counts` hid the cell.
 
+    Examples
+    --------
     >>> int(suppressed(suppress_small_counts(pd.DataFrame({"a": [3, 10], "b": [8, 7]}))).to_numpy().sum())
     4
     """

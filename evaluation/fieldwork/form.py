@@ -66,6 +66,8 @@ _MAX_COUNT = 999
 def count_name(activity: str, gender: str, age_band: str) -> str:
     """The form field of one count cell.
 
+    Examples
+    --------
     >>> count_name("staying", "female", "13-18")
     'n_staying_female_13_18'
     """
@@ -75,6 +77,8 @@ def count_name(activity: str, gender: str, age_band: str) -> str:
 def incident_name(kind: str) -> str:
     """The form field of one incident kind.
 
+    Examples
+    --------
     >>> incident_name("drug_sale")
     'i_drug_sale'
     """
@@ -230,6 +234,8 @@ def build_form(vocab: Vocabulary | None = None) -> dict[str, list[dict[str, str]
 def field_paths(vocab: Vocabulary | None = None) -> dict[str, list[str]]:
     """Every data field of the form with its group path (outermost first).
 
+    Examples
+    --------
     >>> field_paths()["observer"], field_paths()["note"]
     (['session'], [])
     """

@@ -131,6 +131,8 @@ class ImportReport:
 def session_id_for(uuid: str) -> str:
     """The session id of a submission: ``u`` and the first 16 hex digits of its UUID.
 
+    Examples
+    --------
     >>> session_id_for("uuid:6B2D8C3E-1F0A-4A5B-9C7D-0E1F2A3B4C5D")
     'u6b2d8c3e1f0a4a5b'
     """

@@ -85,6 +85,8 @@ def date_states(
     ``study.yaml``; without ``kinds`` the pilot's own code). Dates outside
     every period are ``none``; policing periods do not count.
 
+    Examples
+    --------
     >>> cal = pd.DataFrame({"start": pd.to_datetime(["2024-06-01", "2024-06-08"]),
     ...                     "end": pd.to_datetime(["2024-06-30", "2024-06-08"]),
     ...                     "kind": ["kind_a", "kind_b"], "name": ["a", "b"]})

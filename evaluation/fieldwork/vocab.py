@@ -91,6 +91,8 @@ class Vocabulary:
 def age_name(band: str) -> str:
     """An age band as an XML-safe name part: ``13-18`` -> ``13_18``, ``65+`` -> ``65plus``.
 
+    Examples
+    --------
     >>> age_name("13-18"), age_name("65+")
     ('13_18', '65plus')
     """

@@ -72,6 +72,8 @@ def load_calendar(
 def activation_on(calendar: pd.DataFrame, dates: pd.Series) -> pd.Series:
     """Which non-policing activation kinds cover each date (``""`` if none).
 
+    Examples
+    --------
     >>> cal = pd.DataFrame({"start": pd.to_datetime(["2020-06-01"]), "end": pd.to_datetime(["2020-08-31"]),
     ...                     "kind": ["art"], "name": ["x"]})
     >>> activation_on(cal, pd.Series(pd.to_datetime(["2020-07-01", "2020-09-01"]))).tolist()

@@ -102,6 +102,8 @@ def parse_transcript(
     (character offsets of the utterance in the whole file text) — and the
     problems found.
 
+    Examples
+    --------
     >>> df, probs = parse_transcript("[00:00:01] MOD: Hej!\\n\\nPOL1: Hej hej.\\n", "fg1")
     >>> df[["segment_id", "speaker", "text", "doc_start"]].values.tolist()
     [['fg1:1', 'MOD', 'Hej!', 16], ['fg1:2', 'POL1', 'Hej hej.', 28]]

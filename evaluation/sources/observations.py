@@ -147,6 +147,8 @@ def session_minutes(start: Sequence[Any] | pd.Series, end: Sequence[Any] | pd.Se
     ``start`` and ``end`` are sequences of ``HH:MM`` texts or of datetimes. Every
     computation of exposure uses this (the loaders, the fieldwork planner).
 
+    Examples
+    --------
     >>> session_minutes(["14:00", "23:30"], ["14:45", "00:30"]).tolist()
     [45.0, 60.0]
     """
@@ -160,6 +162,8 @@ def session_span_problem(start: str, end: str) -> tuple[str, str] | None:
     else ``None``: ``end`` equal to ``start``, or a span crossing midnight longer than
     :data:`MAX_OVERNIGHT_MINUTES`.
 
+    Examples
+    --------
     >>> session_span_problem("23:30", "00:30") is None
     True
     >>> session_span_problem("14:00", "13:45")[0]

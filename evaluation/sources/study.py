@@ -110,6 +110,8 @@ def incident_kind(study: Study | None, name: str) -> str:
     the results contract); ``analysis:`` in ``study.yaml`` says which of the
     study's codes it is. Without a study (or a mapping) the name itself.
 
+    Examples
+    --------
     >>> incident_kind(None, "drug_sale")
     'drug_sale'
     """
@@ -159,6 +161,8 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     ``comparison_areas`` and ``survey_reference`` the study's crime areas;
     ``categories`` the crime categories it analyses (``crime_areas.categories``).
 
+    Examples
+    --------
     >>> s = load_study("data/example")
     >>> study_defaults(s, area=None, comparison_areas=[s.site_area])["comparison_areas"] == [s.site_area]
     True
@@ -218,6 +222,8 @@ def open_study(data_dir: str | Path, **params: Any) -> tuple[Study, dict[str, An
     :data:`STUDY_PARAMETERS` taken from it (:func:`study_defaults`); the labels
     of its codes are used by :func:`evaluation.i18n.label` from now on.
 
+    Examples
+    --------
     >>> study, p = open_study("data/example", area=None)
     >>> p["area"] == study.site_area
     True

@@ -53,6 +53,8 @@ def poisson_ci(
 def wilson_ci(k: ArrayLike, n: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion ``k / n`` (statsmodels).
 
+    Examples
+    --------
     >>> lo, hi = wilson_ci(81, 263)
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.2553, 0.3662)
