@@ -5,3 +5,5 @@ parameters into the tables, models and key results that the notebook shows;
 the notebook itself only calls, shows and draws. The synthesis uses the same
 functions when it has no run folder to read results from.
 """
+
+__all__: list[str] = []  # the analyses are imported by module: evaluation.analyses.site, ...
