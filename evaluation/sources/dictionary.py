@@ -136,10 +136,11 @@ expected ...`.
 | `study.title` | yes | the study's title (sv, en) |
 | `study.site` | yes | the site's name (sv, en), as the report names it |
 | `study.period` | yes | `{{start: YYYY-MM-DD, end: YYYY-MM-DD}}` |
+| `study.intervention` | no | the first month of the activation, `YYYY-MM`: where 03's time series is interrupted (the `intervention` parameter; without it, give `-p intervention=YYYY-MM`) |
 | `study.codebook` | no | the codebook, a path inside the data folder (default: the project's `codebooks/focus_groups.yaml`) |
 | `target_group` | yes | `gender` (one of {", ".join(f"`{g}`" for g in GENDERS)}), `age_band` (a code of `age_bands`), `label` (sv, en) |
 | `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below |
-| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all) |
+| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all); `survey_item` (optional: the `item` of `survey/safety.csv` 03 analyses) |
 | `analysis` | no | which codes play which part in the analyses (below) |
 | `questions` | yes | the evaluation questions: `id`, `text` (sv, en), `results` and `codes` (codebook code ids) bearing on it |
 | `goals` | yes | the site's goals: `id`, `text` (sv, en), `results` bearing on it (none: the report says *not assessed by these data*) |

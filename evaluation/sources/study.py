@@ -80,6 +80,7 @@ ANALYSIS_ROLES = {
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _ID_EXPECT = "a lower-case identifier (letters a-z, digits, _)"
 _AGE = re.compile(r"^[0-9]+(-[0-9]+|\+)$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _TOP = (
     "study",
     "target_group",
@@ -141,6 +142,12 @@ class Study:
     goals : tuple of Goal
     codebook : str or None
         The codebook, relative to the data folder (``None``: the project's default).
+    intervention : str or None
+        ``study.intervention``: the first month of the activation (``YYYY-MM``),
+        where 03's time series is interrupted.
+    survey_item : str or None
+        ``crime_areas.survey_item``: the safety survey item 03 analyses
+        (an ``item`` of ``survey/safety.csv``).
     texts : dict
         Study-specific report texts: key -> {language: text}.
     """
@@ -164,6 +171,8 @@ class Study:
     codebook: str | None = None
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = STUDY_FILE
+    intervention: str | None = None
+    survey_item: str | None = None
 
     def codes(self, vocabulary: str) -> tuple[str, ...]:
         """The codes of one vocabulary, in the order of ``study.yaml``."""
@@ -359,6 +368,20 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         )
         codebook = None
 
+    intervention = st.get("intervention")
+    if isinstance(intervention, _dt.date):
+        intervention = f"{intervention.year:04d}-{intervention.month:02d}"
+    if intervention is not None and not (
+        isinstance(intervention, str) and _MONTH.match(intervention.strip())
+    ):
+        c.err(
+            sl("intervention"),
+            "study.intervention",
+            f"{intervention!r} is not a month",
+            "the first month of the activation, YYYY-MM (e.g. 2021-05)",
+        )
+        intervention = None
+
     vocab_node = c.mapping(data.get("vocabularies"), "vocabularies", top("vocabularies")) or {}
     vocabularies: dict[str, dict[str, dict[str, str]]] = {}
     for k in vocab_node:
@@ -457,6 +480,9 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
             "one of vocabularies.areas",
         )
         ref = None
+    item = ca.get("survey_item")
+    if item is not None:
+        item = c.ident(item, "crime_areas.survey_item", al("survey_item"))
     cats = c.id_list(
         ca.get("categories"),
         "crime_areas.categories",
@@ -585,6 +611,8 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         codebook=codebook.strip() if isinstance(codebook, str) else None,
         texts=texts,
         source=file,
+        intervention=intervention.strip() if isinstance(intervention, str) else None,
+        survey_item=item,
     )
 
 
@@ -667,6 +695,8 @@ STUDY_PARAMETERS = (
     "categories",
     "comparison_areas",
     "survey_reference",
+    "intervention",
+    "survey_item",
 )
 
 
@@ -697,12 +727,25 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
         "categories": list(study.crime_categories),
         "comparison_areas": list(study.comparison_areas),
         "survey_reference": study.survey_reference,
+        "intervention": study.intervention,
+        "survey_item": study.survey_item,
     }
     for k, v in params.items():
         if v is None and k in fill:
             out[k] = fill[k]
+        if out[k] is None and k in _REQUIRED:
+            from ..errors import ParameterError
+
+            raise ParameterError(f"{k}: not given; expected {_REQUIRED[k]}")
     _check_codes(study, out)
     return out
+
+
+#: Parameters the study must give when the run does not: parameter -> where.
+_REQUIRED = {
+    "intervention": "study.intervention in study.yaml (the first month of the activation,"
+    " YYYY-MM) or -p intervention=YYYY-MM",
+}
 
 
 #: Parameters naming codes of a study vocabulary.
