@@ -377,7 +377,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         c.err(
             sl("intervention"),
             "study.intervention",
-            f"{intervention!r} is not a month",
+            "missing" if intervention == "" else f"{intervention!r} is not a month",
             "the first month of the activation, YYYY-MM (e.g. 2021-05)",
         )
         intervention = None
