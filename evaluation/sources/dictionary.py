@@ -36,7 +36,7 @@ Conventions: every file is UTF-8 (a byte-order mark is tolerated), CSV with a
 header row and comma separators, decimal point `.`. Identifiers are
 lower-case snake_case codes; their human labels (Swedish and English) live in
 `study.yaml` and the codebook, not in the data files. Only pseudonyms enter a data set:
-never names of girls, professionals or observers. A source whose folder is
+never names of the people observed, professionals or observers. A source whose folder is
 absent is reported as missing and its analyses are skipped; a folder that is
 present must be complete.
 
