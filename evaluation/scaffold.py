@@ -28,7 +28,7 @@ study:
   period: {start: "", end: ""}  # YYYY-MM-DD
   intervention: ""            # the first month of the activation, YYYY-MM (03's time series;
                               # null if you have no crime statistics)
-  codebook: focus_groups/codebook.yaml  # the codebook of the focus groups (in this folder)
+  codebook: focus_groups/codebook.yaml  # the focus groups' codebook (null without focus groups)
 
 target_group:
   gender: ""                  # female, male or unknown
@@ -123,7 +123,8 @@ def _readme() -> str:
         "Only pseudonyms enter this folder: never names of the people observed, the",
         "professionals or the observers. A source you do not have can be left out: delete its folder",
         "(`observations/`, `focus_groups/`, `crime/`, `survey/`) or `calendar.csv`, and",
-        "the report says that the source is missing.",
+        "the report says that the source is missing. Such a run ends *incomplete* (exit",
+        "status 3, naming what is missing); `evaluation run --allow-incomplete` accepts it.",
         "",
         "## The files (header row written; one example row each)",
         "",
