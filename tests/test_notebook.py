@@ -77,3 +77,68 @@ def test_every_notebook_is_set_up_by_one_call(path):
     source = "\n".join(c.source for c in cells)
     for repeated in ("notebook_setup(", "load_dataset(", "use_study(", "open_study(", "partial("):
         assert repeated not in source, f"{path.name}: {repeated} is setup()'s job"
+
+
+def _package_calls(path):
+    """(call text, function) of every call in a notebook's code cells to a function it
+    imports from the package (``f(...)`` or ``module.f(...)``)."""
+    import ast
+    import importlib
+    import types
+
+    cells = nbformat.read(path, as_version=4).cells
+    source = "\n".join(
+        c.source
+        for c in cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    )
+    tree = ast.parse(source)
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("evaluation"):
+            module = importlib.import_module(node.module)
+            for a in node.names:
+                obj = getattr(module, a.name, None)
+                if obj is None:  # a submodule (from evaluation import plots)
+                    obj = importlib.import_module(f"{node.module}.{a.name}")
+                names[a.asname or a.name] = obj
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f, obj = node.func, None
+        if isinstance(f, ast.Name):
+            obj = names.get(f.id)
+        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+            module = names.get(f.value.id)
+            obj = getattr(module, f.attr, None) if isinstance(module, types.ModuleType) else None
+        if callable(obj):
+            yield node, obj
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_pass_their_parameters_rather_than_rely_on_package_defaults(path):
+    """notebooks/params.yaml is the one home of the defaults: a package function called
+    with a parameter the notebook declares gets the notebook's value, never the default
+    in its own signature (a third copy that could silently differ)."""
+    import ast
+    import inspect
+
+    from evaluation.pipeline import declared_parameters
+
+    declared = set(declared_parameters(path))
+    missing = []
+    for call, func in _package_calls(path):
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords
+        ):
+            continue
+        try:
+            sig = inspect.signature(func)
+            bound = sig.bind_partial(*call.args, **{k.arg: k.value for k in call.keywords})
+        except (TypeError, ValueError):
+            continue
+        for name, p in sig.parameters.items():
+            has_default = p.default is not inspect.Parameter.empty and p.default is not None
+            if name in declared and has_default and name not in bound.arguments:
+                missing.append(f"{ast.unparse(call.func)}: {name} (default {p.default!r})")
+    assert not missing, f"{path.name}: pass the parameter explicitly: " + "; ".join(missing)
