@@ -118,6 +118,18 @@ def load_schema(path: str | Path) -> dict[str, dict[str, Any]]:
     """Read a parameter schema (``notebooks/params.schema.yaml``) and check its form.
 
     Returns a mapping ``key -> entry``; see :func:`check_value` for the fields.
+
+    Raises
+    ------
+    ParameterError
+        An entry that is not a mapping, has an unknown field or type.
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> schema = load_schema(resolve("notebooks/params.schema.yaml"))
+    >>> schema["min_cell"]["type"], schema["language"]["choices"]
+    ('integer', ['sv', 'en'])
     """
     path = Path(path)
     data = load_yaml_file(path) or {}
@@ -201,43 +213,45 @@ def _describe(spec: Mapping[str, Any]) -> str:
     return text
 
 
-def _valid(value: Any, spec: Mapping[str, Any]) -> bool:
-    if value is None:
-        return bool(spec.get("nullable"))
-    t = spec["type"]
-    if t in ("string", "path"):
-        if not isinstance(value, str):
-            return False
-        if t == "path" and not value and not spec.get("allow_empty"):
-            return False
-    elif t == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return False
-    elif t == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        if not math.isfinite(value):
-            return False
-    elif t == "boolean":
-        if not isinstance(value, bool):
-            return False
-    elif t == "list":
-        if not isinstance(value, list):
-            return False
-        if len(value) < spec.get("min_items", 0):
-            return False
-        if spec.get("unique") and len({_show(v) for v in value}) != len(value):
-            return False
-        return all(_valid(v, spec["items"]) for v in value)
+#: Whether a (non-null) value has the schema type: type -> test(value, entry).
+_IS_TYPE = {
+    "string": lambda v, spec: isinstance(v, str),
+    "path": lambda v, spec: isinstance(v, str) and (bool(v) or bool(spec.get("allow_empty"))),
+    "integer": lambda v, spec: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v, spec: (
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    ),
+    "boolean": lambda v, spec: isinstance(v, bool),
+}
+
+
+def _valid_list(value: Any, spec: Mapping[str, Any]) -> bool:
+    """A list: its length, its uniqueness and every item against ``items``."""
+    if not isinstance(value, list) or len(value) < spec.get("min_items", 0):
+        return False
+    if spec.get("unique") and len({_show(v) for v in value}) != len(value):
+        return False
+    return all(_valid(v, spec["items"]) for v in value)
+
+
+def _within(value: Any, spec: Mapping[str, Any]) -> bool:
+    """A value of the right type: its choices, pattern and bounds."""
     if "choices" in spec and value not in spec["choices"]:
         return False
     if "pattern" in spec and not re.fullmatch(spec["pattern"], value):
         return False
     if spec.get("minimum") is not None and value < spec["minimum"]:
         return False
-    if spec.get("maximum") is not None and value > spec["maximum"]:
-        return False
-    return True
+    return spec.get("maximum") is None or value <= spec["maximum"]
+
+
+def _valid(value: Any, spec: Mapping[str, Any]) -> bool:
+    """Whether the schema entry ``spec`` allows ``value`` (see :func:`check_value`)."""
+    if value is None:
+        return bool(spec.get("nullable"))
+    if spec["type"] == "list":
+        return _valid_list(value, spec)
+    return _IS_TYPE[spec["type"]](value, spec) and _within(value, spec)
 
 
 def check_value(key: str, value: Any, spec: Mapping[str, Any]) -> str | None:
@@ -273,6 +287,18 @@ def check_params(
     every wrong value (key, value, its origin and what is allowed).
 
     A key missing from the schema is an error too: each parameter's type is declared once.
+
+    Examples
+    --------
+    >>> schema = {"min_cell": {"type": "integer", "minimum": 1}}
+    >>> check_params({"min_cell": 5}, schema)
+    >>> try:
+    ...     check_params({"min_cell": 0, "seed": 1}, schema, {"min_cell": "-p"})
+    ... except ParameterError as e:
+    ...     print(e)
+    invalid parameter value(s):
+      min_cell = 0 is not allowed; expected a whole number >= 1 (from -p)
+      seed: not in the parameter schema
     """
     sources = sources or {}
     problems = []
@@ -315,6 +341,20 @@ def load_params(
     -------
     dict
         The effective parameters.
+
+    Examples
+    --------
+    >>> from evaluation.paths import resolve
+    >>> nb = resolve("notebooks")
+    >>> p = load_params(nb / "params.yaml", overrides=["min_cell=10", "language=en"],
+    ...                 schema=load_schema(nb / "params.schema.yaml"))
+    >>> p["min_cell"], p["language"], p["intervention"]  # null: taken from study.yaml
+    (10, 'en', None)
+    >>> try:
+    ...     load_params(None, overrides=["run_dir=/tmp"])
+    ... except ParameterError as e:
+    ...     print(e)
+    -p: 'run_dir' is set by the runner and cannot be given
     """
     params: dict[str, Any] = {}
     sources: dict[str, str] = {}

@@ -27,12 +27,14 @@ study:
   title: {sv: "", en: ""}     # the study's title
   site: {sv: "", en: ""}      # the site's name, as the report names it
   period: {start: "", end: ""}  # YYYY-MM-DD
-  codebook: focus_groups/codebook.yaml  # the codebook of the focus groups (in this folder)
+  intervention: ""            # the first month of the activation, YYYY-MM (03's time series;
+                              # null if you have no crime statistics)
+  codebook: focus_groups/codebook.yaml  # the focus groups' codebook (null without focus groups)
 
 target_group:
   gender: ""                  # female, male or unknown
   age_band: ""                # one of vocabularies.age_bands, e.g. "13-18"
-  label: {sv: "", en: ""}     # e.g. {sv: flickor 13–18 år, en: girls aged 13–18}
+  label: {sv: "", en: ""}     # how the report names them, e.g. {sv: pojkar 16–20 år, en: boys aged 16–20}
 
 # The study's codes with their labels: code: {sv: label, en: label}. The data files may
 # use only these codes.
@@ -50,13 +52,15 @@ vocabularies:
   age_bands: {}               # observations/counts.csv age bands
   #   "13-18": {sv: 13–18 år, en: aged 13–18}
   areas: {}                   # crime/ and survey/ areas: the site's and the comparisons'
-  #   site_area: {sv: Torget, en: The square}
+  #   site_area: {sv: Torget, en: the square}
+  #   district: {sv: Stadsdelen, en: the district}
 
 crime_areas:
   site: ""                    # the area (of vocabularies.areas) that is the site
   comparisons: []             # comparison areas, e.g. [district, city]
   categories: null            # crime categories analysed (null: every crime_categories code)
   survey_reference: null      # the area the survey answers are compared with (optional)
+  survey_item: null           # the survey item 03 analyses (an item of survey/safety.csv)
 
 # Which incident kinds play which part in the analyses (optional).
 analysis: {}
@@ -89,6 +93,13 @@ codebook:
   version: "0.1"
   language: sv
 codes: []
+#   - id: presence
+#     label: {sv: Närvaro, en: Presence}
+#     definition: {sv: Vilka som är på platsen., en: Who is at the site.}
+#     include: {sv: Iakttagelser av vilka som är där., en: Observations of who is there.}
+#     exclude: {sv: Risker (risk)., en: Risks (risk).}
+#     examples: ["Det är fler här på kvällarna nu."]
+#     children: []
 """
 
 
@@ -107,10 +118,11 @@ def _readme() -> str:
         "",
         "    evaluation run --data <this folder>",
         "",
-        "Only pseudonyms enter this folder: never names of girls, professionals or",
-        "observers. A source you do not have can be left out: delete its folder",
+        "Only pseudonyms enter this folder: never names of the people observed, the",
+        "professionals or the observers. A source you do not have can be left out: delete its folder",
         "(`observations/`, `focus_groups/`, `crime/`, `survey/`) or `calendar.csv`, and",
-        "the report says that the source is missing.",
+        "the report says that the source is missing. Such a run ends *incomplete* (exit",
+        "status 3, naming what is missing); `evaluation run --allow-incomplete` accepts it.",
         "",
         "## The files (header row written; one example row each)",
         "",
@@ -122,8 +134,27 @@ def _readme() -> str:
     out += [
         "### focus_groups/transcripts/<group>.txt",
         "",
-        "One file per focus group, one turn per paragraph: `[hh:mm:ss] SPEAKER: text`",
-        "(the speaker `MOD` or a pseudonym of `participants.csv`).",
+        "One file per focus group (the file name is the group id of `participants.csv` and",
+        "`codings.csv`), one turn per paragraph, paragraphs separated by a blank line:",
+        "",
+        "```",
+        "[00:01:12] MOD: What has changed since the activation began?",
+        "",
+        "[00:01:20] P1: More people stay in the evenings now.",
+        "```",
+        "",
+        "The speaker is `MOD` (the moderator) or a pseudonym of `participants.csv`. The",
+        "turns are numbered from 1 in the order of the file (the moderator's too): that",
+        "number is the `segment` of `codings.csv`, and `start`/`end` count characters of",
+        "the text after `SPEAKER:` (end exclusive).",
+        "",
+        "### focus_groups/codebook.yaml",
+        "",
+        "The codes of `codings.csv`, each with `id`, `label`, `definition`, `include`,",
+        "`exclude` (each `{sv: ..., en: ...}`), `examples` and optional `children`; the",
+        "scaffold's codebook has one commented example code. The codes a question of",
+        "`study.yaml` names (`codes:`) must be codes of this codebook. Check it with",
+        "`evaluation codebook check focus_groups/codebook.yaml`.",
         "",
         "See the data dictionary (`data/README.md` of the project) for every column.",
         "",

@@ -23,6 +23,7 @@ study:
     en: Place activation of Sergels torg
   site: {sv: Sergels torg, en: Sergels torg}
   period: {start: 2016-01-01, end: 2023-12-31}
+  intervention: "2019-06"  # the first month of the activation (03's time series)
 
 target_group:
   gender: female
@@ -80,6 +81,7 @@ crime_areas:
   comparisons: [odenplan, stockholm]
   categories: [violence, drug_offences]  # the crime categories analysed (default: all)
   survey_reference: stockholm
+  survey_item: safe_evening  # the item of survey/safety.csv that 03 analyses
 
 # which codes of the study play which part in the analyses
 analysis:
@@ -140,6 +142,7 @@ study:
     en: Place activation of Odenplan and Observatorielunden
   site: {sv: Odenplan, en: Odenplan}
   period: {start: 2016-01-01, end: 2023-12-31}
+  intervention: "2019-06"  # the first month of the activation (03's time series)
   codebook: focus_groups/codebook.yaml
 
 target_group:
@@ -198,6 +201,7 @@ crime_areas:
   comparisons: [sankt_eriksplan, stockholm]
   categories: [violence, drug_offences]  # the crime categories analysed (default: all)
   survey_reference: stockholm
+  survey_item: safe_evening  # the item of survey/safety.csv that 03 analyses
 
 analysis:
   dealing: langning

@@ -119,8 +119,15 @@ def test_html_is_self_contained_with_code_hidden(one_run):
         and "analyse_site(" not in html
         and "jp-CodeMirrorEditor" not in html.split("</style>")[-1]
     ), "code must be hidden"
-    # the run's default language is Swedish (notebooks/params.yaml): title from the sv catalogue
-    assert "<title>01 Platsobservationer</title>" in html and 'class="sergel-toc"' in html
+    # the run's default language is Swedish (notebooks/params.yaml): title from the sv catalogue,
+    # naming the site of the data folder's study.yaml
+    from evaluation.i18n import t
+    from evaluation.sources.study import load_study
+
+    site = load_study(ROOT / "data" / "example").site_name("sv")
+    title = t("nb01.intro", "sv", group="", site=site, questions="").splitlines()[0].lstrip("# ")
+    assert title.startswith("01 Platsobservationer") and site in title
+    assert f"<title>{title}</title>" in html and 'class="sergel-toc"' in html
     assert "data:image/png;base64," in html
     index = (out / "index.html").read_text()
     assert "01_site_observations.html" in index and 'class="banner synthetic"' in index

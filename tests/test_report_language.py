@@ -74,7 +74,12 @@ def test_titles_and_contents_come_from_the_catalogue(report):
     assert f'<html lang="{language}"' in index
     assert i18n.t("report.sections", language) in index
     page = (out / "01_site_observations.html").read_text(encoding="utf-8")
-    title = i18n.t("nb01.intro", language, group="").splitlines()[0].lstrip("# ")
+    from evaluation.sources.study import load_study
+
+    site = load_study(EXAMPLE).site_name(language)  # titles name the study's site
+    title = i18n.t("nb01.intro", language, group="", site=site, questions="").splitlines()[0]
+    title = title.lstrip("# ")
+    assert site in title
     # the title is found in the notebook's Markdown output (index row and <title>)
     assert f"<title>{title}</title>" in page and title in index
     assert f"<strong>{i18n.t('report.contents', language)}</strong>" in page

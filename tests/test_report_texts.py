@@ -17,7 +17,7 @@ from .conftest import ROOT
 
 matplotlib.use("Agg")
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-3]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-9]_*.ipynb"))
 
 
 def figure_texts(fig) -> list[str]:
@@ -199,20 +199,33 @@ def test_index_page_is_in_the_run_language(tmp_path, language):
 
 
 def test_notebook_title_from_a_markdown_output():
+    from evaluation.notebook import study_questions
+    from evaluation.sources.study import load_study
+
+    study = load_study(ROOT / "data" / "example")
+    text = i18n.t(
+        "nb01.intro",
+        "sv",
+        group="flickor 13–18 år",
+        **study.values("sv"),
+        questions=study_questions(study, "01", "sv"),
+    )
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('show("nb01.intro", language)')
     cell.outputs = [
         nbformat.v4.new_output(
             "display_data",
             data={
-                "text/markdown": i18n.t("nb01.intro", "sv", group="flickor 13–18 år"),
+                "text/markdown": text,
                 "text/plain": "<Markdown>",
             },
         )
     ]
     nb.cells = [nbformat.v4.new_code_cell("language = 'sv'"), cell]
     title, summary = report.notebook_title(json.loads(nbformat.writes(nb)))
-    assert title == "01 Platsobservationer" and summary.startswith("Kommer flickor")
+    # the title names the study's site (study.yaml); the summary is the intro's first paragraph
+    assert title == f"01 Platsobservationer – {study.site_name('sv')}"
+    assert summary.startswith("Kommer flickor")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -228,8 +241,12 @@ def test_notebooks_take_their_texts_from_the_catalogue(path):
     # the first cell a reader sees shows the H1 of the title
     first = next(c for c in nb.cells if "parameters" not in c.metadata.get("tags", []))
     key = re.search(r'show\("([a-z0-9_.]+)"', first.source).group(1)
-    fill = {"group": "x", "Group": "X", "age": "1", "area": "x", "site": "x", "roles": "x"}
-    assert i18n.t(key, "sv", **fill).startswith("# ") and i18n.t(key, "en", **fill).startswith("# ")
+    fill = {"group": "x", "Group": "X", "age": "1", "area": "x", "site": "SITE", "roles": "x"}
+    fill.update(questions="", title="x", target="x")
+    for language in i18n.LANGUAGES:
+        heading = i18n.t(key, language, **fill).splitlines()[0]
+        # the title is an H1 naming the study's site (issue 16)
+        assert heading.startswith("# ") and "SITE" in heading, (path.name, language, heading)
 
 
 def test_catalogue_markdown_headings_match_between_languages():

@@ -20,7 +20,7 @@ __all__ = ["CALENDAR", "load_calendar", "activation_on"]
 CALENDAR = FileSpec(
     "calendar.csv",
     "Activation periods and policing co-interventions; the single source of truth for "
-    "when the square was activated.",
+    "when the site was activated.",
     (
         Field("start", "date", "first day of the period", "2019-06-01"),
         Field("end", "date", "last day of the period (inclusive)", "2019-09-30"),

@@ -35,7 +35,7 @@ REPORTED = FileSpec(
 )
 AREAS = FileSpec(
     "crime/areas.csv",
-    "Size of each area per year (the drug scene's area changes by year) and its population.",
+    "Size of each area per year (the site's area may be redrawn from year to year) and its population.",
     (
         Field(
             "area", "code", "area identifier (study.yaml areas)", "site_area", vocabulary="areas"

@@ -36,7 +36,7 @@ Conventions: every file is UTF-8 (a byte-order mark is tolerated), CSV with a
 header row and comma separators, decimal point `.`. Identifiers are
 lower-case snake_case codes; their human labels (Swedish and English) live in
 `study.yaml` and the codebook, not in the data files. Only pseudonyms enter a data set:
-never names of girls, professionals or observers. A source whose folder is
+never names of the people observed, professionals or observers. A source whose folder is
 absent is reported as missing and its analyses are skipped; a folder that is
 present must be complete.
 
@@ -136,10 +136,11 @@ expected ...`.
 | `study.title` | yes | the study's title (sv, en) |
 | `study.site` | yes | the site's name (sv, en), as the report names it |
 | `study.period` | yes | `{{start: YYYY-MM-DD, end: YYYY-MM-DD}}` |
+| `study.intervention` | no | the first month of the activation, `YYYY-MM`: where 03's time series is interrupted (the `intervention` parameter; without it, give `-p intervention=YYYY-MM`) |
 | `study.codebook` | no | the codebook, a path inside the data folder (default: the project's `codebooks/focus_groups.yaml`) |
 | `target_group` | yes | `gender` (one of {", ".join(f"`{g}`" for g in GENDERS)}), `age_band` (a code of `age_bands`), `label` (sv, en) |
 | `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below |
-| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all) |
+| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all); `survey_item` (optional: the `item` of `survey/safety.csv` 03 analyses) |
 | `analysis` | no | which codes play which part in the analyses (below) |
 | `questions` | yes | the evaluation questions: `id`, `text` (sv, en), `results` and `codes` (codebook code ids) bearing on it |
 | `goals` | yes | the site's goals: `id`, `text` (sv, en), `results` bearing on it (none: the report says *not assessed by these data*) |

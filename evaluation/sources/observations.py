@@ -35,7 +35,7 @@ MAX_OVERNIGHT_MINUTES = 12 * 60
 
 ZONES = FileSpec(
     "observations/zones.csv",
-    "The zones of the square that observers count in.",
+    "The zones of the site that observers count in.",
     (
         Field(
             "zone", "code", "zone identifier (study.yaml zones)", "north_steps", vocabulary="zones"

@@ -149,6 +149,8 @@ STUDY_PARAMETERS = (
     "categories",
     "comparison_areas",
     "survey_reference",
+    "intervention",
+    "survey_item",
 )
 
 
@@ -159,7 +161,10 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     (relative to it) or the project's default; ``target_*`` the target
     group; ``activation_states`` every activation kind of the study; ``area``,
     ``comparison_areas`` and ``survey_reference`` the study's crime areas;
-    ``categories`` the crime categories it analyses (``crime_areas.categories``).
+    ``categories`` the crime categories it analyses (``crime_areas.categories``);
+    ``intervention`` and ``survey_item`` the study's (``study.intervention``,
+    ``crime_areas.survey_item``). A missing ``intervention`` is a
+    :class:`~evaluation.errors.ParameterError`.
 
     Examples
     --------
@@ -181,12 +186,23 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
         "categories": list(study.crime_categories),
         "comparison_areas": list(study.comparison_areas),
         "survey_reference": study.survey_reference,
+        "intervention": study.intervention,
+        "survey_item": study.survey_item,
     }
     for k, v in params.items():
         if v is None and k in fill:
             out[k] = fill[k]
+        if out[k] is None and k in _REQUIRED:
+            raise ParameterError(f"{k}: not given; expected {_REQUIRED[k]}")
     _check_codes(study, out)
     return out
+
+
+#: Parameters the study must give when the run does not: parameter -> where.
+_REQUIRED = {
+    "intervention": "study.intervention in study.yaml (the first month of the activation,"
+    " YYYY-MM) or -p intervention=YYYY-MM",
+}
 
 
 #: Parameters naming codes of a study vocabulary.

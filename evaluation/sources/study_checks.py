@@ -31,6 +31,7 @@ __all__ = ["parse_study"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _ID_EXPECT = "a lower-case identifier (letters a-z, digits, _)"
 _AGE = re.compile(r"^[0-9]+(-[0-9]+|\+)$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _TOP = (
     "study",
     "target_group",
@@ -184,7 +185,25 @@ def _header(c: _Checker) -> dict[str, Any]:
         )
         codebook = None
     out["codebook"] = codebook.strip() if isinstance(codebook, str) else None
+    out["intervention"] = _intervention(c, st.get("intervention"), sl("intervention"))
     return out
+
+
+def _intervention(c: _Checker, value: Any, line: int | None) -> str | None:
+    """``study.intervention``: the first month of the activation, ``YYYY-MM`` (or absent)."""
+    if isinstance(value, _dt.date):
+        value = f"{value.year:04d}-{value.month:02d}"
+    if value is None:
+        return None
+    if not (isinstance(value, str) and _MONTH.match(value.strip())):
+        c.err(
+            line,
+            "study.intervention",
+            "missing" if value == "" else f"{value!r} is not a month",
+            "the first month of the activation, YYYY-MM (e.g. 2021-05)",
+        )
+        return None
+    return value.strip()
 
 
 def _vocabulary(c: _Checker, name: str, m: dict, vl: int | None) -> dict[str, dict[str, str]]:
@@ -273,8 +292,8 @@ def _site_area(c: _Checker, ca: dict, areas: set | None) -> str:
 
 def _crime_areas(
     c: _Checker, known: dict[str, set], vocabularies: dict
-) -> tuple[str, tuple[str, ...], str | None, tuple[str, ...]]:
-    """``crime_areas:``: the site's area, the comparisons, the survey reference, the categories."""
+) -> tuple[str, tuple[str, ...], str | None, tuple[str, ...], str | None]:
+    """``crime_areas:``: the site's area, the comparisons, the survey reference, the categories, the survey item."""
     ca = c.mapping(c.data.get("crime_areas"), "crime_areas", c.top("crime_areas")) or {}
 
     def al(k: str) -> int | None:
@@ -314,7 +333,10 @@ def _crime_areas(
     )
     if ca.get("categories") is None:
         cats = tuple(vocabularies.get("crime_categories", {}))
-    return site_area, comps, ref, cats
+    item = ca.get("survey_item")
+    if item is not None:
+        item = c.ident(item, "crime_areas.survey_item", al("survey_item"))
+    return site_area, comps, ref, cats, item
 
 
 def _analysis(c: _Checker, known: dict[str, set]) -> dict[str, str]:
@@ -453,7 +475,7 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
     vocabularies = _vocabularies(c)
     known = {n: set(v) for n, v in vocabularies.items()}
     gender, age, tlabel = _target_group(c, known)
-    site_area, comps, ref, cats = _crime_areas(c, known, vocabularies)
+    site_area, comps, ref, cats, item = _crime_areas(c, known, vocabularies)
     analysis = _analysis(c, known)
     questions = _items(c, "questions", Question)
     goals = _items(c, "goals", Goal)
@@ -480,4 +502,6 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         codebook=head["codebook"],
         texts=texts,
         source=file,
+        intervention=head["intervention"],
+        survey_item=item,
     )

@@ -127,6 +127,12 @@ class Study:
         Study-specific report texts: key -> {language: text}.
     source : str
         The file it was read from (for messages).
+    intervention : str or None
+        ``study.intervention``: the first month of the activation (``YYYY-MM``),
+        where 03's time series is interrupted.
+    survey_item : str or None
+        ``crime_areas.survey_item``: the safety survey item 03 analyses
+        (an ``item`` of ``survey/safety.csv``).
 
     Examples
     --------
@@ -164,6 +170,8 @@ class Study:
     codebook: str | None = None
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = STUDY_FILE
+    intervention: str | None = None
+    survey_item: str | None = None
 
     def codes(self, vocabulary: str) -> tuple[str, ...]:
         """The codes of one vocabulary, in the order of ``study.yaml``."""

@@ -142,6 +142,7 @@ def test_missing_sources_as_the_synthesis_writes_them():
 
     findings = synthesise({}, "sv").findings  # every source missing
     s = committee_summary(CommitteeInputs(findings), "sv")
-    assert any("anmälda brott vid torget" in c for c in s.changed), s.changed
+    # without an area the summary says "the site" (committee.default_area)
+    assert any("anmälda brott vid platsen" in c for c in s.changed), s.changed
     assert any("Det saknas uppgifter från källan brottsstatistik" in c for c in s.cannot_say)
     assert committee_markdown(s)
