@@ -99,26 +99,39 @@ def test_each_colour_has_one_meaning():
 
 def test_goal_direction_follows_the_goal_not_the_sign():
     # a drop in crime and a rise in girls staying both move toward the goal
-    assert plots.goal_direction("crime_safety", "crime", "decrease") == "toward"
-    assert plots.goal_direction("crime_safety", "crime", "increase") == "away"
-    assert plots.goal_direction("girls", "observations", "increase") == "toward"
-    assert plots.goal_direction("method_conflict", "observations", "increase") == "away"
-    assert plots.goal_direction("crime_safety", "survey", "increase") == "toward"
-    assert plots.goal_direction("professionals", "focus_groups", "concern") == "concern"
+    assert plots.goal_direction("its", "decrease") == "toward"
+    assert plots.goal_direction("its", "increase") == "away"
+    assert plots.goal_direction("per_hectare", "decrease") == "toward"
+    assert plots.goal_direction("target_staying_rate_ratio", "increase") == "toward"
+    assert plots.goal_direction("dealing_rate_ratio", "increase") == "away"
+    assert plots.goal_direction("method_conflict_rate_ratio", "increase") == "away"
+    assert plots.goal_direction("survey_trend", "increase") == "toward"
+    assert plots.goal_direction("method_conflict", "concern") == "concern"
+    # a result the goals say nothing about has no colour of its own
+    assert plots.goal_direction("outreach_rate_ratio", "increase") == "unclear"
 
 
-def test_triangulation_colours_by_goal_with_a_legend():
+def _faces(ax):
+    return [matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in ax.patches]
+
+
+@pytest.mark.parametrize("questions", [("crime_safety", "girls"), ("q_trygghet", "q_malgrupp")])
+def test_triangulation_colours_by_goal_with_a_legend(questions):
+    # the colours follow the results, whatever the study calls its questions (issue 16)
+    safety, group = questions
     ev = pd.DataFrame(
         {
-            "question": ["crime_safety", "crime_safety", "girls"],
+            "question": [safety, safety, group],
             "source": ["crime", "survey", "observations"],
             "direction": ["increase", "increase", "increase"],
+            "result": ["its", "survey_trend", "target_staying_rate_ratio"],
         }
     )
     ax = plots.triangulation(ev, language="en")
-    faces = {matplotlib.colors.to_hex(p.get_facecolor()).upper() for p in ax.patches}
-    assert plots.GOAL_COLOURS["toward"].upper() in faces  # survey up, girls up
-    assert plots.GOAL_COLOURS["away"].upper() in faces  # crime up
+    faces = _faces(ax)
+    toward, away = plots.GOAL_COLOURS["toward"].upper(), plots.GOAL_COLOURS["away"].upper()
+    assert faces.count(toward) == 2  # survey up, the target group staying more
+    assert faces.count(away) == 1  # crime up
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "moves toward the goal" in legend and "moves away from the goal" in legend
     plt.close("all")

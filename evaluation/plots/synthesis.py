@@ -27,37 +27,29 @@ DIRECTION_COLOURS = {
 _ORDER = ["toward", "away", "unclear", "concern", "context", "missing"]
 
 
-def _code(text: str, prefix: str, language: str) -> str:
-    """The catalogue code of a translated text (``findings.question.girls`` -> ``girls``), else the text."""
-    for lang in (language, *i18n.LANGUAGES):
-        key = i18n.reverse(lang, prefix).get(text)
-        if key:
-            return key[len(prefix) + 1 :]
-    return text
-
-
 def goal_direction(
-    question: str,
-    source: str,
+    result: str,
     direction: str,
-    goal_sign: Mapping[tuple[str, str], int] | None = None,
+    goal_sign: Mapping[str, int] | None = None,
 ) -> str:
     """Whether a finding moves toward the goal: ``toward``, ``away``, ``unclear``, ``concern``, ``context`` or ``missing``.
 
-    ``question`` and ``source`` are the codes of :mod:`evaluation.results`;
-    ``goal_sign`` maps (question, source) to +1 (an increase is toward the goal)
-    or -1 (a decrease is), default :data:`GOAL_SIGN`. A direction without a
-    sign for its question is ``unclear``.
+    ``result`` is the result the finding is (``its``, ``survey_trend``,
+    ``target_staying_rate_ratio`` ...: the ``result`` column of
+    :func:`evaluation.analyses.synthesis.evidence_table`); ``goal_sign`` maps a
+    result to +1 (an increase is toward the goal) or -1 (a decrease is),
+    default :data:`GOAL_SIGN`. A direction without a sign for its result is
+    ``unclear``.
 
     Examples
     --------
-    >>> goal_direction("crime_safety", "crime", "decrease"), goal_direction("girls", "observations", "decrease")
+    >>> goal_direction("its", "decrease"), goal_direction("target_staying_rate_ratio", "decrease")
     ('toward', 'away')
-    >>> goal_direction("crime_safety", "survey", "no_clear_change")
-    'unclear'
+    >>> goal_direction("survey_trend", "no_clear_change"), goal_direction("method_conflict", "concern")
+    ('unclear', 'concern')
     """
     if direction in ("increase", "decrease"):
-        sign = (GOAL_SIGN if goal_sign is None else goal_sign).get((question, source), 0)
+        sign = (GOAL_SIGN if goal_sign is None else goal_sign).get(result, 0)
         if sign == 0:
             return "unclear"
         return "toward" if (sign > 0) == (direction == "increase") else "away"
@@ -70,11 +62,13 @@ def _cell(
     evidence: pd.DataFrame, q: str, s_: str, language: str, goal_sign: Any
 ) -> tuple[list[str], str]:
     """The directions of one cell and the goal colour it takes."""
-    qc = _code(q, "findings.question", language)
-    sc = _code(s_, "findings.source", language)
-    rows = evidence.loc[(evidence["question"] == q) & (evidence["source"] == s_), "direction"]
-    dirs = list(dict.fromkeys(rows)) or ["missing"]
-    goals = [goal_direction(qc, sc, d, goal_sign) for d in dirs]
+    cell = evidence[(evidence["question"] == q) & (evidence["source"] == s_)]
+    dirs = list(dict.fromkeys(cell["direction"])) or ["missing"]
+    results = cell["result"] if "result" in cell else pd.Series([""] * len(cell), dtype=str)
+    goals = [
+        goal_direction(r, d, goal_sign) for r, d in zip(results, cell["direction"], strict=True)
+    ]
+    goals = goals or ["missing"]
     main = next((g for g in goals if g in ("toward", "away", "concern")), goals[0])
     return dirs, main
 
@@ -101,13 +95,14 @@ def triangulation(
     title: str | None = None,
     ax: Any = None,
     language: str | None = None,
-    goal_sign: Mapping[tuple[str, str], int] | None = None,
+    goal_sign: Mapping[str, int] | None = None,
 ) -> Any:
     """Questions x sources, each cell coloured by whether the finding moves toward the goal.
 
     ``evidence``: the DataFrame of :func:`evaluation.analyses.synthesis.evidence_table`
     with ``labels=False`` (``question``, ``source`` in the report's language or
-    as codes; ``direction`` as codes shown by their labels in ``language``). A
+    as codes; ``direction`` as codes shown by their labels in ``language``;
+    ``result``, the result each finding is, decides its colour). A
     cell with several findings shows them all (e.g. ``decrease / context``).
     Colours (:data:`GOAL_COLOURS`): an increase is not good or bad in itself: a
     drop in crime and a rise in girls staying both move toward the goal
@@ -117,8 +112,9 @@ def triangulation(
     --------
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> ev = pd.DataFrame({"question": ["crime_safety", "crime_safety"],
-    ...                    "source": ["crime", "survey"], "direction": ["decrease", "decrease"]})
+    >>> ev = pd.DataFrame({"question": ["Is it safer?", "Is it safer?"],
+    ...                    "source": ["crime", "survey"], "direction": ["decrease", "decrease"],
+    ...                    "result": ["its", "survey_trend"]})
     >>> ax = triangulation(ev, language="en")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['moves toward the goal', 'moves away from the goal']

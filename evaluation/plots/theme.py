@@ -78,15 +78,19 @@ GOAL_TEXT: dict[str, str] = {
     g: "white" if g in ("toward", "away", "concern") else "black" for g in GOAL_COLOURS
 }
 
-#: Which direction of a finding moves toward the goal, by (question, source): +1 an
-#: increase does, -1 a decrease does. Girls staying more is the activation's aim
-#: (a welcoming square); exposure to drug dealing and crime should fall; the share
-#: feeling safe should rise.
-GOAL_SIGN: dict[tuple[str, str], int] = {
-    ("girls", "observations"): 1,
-    ("method_conflict", "observations"): -1,
-    ("crime_safety", "crime"): -1,
-    ("crime_safety", "survey"): 1,
+#: Which direction of a finding moves toward the goal, by the result it is (the names
+#: ``study.yaml`` questions and goals use, :func:`evaluation.analyses.synthesis.questions.result_name`):
+#: +1 an increase does, -1 a decrease does. The target group staying more is the
+#: activation's aim (a welcoming site); exposure to drug dealing and crime should fall;
+#: the share feeling safe should rise. Keyed by result, not by question, so that a study
+#: that names its questions otherwise gets the same colours.
+GOAL_SIGN: dict[str, int] = {
+    "target_staying_rate_ratio": 1,
+    "dealing_rate_ratio": -1,
+    "method_conflict_rate_ratio": -1,
+    "its": -1,
+    "per_hectare": -1,
+    "survey_trend": 1,
 }
 
 #: Colours without a fixed meaning (colour-blind safe, >= 3:1 against white, none of the above).

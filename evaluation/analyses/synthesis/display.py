@@ -12,7 +12,7 @@ from ...i18n import t
 from ...results import CoIntervention, Finding, Goal
 from ..findings import and_list
 from .inputs import source_records
-from .questions import question_text
+from .questions import question_text, result_name
 from .summary import build_findings
 
 if TYPE_CHECKING:
@@ -37,21 +37,23 @@ def evidence_table(
         ``question``, ``source`` (labels in the language), ``finding`` (the
         finding's text), ``direction`` and ``strength`` (labels, or the codes
         of the contract when ``labels`` is false, e.g. for the triangulation;
-        a finding without an estimate then has the direction ``missing``).
-        Question texts come from ``study``
+        a finding without an estimate then has the direction ``missing``);
+        with ``labels`` false also ``result``, the result the finding is
+        (:func:`~evaluation.analyses.synthesis.questions.result_name`), which
+        colours the triangulation. Question texts come from ``study``
         (:func:`~evaluation.analyses.synthesis.questions.question_text`).
 
     Examples
     --------
     >>> f = Finding("girls", "observations", "target_staying_rate_ratio", None, None, None,
     ...             "no_clear_change", "not_assessed", "No data.")
-    >>> evidence_table([f], "en", labels=False)[["source", "direction", "strength"]].iloc[0].tolist()
-    ['site observations', 'missing', 'not_assessed']
+    >>> evidence_table([f], "en", labels=False)[["source", "direction", "strength", "result"]].iloc[0].tolist()
+    ['site observations', 'missing', 'not_assessed', 'target_staying_rate_ratio']
     """
     if isinstance(findings, dict):
         findings = build_findings(findings, language, study)
     rows = [_evidence_row(f, language, labels, study) for f in findings]
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS + ([] if labels else ["result"]))
 
 
 def _evidence_row(f: Finding, language: str, labels: bool, study: Study | None) -> dict[str, str]:
@@ -67,6 +69,7 @@ def _evidence_row(f: Finding, language: str, labels: bool, study: Study | None) 
         "finding": f.text,
         "direction": d_label if labels else d,
         "strength": t(f"findings.strength.{f.strength}", language) if labels else f.strength,
+        "result": result_name(f.measure),
     }
 
 
