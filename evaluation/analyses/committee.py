@@ -20,9 +20,9 @@ Examples
 >>> f = Finding("girls", "observations", "target_staying_rate_ratio", 1.96, 1.58, 2.41,
 ...             "increase", "moderate", "...")
 >>> print(changed_sentence(f, "en", group="girls aged 13–18"))
-When the square was activated, more girls aged 13–18 stayed there: about 2.0 times as many per hour observed (probably between 1.6 and 2.4 times the level without activation). This is likely, but not certain.
+When the site was activated, more girls aged 13–18 stayed there: about 2.0 times as many per hour observed (probably between 1.6 and 2.4 times the level without activation). This is likely, but not certain.
 >>> print(changed_sentence(f, "sv", group="flickor 13–18 år"))
-När torget var aktiverat stannade fler flickor 13–18 år där: ungefär 2,0 gånger så många per observerad timme (troligen mellan 1,6 och 2,4 gånger nivån utan aktivering). Det är troligt, men inte säkert.
+När platsen var aktiverad stannade fler flickor 13–18 år där: ungefär 2,0 gånger så många per observerad timme (troligen mellan 1,6 och 2,4 gånger nivån utan aktivering). Det är troligt, men inte säkert.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def changed_sentence(
     """One finding as a plain sentence with its range and how sure we are; ``None`` if not one of :data:`RATED_MEASURES`.
 
     ``group`` names the target group (default: "the target group"), ``area``
-    the area of the crime series and survey (default: "the square").
+    the area of the crime series and survey (default: "the site").
 
     Examples
     --------
@@ -261,15 +261,15 @@ def next_steps(inputs: CommitteeInputs, language: str) -> list[str]:
       police and the social services;
     - findings rated weak or missing: more observation before deciding;
     - co-interventions: time the next activation apart from them, or compare
-      with another square;
-    - always: ask the young people themselves.
+      with another site;
+    - always: ask the target group themselves.
 
     Examples
     --------
     >>> g = Finding("girls", "observations", "target_staying_rate_ratio", 1.96, 1.58, 2.41,
     ...             "increase", "moderate", "...")
     >>> next_steps(CommitteeInputs([g]), "en")
-    ['Ask the young people themselves, for example in talks or focus groups.']
+    ['Ask the target group themselves, for example in talks or focus groups.']
     """
     fs = inputs.findings
     out = []

@@ -29,7 +29,7 @@ from ..stats import (
 )
 from ..stats._family import DISPERSION_THRESHOLD
 from ..stats.its import ITSResult, ITSWarning
-from .crime_spec import CrimeSpec, ITSRun, crime_spec, monthly_series
+from .crime_spec import CrimeSpec, ITSRun, crime_spec, monthly_series, survey_item_for
 from .site_records import co_interventions
 
 __all__ = [
@@ -265,20 +265,22 @@ def analyse_crime(
     area: str | None = None,
     categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
-    intervention: str = "2019-06",
+    intervention: str | None = None,
     transition: int = 0,
-    its_end: str | None = "2022-12",
+    its_end: str | None = None,
     seasonality: str | None = "fourier",
     family: str = "auto",
     hac_lags: int | None = None,
-    survey_item: str = "safe_evening",
+    survey_item: str | None = None,
     survey_reference: str | None = None,
 ) -> CrimeAnalysis:
     """Run the crime and safety analyses on a dataset.
 
-    ``area``, ``categories``, ``comparison_areas`` and ``survey_reference``
-    left ``None`` come from the study's ``crime_areas`` (``study.yaml``;
-    ``categories``: the crime categories the study analyses). The series
+    ``area``, ``categories``, ``comparison_areas``, ``survey_reference`` and
+    ``survey_item`` left ``None`` come from the study's ``crime_areas``
+    (``study.yaml``; ``categories``: the crime categories the study analyses),
+    ``intervention`` and ``its_end`` from its ``study`` block (no ``its_end``:
+    the whole series). The series
     and their fits: :class:`CrimeSpec` (:func:`crime_spec`).
 
     Returns
@@ -322,8 +324,8 @@ def analyse_crime(
         # None only without a study and without ``area``: every series is then empty
         # and each ITS records why
         area=cast(str, spec.area),
-        intervention=intervention,
-        its_end=its_end,
+        intervention=spec.intervention,
+        its_end=spec.its_end,
         transition=transition,
         categories=list(spec.categories),
     )
@@ -339,7 +341,7 @@ def analyse_crime(
         _record_per_hectare(yearly, record)
     else:
         record.incomplete.append(Incomplete("its", "source missing: crime"))
-    sp, st, sd = _survey_part(ds, spec, survey_item, record)
+    sp, st, sd = _survey_part(ds, spec, survey_item_for(ds, survey_item), record)
     if ds.crime is None and ds.survey is None:
         record.missing = "crime, survey"
     co = pd.DataFrame(columns=["start", "end", "kind", "name"])
@@ -396,12 +398,20 @@ def _record_per_hectare(yearly: dict[str, pd.DataFrame], record: CrimeResults) -
 
 
 def _survey_part(
-    ds: Any, spec: CrimeSpec, survey_item: str, record: CrimeResults
+    ds: Any, spec: CrimeSpec, survey_item: str | None, record: CrimeResults
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
     """The survey's proportions, trends and difference from the reference area."""
     if ds.survey is None:
         record.incomplete.append(Incomplete("survey_trend", "source missing: survey"))
         return None, None, None
+    if survey_item is None:
+        record.incomplete.append(
+            Incomplete(
+                "survey_trend",
+                "no survey item: crime_areas.survey_item in study.yaml or -p survey_item=...",
+            )
+        )
+        return survey_proportions(ds.survey), None, None
     survey = ds.survey
     sp = survey_proportions(survey)
     st = survey_trend(survey, survey_item)

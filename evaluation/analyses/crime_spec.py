@@ -12,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["monthly_series", "ITSRun", "CrimeSpec", "crime_spec"]
+from ..errors import ParameterError
+
+__all__ = ["survey_item_for", "monthly_series", "ITSRun", "CrimeSpec", "crime_spec"]
 
 
 def monthly_series(
@@ -148,22 +150,28 @@ def crime_spec(
     categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
     survey_reference: str | None = None,
-    intervention: str = "2019-06",
+    intervention: str | None = None,
     transition: int = 0,
-    its_end: str | None = "2022-12",
+    its_end: str | None = None,
     seasonality: str | None = "fourier",
     family: str = "auto",
     hac_lags: int | None = None,
 ) -> CrimeSpec:
-    """03's specification, with ``area``, ``categories``, ``comparison_areas`` and
-    ``survey_reference`` left ``None`` taken from the study (``study.yaml``).
+    """03's specification, with ``area``, ``categories``, ``comparison_areas``,
+    ``survey_reference``, ``intervention`` and ``its_end`` left ``None`` taken
+    from the study (``study.yaml``; no ``study.its_end``: the whole series).
+
+    Raises
+    ------
+    ParameterError
+        No ``intervention``, neither given nor in the study.
 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> spec = crime_spec(NS(study=None), area="site", categories=["theft"])
-    >>> spec.area, spec.categories, spec.comparison_areas, spec.its_end
-    ('site', ('theft',), (), '2022-12')
+    >>> spec = crime_spec(NS(study=None), area="site", categories=["theft"], intervention="2019-06")
+    >>> spec.area, spec.categories, spec.comparison_areas, spec.intervention, spec.its_end
+    ('site', ('theft',), (), '2019-06', None)
     """
     from ..sources.study import study_defaults
 
@@ -173,16 +181,38 @@ def crime_spec(
         categories=categories,
         comparison_areas=comparison_areas,
         survey_reference=survey_reference,
+        intervention=intervention,
+        its_end=its_end,
     )
+    if p["intervention"] is None:
+        raise ParameterError(
+            "intervention: not given; expected study.intervention in study.yaml (the first"
+            " month of the activation, YYYY-MM) or -p intervention=YYYY-MM"
+        )
     return CrimeSpec(
         p["area"],
         tuple(p["categories"] or ()),
         tuple(p["comparison_areas"] or ()),
         p["survey_reference"],
-        intervention,
+        p["intervention"],
         transition,
-        its_end,
+        p["its_end"],
         seasonality,
         family,
         hac_lags,
     )
+
+
+def survey_item_for(ds: Any, survey_item: str | None = None) -> str | None:
+    """The safety-survey item 03 analyses: ``survey_item``, else the study's
+    ``crime_areas.survey_item``, else ``None`` (the survey part is then incomplete).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> survey_item_for(NS(study=None), "feels_safe"), survey_item_for(NS(study=None))
+    ('feels_safe', None)
+    """
+    from ..sources.study import study_defaults
+
+    return study_defaults(getattr(ds, "study", None), survey_item=survey_item)["survey_item"]

@@ -23,7 +23,7 @@ from ..stats.sensitivity import (
     rate_ratio_sensitivity,
 )
 from ..stats.survey import survey_trend
-from .crime_spec import crime_spec
+from .crime_spec import crime_spec, survey_item_for
 from .robustness import (
     attach_sensitivity,
     estimate_label,
@@ -203,9 +203,9 @@ def crime_sensitivity(
     area: str | None = None,
     categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
-    intervention: str = "2019-06",
+    intervention: str | None = None,
     transition: int = 0,
-    its_end: str | None = "2022-12",
+    its_end: str | None = None,
     seasonality: str | None = "fourier",
     family: str = "auto",
     hac_lags: int | None = None,
@@ -271,6 +271,7 @@ def crime_sensitivity(
     )
     if ds.crime is None:
         raise ModelError("this data folder has no crime/ data")
+    its_end = spec.its_end  # the study's when not given
     if alternative_ends is None:
         alternative_ends = [_shift(its_end, -12), None] if its_end else []
     common = {
@@ -358,13 +359,13 @@ def crime_and_survey_sensitivity(
     area: str | None = None,
     categories: Sequence[str] | None = None,
     comparison_areas: Sequence[str] | None = None,
-    intervention: str = "2019-06",
+    intervention: str | None = None,
     transition: int = 0,
-    its_end: str | None = "2022-12",
+    its_end: str | None = None,
     seasonality: str | None = "fourier",
     family: str = "auto",
     hac_lags: int | None = None,
-    survey_item: str = "safe_evening",
+    survey_item: str | None = None,
     survey_reference: str | None = None,
 ) -> pd.DataFrame:
     """03's sensitivity rows: :func:`crime_sensitivity` and :func:`survey_sensitivity` together.
@@ -379,7 +380,8 @@ def crime_and_survey_sensitivity(
     >>> from types import SimpleNamespace as NS
     >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
     ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
-    >>> out = crime_and_survey_sensitivity(NS(crime=None, survey=sv, study=None), area="site")
+    >>> out = crime_and_survey_sensitivity(NS(crime=None, survey=sv, study=None), area="site",
+    ...                                    intervention="2019-06", survey_item="safe_evening")
     >>> out["estimate"].unique().tolist(), len(out)
     (['survey_trend.site'], 7)
     """
@@ -402,7 +404,8 @@ def crime_and_survey_sensitivity(
         c = crime_sensitivity(ds, **spec.parameters())
         parts.append(c)
         errors.update(c.attrs["errors"])
-    if ds.survey is not None:
+    survey_item = survey_item_for(ds, survey_item)
+    if ds.survey is not None and survey_item is not None:
         try:
             areas = [a for a in (area, survey_reference) if a is not None]
             parts.append(survey_sensitivity(ds, survey_item, areas=areas))

@@ -4,6 +4,7 @@ Everything that differs between studies (zones, activation kinds, roles of
 the professionals, incident kinds, crime categories, age bands, areas) comes
 from the data folder's ``study.yaml`` (:mod:`evaluation.sources.study`).
 """
+
 __all__ = ["GENDERS", "ACTIVITIES", "NO_ACTIVATION", "CO_INTERVENTIONS", "DAYPARTS"]
 
 

@@ -137,6 +137,7 @@ expected ...`.
 | `study.site` | yes | the site's name (sv, en), as the report names it |
 | `study.period` | yes | `{{start: YYYY-MM-DD, end: YYYY-MM-DD}}` |
 | `study.intervention` | no | the first month of the activation, `YYYY-MM`: where 03's time series is interrupted (the `intervention` parameter; without it, give `-p intervention=YYYY-MM`) |
+| `study.its_end` | no | the last month of 03's time series, `YYYY-MM` (the `its_end` parameter; without it: all data), e.g. the month before the drug scene's area was redrawn |
 | `study.codebook` | no | the codebook, a path inside the data folder (default: the project's `codebooks/focus_groups.yaml`) |
 | `target_group` | yes | `gender` (one of {", ".join(f"`{g}`" for g in GENDERS)}), `age_band` (a code of `age_bands`), `label` (sv, en) |
 | `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below |

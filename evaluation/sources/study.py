@@ -151,6 +151,7 @@ STUDY_PARAMETERS = (
     "survey_reference",
     "intervention",
     "survey_item",
+    "its_end",
 )
 
 
@@ -162,8 +163,9 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
     group; ``activation_states`` every activation kind of the study; ``area``,
     ``comparison_areas`` and ``survey_reference`` the study's crime areas;
     ``categories`` the crime categories it analyses (``crime_areas.categories``);
-    ``intervention`` and ``survey_item`` the study's (``study.intervention``,
-    ``crime_areas.survey_item``). A missing ``intervention`` is a
+    ``intervention``, ``its_end`` and ``survey_item`` the study's
+    (``study.intervention``, ``study.its_end``, ``crime_areas.survey_item``;
+    no ``its_end``: all data). A missing ``intervention`` is a
     :class:`~evaluation.errors.ParameterError`.
 
     Examples
@@ -188,6 +190,7 @@ def study_defaults(study: Study | None, **params: Any) -> dict[str, Any]:
         "survey_reference": study.survey_reference,
         "intervention": study.intervention,
         "survey_item": study.survey_item,
+        "its_end": study.its_end,
     }
     for k, v in params.items():
         if v is None and k in fill:

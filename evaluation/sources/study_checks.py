@@ -185,23 +185,25 @@ def _header(c: _Checker) -> dict[str, Any]:
         )
         codebook = None
     out["codebook"] = codebook.strip() if isinstance(codebook, str) else None
-    out["intervention"] = _intervention(c, st.get("intervention"), sl("intervention"))
+    out["intervention"] = _month(
+        c, st.get("intervention"), sl("intervention"), "study.intervention",
+        "the first month of the activation, YYYY-MM (e.g. 2021-05)",
+    )  # fmt: skip
+    out["its_end"] = _month(
+        c, st.get("its_end"), sl("its_end"), "study.its_end",
+        "the last month of 03's time series, YYYY-MM (e.g. 2022-12), or no such key for all data",
+    )  # fmt: skip
     return out
 
 
-def _intervention(c: _Checker, value: Any, line: int | None) -> str | None:
-    """``study.intervention``: the first month of the activation, ``YYYY-MM`` (or absent)."""
+def _month(c: _Checker, value: Any, line: int | None, key: str, expected: str) -> str | None:
+    """A ``YYYY-MM`` month of ``study:`` (``study.intervention``, ``study.its_end``), or absent."""
     if isinstance(value, _dt.date):
         value = f"{value.year:04d}-{value.month:02d}"
     if value is None:
         return None
     if not (isinstance(value, str) and _MONTH.match(value.strip())):
-        c.err(
-            line,
-            "study.intervention",
-            "missing" if value == "" else f"{value!r} is not a month",
-            "the first month of the activation, YYYY-MM (e.g. 2021-05)",
-        )
+        c.err(line, key, "missing" if value == "" else f"{value!r} is not a month", expected)
         return None
     return value.strip()
 
@@ -504,4 +506,5 @@ def parse_study(data: Any, file: str = STUDY_FILE) -> Study:
         source=file,
         intervention=head["intervention"],
         survey_item=item,
+        its_end=head["its_end"],
     )

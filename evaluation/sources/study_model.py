@@ -133,6 +133,9 @@ class Study:
     survey_item : str or None
         ``crime_areas.survey_item``: the safety survey item 03 analyses
         (an ``item`` of ``survey/safety.csv``).
+    its_end : str or None
+        ``study.its_end``: the last month of 03's time series (``YYYY-MM``;
+        ``None``: all data).
 
     Examples
     --------
@@ -172,6 +175,7 @@ class Study:
     source: str = STUDY_FILE
     intervention: str | None = None
     survey_item: str | None = None
+    its_end: str | None = None
 
     def codes(self, vocabulary: str) -> tuple[str, ...]:
         """The codes of one vocabulary, in the order of ``study.yaml``."""

@@ -51,7 +51,7 @@ def rate_ratio_sentence(est: Estimate | None, key: str, language: str, **values:
     Examples
     --------
     >>> rate_ratio_sentence(Estimate("rr", 0.55, 0.44, 0.7), "site.target_staying", "en", group="girls aged 13–18")
-    'During activation fewer girls aged 13–18 stayed on the square per observed hour: about 0.55 times as many as without activation (95% CI 0.44–0.70).'
+    'During activation fewer girls aged 13–18 stayed at the site per observed hour: about 0.55 times as many as without activation (95% CI 0.44–0.70).'
     """
     if est is None or not est.available:
         return t(f"findings.{key}.missing", language, **values)
@@ -123,7 +123,7 @@ def site_reading(site: SiteResults, language: str) -> str:
     >>> s = SiteResults(target_staying_rate_ratio=RateRatioEstimate("r", 1.9, 1.5, 2.4, family="negbin", n=300), covariates=["zone"],
     ...                 target={"gender": "female", "age_band": "13-18"})
     >>> site_reading(s, "en")[:80]
-    '**Reading.** During activation more girls aged 13–18 stayed on the square per ob'
+    '**Reading.** During activation more girls aged 13–18 stayed at the site per obse'
     """
     est = site.target_staying_rate_ratio
     main = rate_ratio_sentence(

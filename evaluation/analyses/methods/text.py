@@ -257,9 +257,9 @@ def glossary(language: str = "sv", zones: list[str] | None = None) -> pd.DataFra
     --------
     >>> g = glossary("en", ["zone_a", "zone_b"])
     >>> g.iloc[2, 1]
-    'A part of the square observed on its own, e.g. zone_a or zone_b.'
+    'A part of the site observed on its own, e.g. zone_a or zone_b.'
     >>> glossary("en").iloc[2, 1]
-    'A part of the square observed on its own.'
+    'A part of the site observed on its own.'
     """
 
     def text(k: str) -> str:
