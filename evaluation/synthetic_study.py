@@ -14,6 +14,14 @@ __all__ = ["STUDIES", "DEFAULT_STUDY", "write_study", "AGE_BANDS"]
 #: The age bands of the example studies (the generator counts people in each).
 AGE_BANDS = ("0-12", "13-18", "19-29", "30-64", "65+")
 
+#: The target group of both example studies.
+_TARGET_GROUP = """\
+target_group:
+  gender: female
+  age_band: "13-18"
+  label: {sv: flickor 13–18 år, en: girls aged 13–18}
+"""
+
 #: The vocabularies every example study shares (official crime categories, the age bands).
 _SHARED_VOCABULARIES = """\
   crime_categories:
@@ -43,11 +51,9 @@ study:
   site: {sv: Sergels torg, en: Sergels torg}
   period: {start: 2016-01-01, end: 2023-12-31}
 
-target_group:
-  gender: female
-  age_band: "13-18"
-  label: {sv: flickor 13–18 år, en: girls aged 13–18}
-
+"""
+    + _TARGET_GROUP
+    + """
 vocabularies:
   zones:
     plattan: {sv: Plattan, en: Plattan}
@@ -151,11 +157,9 @@ study:
   period: {start: 2016-01-01, end: 2023-12-31}
   codebook: focus_groups/codebook.yaml
 
-target_group:
-  gender: female
-  age_band: "13-18"
-  label: {sv: flickor 13–18 år, en: girls aged 13–18}
-
+"""
+    + _TARGET_GROUP
+    + """
 vocabularies:
   zones:
     lunden: {sv: Observatorielunden, en: Observatorielunden}
