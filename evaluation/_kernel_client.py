@@ -14,24 +14,24 @@ ordinary kernel (``python -m ipykernel_launcher``), so a run never depends on
 the pool being there.
 """
 
+# standard library only, and as little of it as will do: no typing (start-up time)
 import json
 import os
 import signal
 import socket
 import sys
-from typing import Any, NoReturn
 
 FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
 
 
-def _fresh_kernel(kernel_args: list[str], why: str) -> NoReturn:
+def _fresh_kernel(kernel_args: list[str], why: str) -> None:
     """Replace this process by an ordinary ipykernel with the same arguments."""
     sys.stderr.write(f"kernel pool: {why}; starting an ordinary kernel instead\n")
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
 
 
-def _read_line(sock: socket.socket, buf: bytes) -> tuple[Any, bytes]:
+def _read_line(sock: socket.socket, buf: bytes) -> tuple[dict | None, bytes]:
     while b"\n" not in buf:
         chunk = sock.recv(65536)
         if not chunk:
@@ -43,7 +43,7 @@ def _read_line(sock: socket.socket, buf: bytes) -> tuple[Any, bytes]:
 
 def _ask_for_kernel(
     sock: socket.socket, sock_path: str, kernel_args: list[str]
-) -> tuple[Any, bytes, str]:
+) -> tuple[dict | None, bytes, str]:
     """Send the request with our standard streams; (the server's reply, unread bytes, why not)."""
     why = "no reply from the pool's server"
     try:
@@ -62,7 +62,7 @@ def _ask_for_kernel(
 def _forward_signals(pid: int) -> None:
     """Pass the signals this process receives on to the kernel's process group."""
 
-    def forward(signum: int, frame: Any) -> None:
+    def forward(signum: int, frame: object) -> None:
         try:
             os.killpg(pid, signum)  # the kernel leads its own session, like a launched kernel
         except OSError:
@@ -76,7 +76,7 @@ def _forward_signals(pid: int) -> None:
             signal.signal(getattr(signal, name), forward)
 
 
-def _wait_for_exit(sock: socket.socket, buf: bytes) -> NoReturn:
+def _wait_for_exit(sock: socket.socket, buf: bytes) -> None:
     """Exit with the kernel's exit code when the server reports it (1 if the server goes)."""
     while True:
         try:
@@ -99,6 +99,7 @@ def main(argv: list[str]) -> None:
     if not reply or "pid" not in reply:
         sock.close()
         _fresh_kernel(kernel_args, why)
+        return  # (not reached: the process is now a fresh kernel)
     _forward_signals(reply["pid"])
     _wait_for_exit(sock, buf)
 

@@ -197,10 +197,13 @@ def cmd_make_example(a: argparse.Namespace) -> int:
 
     Examples
     --------
+    A folder that is not empty is refused without ``--force``:
+
     >>> import tempfile
     >>> from evaluation.cli import main
-    >>> main(["make-example-data", "--out", tempfile.mkdtemp(), "--study", "odenplan",
-    ...       "--scale", "2"])
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = (out / "notes.txt").write_text("mine")
+    >>> main(["make-example-data", "--out", str(out)])
     2
     """
     from ..synthetic_study import DEFAULT_STUDY

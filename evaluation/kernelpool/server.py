@@ -189,7 +189,7 @@ def serve(listener: socket.socket, modules: list[str]) -> None:
     ...     "import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); "
     ...     "s.listen(); from evaluation.kernelpool import serve; serve(s, [])"
     ... )
-    >>> subprocess.run([sys.executable, "-c", code, sock], stdin=subprocess.DEVNULL).returncode
+    >>> subprocess.run([sys.executable, "-c", code, sock], input=b"").returncode
     0
     >>> os.path.exists(sock)
     False
