@@ -12,6 +12,9 @@ The public API, re-exported here:
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     CodebookError,
     DataError,
@@ -23,6 +26,10 @@ from .errors import (
     ReleaseError,
 )
 
+if TYPE_CHECKING:
+    from .pipeline import RunResult
+    from .sources import Dataset
+
 __version__ = "0.1.0"
 
 # Imported on first use (PEP 562): the data layer pulls in pandas and pandera,
@@ -30,7 +37,7 @@ __version__ = "0.1.0"
 _LAZY = {"Dataset": "sources", "load_dataset": "sources"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
@@ -44,7 +51,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
 
 
-def validate(path, codebook=None) -> Dataset:  # noqa: F821 - lazy, see __getattr__
+def validate(path: str | Path, codebook: str | Path | None = None) -> Dataset:
     """Validate a data folder; return its :class:`Dataset` or raise :class:`DataError`.
 
     The same as :func:`load_dataset`, named for use in scripts that only check.
@@ -58,8 +65,18 @@ def validate(path, codebook=None) -> Dataset:  # noqa: F821 - lazy, see __getatt
     return load_dataset(path, codebook=codebook)
 
 
-def run(*args, **kwargs):
-    """Run the notebooks into a new report folder; see :func:`evaluation.pipeline.run`."""
+def run(*args: Any, **kwargs: Any) -> RunResult:
+    """Run the notebooks into a new report folder; see :func:`evaluation.pipeline.run`.
+
+    Examples
+    --------
+    A parameter that is not allowed stops the run before anything starts:
+
+    >>> run(overrides=["language=fi"], progress=None)
+    Traceback (most recent call last):
+    ...
+    evaluation.errors.ParameterError: ...language...
+    """
     from .pipeline import run as _run
 
     return _run(*args, **kwargs)

@@ -14,6 +14,7 @@ ordinary kernel (``python -m ipykernel_launcher``), so a run never depends on
 the pool being there.
 """
 
+# standard library only, and as little of it as will do: no typing (start-up time)
 import json
 import os
 import signal
@@ -23,14 +24,14 @@ import sys
 FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
 
 
-def _fresh_kernel(kernel_args, why):
+def _fresh_kernel(kernel_args: list[str], why: str) -> None:
     """Replace this process by an ordinary ipykernel with the same arguments."""
     sys.stderr.write(f"kernel pool: {why}; starting an ordinary kernel instead\n")
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
 
 
-def _read_line(sock, buf):
+def _read_line(sock: socket.socket, buf: bytes) -> tuple[dict | None, bytes]:
     while b"\n" not in buf:
         chunk = sock.recv(65536)
         if not chunk:
@@ -40,9 +41,10 @@ def _read_line(sock, buf):
     return json.loads(line), rest
 
 
-def main(argv):
-    sock_path, kernel_args = argv[0], argv[1:]
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+def _ask_for_kernel(
+    sock: socket.socket, sock_path: str, kernel_args: list[str]
+) -> tuple[dict | None, bytes, str]:
+    """Send the request with our standard streams; (the server's reply, unread bytes, why not)."""
     why = "no reply from the pool's server"
     try:
         sock.connect(sock_path)
@@ -54,12 +56,13 @@ def main(argv):
         reply, buf = _read_line(sock, b"")
     except OSError as exc:
         reply, buf, why = None, b"", f"cannot reach the pool's server ({exc})"
-    if not reply or "pid" not in reply:
-        sock.close()
-        _fresh_kernel(kernel_args, why)
-    pid = reply["pid"]
+    return reply, buf, why
 
-    def forward(signum, frame):
+
+def _forward_signals(pid: int) -> None:
+    """Pass the signals this process receives on to the kernel's process group."""
+
+    def forward(signum: int, frame: object) -> None:
         try:
             os.killpg(pid, signum)  # the kernel leads its own session, like a launched kernel
         except OSError:
@@ -71,6 +74,10 @@ def main(argv):
     for name in FORWARDED:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), forward)
+
+
+def _wait_for_exit(sock: socket.socket, buf: bytes) -> None:
+    """Exit with the kernel's exit code when the server reports it (1 if the server goes)."""
     while True:
         try:
             msg, buf = _read_line(sock, buf)
@@ -83,6 +90,18 @@ def main(argv):
         if "exit" in msg:
             code = msg["exit"]
             sys.exit(code if code >= 0 else 128 - code)
+
+
+def main(argv: list[str]) -> None:
+    sock_path, kernel_args = argv[0], argv[1:]
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    reply, buf, why = _ask_for_kernel(sock, sock_path, kernel_args)
+    if not reply or "pid" not in reply:
+        sock.close()
+        _fresh_kernel(kernel_args, why)
+        return  # (not reached: the process is now a fresh kernel)
+    _forward_signals(reply["pid"])
+    _wait_for_exit(sock, buf)
 
 
 if __name__ == "__main__":

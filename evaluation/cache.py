@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,13 @@ _PKG_HASH: str | None = None
 
 
 def package_hash() -> str:
-    """SHA-256 over the package's own files (code and templates), computed once per process."""
+    """SHA-256 over the package's own files (code and templates), computed once per process.
+
+    Examples
+    --------
+    >>> len(package_hash()), package_hash() == package_hash()
+    (64, True)
+    """
     global _PKG_HASH
     if _PKG_HASH is None:
         h = hashlib.sha256()
@@ -89,7 +96,21 @@ def pre_key(
     extra: dict[str, Any] | None = None,
 ) -> str:
     """Hash of the notebook source, its parameters, the package code, the results it needs
-    and ``extra`` (anything else its output depends on)."""
+    and ``extra`` (anything else its output depends on).
+
+    ``run_dir`` is not part of the key: the same notebook in another run folder
+    is the same entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> nb = Path(tempfile.mkdtemp()) / "00_a.ipynb"
+    >>> _ = nb.write_text("{}")
+    >>> pre_key(nb, {"seed": 1, "run_dir": "a"}, []) == pre_key(nb, {"seed": 1, "run_dir": "b"}, [])
+    True
+    >>> pre_key(nb, {"seed": 1}, []) == pre_key(nb, {"seed": 2}, [])
+    False
+    """
     h = hashlib.sha256()
     h.update(notebook.read_bytes())
     h.update(
@@ -120,6 +141,23 @@ def lookup(cache_root: Path, stem: str, key: str) -> tuple[Path | None, str]:
 
     Several entries can live under one pre-key (e.g. the same notebook run on
     two versions of a data file); each is checked by re-hashing its inputs.
+
+    Examples
+    --------
+    A changed input makes the entry stale (:func:`store` made it):
+
+    >>> import tempfile
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> (tmp / "run" / "results").mkdir(parents=True)
+    >>> _ = (tmp / "run" / "results" / "00_a.json").write_text("{}")
+    >>> data = tmp / "data.csv"
+    >>> _ = data.write_text("1")
+    >>> full = store(tmp / "cache", "00_a", "k", tmp / "run", [str(data)])
+    >>> lookup(tmp / "cache", "00_a", "k")[1] == full
+    True
+    >>> _ = data.write_text("2")
+    >>> lookup(tmp / "cache", "00_a", "k")
+    (None, 'k')
     """
     base = cache_root / stem / key
     if not base.is_dir():
@@ -142,11 +180,21 @@ def store(
     key: str,
     run_dir: Path,
     inputs: list[str],
-    folders: list[str] = (),
+    folders: Sequence[str] = (),
 ) -> str:
     """Copy a notebook's executed copy, HTML and results into the cache; return the full key.
 
     ``inputs`` are the files it read, ``folders`` those whose listing it depends on.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> (tmp / "run").mkdir()
+    >>> _ = (tmp / "run" / "00_a.html").write_text("<p>page</p>")
+    >>> full = store(tmp / "cache", "00_a", "prekey", tmp / "run", [], folders=[str(tmp)])
+    >>> sorted(p.name for p in (tmp / "cache" / "00_a" / "prekey" / full).iterdir())
+    ['00_a.html', 'entry.json']
     """
     hashed = [(p, provenance.sha256(p)) for p in inputs if Path(p).exists()]
     listed = [(f, listing_hash(f)) for f in folders]
@@ -174,7 +222,20 @@ def store(
 
 
 def restore(entry: Path, stem: str, run_dir: Path, run_dir_param: str | None) -> None:
-    """Copy a cached entry into a run folder, pointing its injected ``run_dir`` at this run."""
+    """Copy a cached entry into a run folder, pointing its injected ``run_dir`` at this run.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> (tmp / "entry").mkdir(); (tmp / "run").mkdir()
+    >>> cell = {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]},
+    ...         "source": "run_dir = '/old/run'\\nseed = 1"}
+    >>> _ = (tmp / "entry" / "00_a.ipynb").write_text(json.dumps({"cells": [cell]}))
+    >>> restore(tmp / "entry", "00_a", tmp / "run", "/new/run")
+    >>> json.loads((tmp / "run" / "00_a.ipynb").read_text())["cells"][0]["source"]
+    "seed = 1\\nrun_dir = '/new/run'"
+    """
     nb = json.loads((entry / f"{stem}.ipynb").read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and run_dir_param:
@@ -195,7 +256,16 @@ def restore(entry: Path, stem: str, run_dir: Path, run_dir_param: str | None) ->
 def link_or_copy(src: Path, dst: Path) -> str:
     """Hard-link ``src`` to ``dst`` (no extra space; cache entries are never changed in
     place: :func:`store` writes a new folder), or copy where a link is impossible (another
-    file system). Returns ``"link"`` or ``"copy"``."""
+    file system). Returns ``"link"`` or ``"copy"``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.html").write_text("page")
+    >>> link_or_copy(tmp / "a.html", tmp / "b.html"), (tmp / "b.html").read_text()
+    ('link', 'page')
+    """
     try:
         os.link(src, dst)
         return "link"

@@ -21,7 +21,7 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["make_odenplan_data", "ODENPLAN_SEED", "CODES", "NAMES"]
+__all__ = ["make_odenplan_data", "make_other_example", "ODENPLAN_SEED", "CODES", "NAMES"]
 
 #: Seed of the Odenplan example (the first example's generator, other numbers).
 ODENPLAN_SEED = 2023
@@ -259,3 +259,22 @@ def make_odenplan_data(out: str | Path, seed: int = ODENPLAN_SEED) -> Path:
     # last: the marker's fingerprint covers every other file of this folder
     write_marker(out, SYNTHETIC_NOTE + f"\nseed: {seed}\nstudy: odenplan\n")
     return out
+
+
+def make_other_example(study: str, out: str | Path, seed: int | None = None) -> int:
+    """Write the example study ``study`` (not the first) into ``out``; returns the seed used.
+
+    ``evaluation make-example-data --study NAME`` calls it; the first study
+    is :func:`evaluation.synthetic.make_example_data`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> make_other_example("odenplan", pathlib.Path(tempfile.mkdtemp()) / "o")
+    2023
+    """
+    makers = {"odenplan": (make_odenplan_data, ODENPLAN_SEED)}
+    make, default = makers[study]
+    seed = default if seed is None else seed
+    make(out, seed=seed)
+    return seed

@@ -9,12 +9,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["STUDIES", "DEFAULT_STUDY", "write_study", "make_other_example", "AGE_BANDS"]
+__all__ = ["STUDIES", "DEFAULT_STUDY", "write_study", "AGE_BANDS"]
 
 #: The age bands of the example studies (the generator counts people in each).
 AGE_BANDS = ("0-12", "13-18", "19-29", "30-64", "65+")
 
-_SERGELS_TORG = """\
+#: The target group of both example studies.
+_TARGET_GROUP = """\
+target_group:
+  gender: female
+  age_band: "13-18"
+  label: {sv: flickor 13–18 år, en: girls aged 13–18}
+"""
+
+#: The vocabularies every example study shares (official crime categories, the age bands).
+_SHARED_VOCABULARIES = """\
+  crime_categories:
+    violence: {sv: våldsbrott, en: violent crime}
+    robbery: {sv: rån, en: robbery}
+    drug_offences: {sv: narkotikabrott, en: drug offences}
+    theft: {sv: stöld, en: theft}
+    vandalism: {sv: skadegörelse, en: vandalism}
+    sexual_offences: {sv: sexualbrott, en: sexual offences}
+    other: {sv: annan, en: other}
+  age_bands:
+    "0-12": {sv: 0–12 år, en: aged 0–12}
+    "13-18": {sv: 13–18 år, en: aged 13–18}
+    "19-29": {sv: 19–29 år, en: aged 19–29}
+    "30-64": {sv: 30–64 år, en: aged 30–64}
+    "65+": {sv: 65 år och äldre, en: aged 65 and over}
+"""
+
+_SERGELS_TORG = (
+    """\
 # study.yaml: what this study is about (docs/data-contract.md). SYNTHETIC example.
 study:
   id: sergels_torg
@@ -24,12 +51,11 @@ study:
   site: {sv: Sergels torg, en: Sergels torg}
   period: {start: 2016-01-01, end: 2023-12-31}
   intervention: "2019-06"  # the first month of the activation (03's time series)
+  its_end: "2022-12"  # the series' last month: the area counted was redrawn in 2023
 
-target_group:
-  gender: female
-  age_band: "13-18"
-  label: {sv: flickor 13–18 år, en: girls aged 13–18}
-
+"""
+    + _TARGET_GROUP
+    + """
 vocabularies:
   zones:
     plattan: {sv: Plattan, en: Plattan}
@@ -55,21 +81,9 @@ vocabularies:
     guard_intervention: {sv: ordningsvakts ingripande, en: security guard intervention}
     police_intervention: {sv: polisingripande, en: police intervention}
     outreach_contact: {sv: uppsökande kontakt, en: outreach contact}
-  crime_categories:
-    violence: {sv: våldsbrott, en: violent crime}
-    robbery: {sv: rån, en: robbery}
-    drug_offences: {sv: narkotikabrott, en: drug offences}
-    theft: {sv: stöld, en: theft}
-    vandalism: {sv: skadegörelse, en: vandalism}
-    sexual_offences: {sv: sexualbrott, en: sexual offences}
-    other: {sv: annan, en: other}
-  age_bands:
-    "0-12": {sv: 0–12 år, en: aged 0–12}
-    "13-18": {sv: 13–18 år, en: aged 13–18}
-    "19-29": {sv: 19–29 år, en: aged 19–29}
-    "30-64": {sv: 30–64 år, en: aged 30–64}
-    "65+": {sv: 65 år och äldre, en: aged 65 and over}
-  areas:
+"""
+    + _SHARED_VOCABULARIES
+    + """  areas:
     sergels_torg: {sv: Sergels torg, en: Sergels torg}
     norrmalm: {sv: Norrmalm, en: Norrmalm}
     stockholm: {sv: Stockholm, en: Stockholm}
@@ -132,8 +146,10 @@ goals:
       en: Known as an open art and culture scene
     results: []
 """
+)
 
-_ODENPLAN = """\
+_ODENPLAN = (
+    """\
 # study.yaml: what this study is about (docs/data-contract.md). SYNTHETIC example.
 study:
   id: odenplan
@@ -143,13 +159,12 @@ study:
   site: {sv: Odenplan, en: Odenplan}
   period: {start: 2016-01-01, end: 2023-12-31}
   intervention: "2019-06"  # the first month of the activation (03's time series)
+  its_end: "2022-12"  # the series' last month: the area counted was redrawn in 2023
   codebook: focus_groups/codebook.yaml
 
-target_group:
-  gender: female
-  age_band: "13-18"
-  label: {sv: flickor 13–18 år, en: girls aged 13–18}
-
+"""
+    + _TARGET_GROUP
+    + """
 vocabularies:
   zones:
     lunden: {sv: Observatorielunden, en: Observatorielunden}
@@ -175,21 +190,9 @@ vocabularies:
     vaktingripande: {sv: väktare ingriper, en: guard intervenes}
     polisingripande: {sv: polisen ingriper, en: police intervene}
     uppsokande_kontakt: {sv: uppsökande kontakt, en: outreach contact}
-  crime_categories:
-    violence: {sv: våldsbrott, en: violent crime}
-    robbery: {sv: rån, en: robbery}
-    drug_offences: {sv: narkotikabrott, en: drug offences}
-    theft: {sv: stöld, en: theft}
-    vandalism: {sv: skadegörelse, en: vandalism}
-    sexual_offences: {sv: sexualbrott, en: sexual offences}
-    other: {sv: annan, en: other}
-  age_bands:
-    "0-12": {sv: 0–12 år, en: aged 0–12}
-    "13-18": {sv: 13–18 år, en: aged 13–18}
-    "19-29": {sv: 19–29 år, en: aged 19–29}
-    "30-64": {sv: 30–64 år, en: aged 30–64}
-    "65+": {sv: 65 år och äldre, en: aged 65 and over}
-  areas:
+"""
+    + _SHARED_VOCABULARIES
+    + """  areas:
     odenplan: {sv: Odenplan, en: Odenplan}
     vasastan: {sv: Vasastan, en: Vasastan}
     sankt_eriksplan: {sv: Sankt Eriksplan, en: Sankt Eriksplan}
@@ -249,6 +252,7 @@ goals:
     text: {sv: En grön och skött park, en: A green and well-kept park}
     results: []
 """
+)
 
 #: Example study id -> the text of its ``study.yaml``.
 STUDIES = {"sergels_torg": _SERGELS_TORG, "odenplan": _ODENPLAN}
@@ -258,19 +262,17 @@ STUDIES = {"sergels_torg": _SERGELS_TORG, "odenplan": _ODENPLAN}
 DEFAULT_STUDY = "sergels_torg"
 
 
-def make_other_example(study: str, out: str | Path, seed: int | None = None) -> int:
-    """Write the example study ``study`` (not the first) into ``out``; returns the seed used."""
-    from .synthetic_odenplan import ODENPLAN_SEED, make_odenplan_data
-
-    makers = {"odenplan": (make_odenplan_data, ODENPLAN_SEED)}
-    make, default = makers[study]
-    seed = default if seed is None else seed
-    make(out, seed=seed)
-    return seed
-
-
 def write_study(out: str | Path, study: str = "sergels_torg") -> Path:
-    """Write the example study's ``study.yaml`` into ``out`` (LF line ends, UTF-8)."""
+    """Write the example study's ``study.yaml`` into ``out`` (LF line ends, UTF-8).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from evaluation.paths import EXAMPLE_DATA, project_root
+    >>> path = write_study(tempfile.mkdtemp())
+    >>> path.read_bytes() == (project_root() / EXAMPLE_DATA / "study.yaml").read_bytes()
+    True
+    """
     path = Path(out) / "study.yaml"
     path.write_bytes(STUDIES[study].encode("utf-8"))
     return path

@@ -172,14 +172,14 @@ def test_forked_kernels_get_their_own_random_state(tmp_path):
 
 
 def test_kernels_option_is_checked(monkeypatch):
-    from evaluation import pipeline
+    from evaluation.pipeline import scheduler
 
     with pytest.raises(ParameterError, match="expected 'auto', 'preloaded' or 'fresh'"):
-        pipeline._use_pool("warm")
-    monkeypatch.setattr(pipeline, "pool_available", lambda: False)
+        scheduler.use_pool("warm")
+    monkeypatch.setattr(scheduler, "pool_available", lambda: False)
     with pytest.raises(ParameterError, match="needs Linux"):
-        pipeline._use_pool("preloaded")
-    assert pipeline._use_pool("auto") is False
+        scheduler.use_pool("preloaded")
+    assert scheduler.use_pool("auto") is False
 
 
 def test_the_study_notebooks_preload_what_they_import():

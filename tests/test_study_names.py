@@ -16,7 +16,8 @@ from .conftest import EXAMPLE, ROOT
 
 #: The generator of the example data writes the example's names.
 EXEMPT = {
-    "evaluation/synthetic.py",
+    *(f"evaluation/synthetic/{m}.py" for m in ("__init__", "world", "readme", "talk", "truth")),
+    *(f"evaluation/synthetic/{m}.py" for m in ("observations", "registers", "example")),
     "evaluation/synthetic_study.py",
     "evaluation/synthetic_odenplan.py",
     "evaluation/_phrases.py",

@@ -12,11 +12,11 @@ from evaluation.synthetic import (
     DEFAULT_SEED,
     REVERSED_SEED,
     TRUTH,
-    adjustment_table,
     expected_confounding,
     make_example_data,
-    seed_criteria,
 )
+
+from .recovery import adjustment_table, seed_criteria
 
 
 def test_bundled_example_meets_its_documented_seed_criteria(example_dir):

@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from .. import i18n
 from ..labels import label
 from .alttext import _add_alt, _ax, _language, _t
 from .theme import GOAL_COLOURS, GOAL_SIGN, GOAL_TEXT

@@ -187,7 +187,7 @@ def test_marginal_rates_match_simple_rates_without_covariates():
 
 
 def test_planted_effects_recovered_on_example(example_dir):
-    from evaluation.synthetic import recovery_table
+    from ..recovery import recovery_table
 
     t = recovery_table(example_dir)
     assert t["covered"].all(), t[~t["covered"]]

@@ -50,26 +50,30 @@ from __future__ import annotations
 
 import atexit
 import functools
-import gc
-import importlib
 import json
 import os
-import selectors
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelPool", "available", "preload_modules", "local_manager_class"]
+from .server import INLINE_BACKEND, NEVER_PRELOAD, serve
 
-CLIENT = Path(__file__).with_name("_kernel_client.py")
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+__all__ = [
+    "KernelPool",
+    "available",
+    "preload_modules",
+    "local_manager_class",
+    "serve",
+    "BASE_PRELOAD",
+    "NEVER_PRELOAD",
+    "INLINE_BACKEND",
+]
+
+CLIENT = Path(__file__).parent.parent / "_kernel_client.py"
 
 #: Imported by the server before it forks: the kernel's own modules and the
 #: scientific stack this package and the notebooks use (some lazily, inside functions).
@@ -89,8 +93,6 @@ BASE_PRELOAD = (
     "evaluation",
     "evaluation.sources",
 )
-#: Never preloaded: importing it registers hooks with the *running* IPython shell.
-NEVER_PRELOAD = ("matplotlib_inline",)
 
 
 @functools.cache
@@ -219,6 +221,13 @@ class KernelPool:
             papermill.execute_notebook(
                 "in.ipynb", "out.ipynb", kernel_manager_class=pool.kernel_manager_class
             )
+
+    A pool does nothing until started:
+
+    >>> pool = KernelPool(["pandas"])
+    >>> pool.alive, pool.socket_path.endswith("pool.sock")
+    (False, True)
+    >>> pool.close()
     """
 
     def __init__(self, modules: Iterable[str] = BASE_PRELOAD, cwd: str | Path | None = None):
@@ -277,12 +286,12 @@ class KernelPool:
 
         argv = [sys.executable, "-I", "-S", str(CLIENT), self.socket_path]
 
-        class PooledKernelManager(local_manager_class(base)):
+        class PooledKernelManager(local_manager_class(base)):  # type: ignore[misc]
             """Starts ``python3`` kernels by forking them from the pool's server."""
 
             @property
             def kernel_spec(self) -> KernelSpec | None:
-                if self._kernel_spec is None:
+                if self._kernel_spec is None:  # type: ignore[has-type]
                     spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
                     tail = [a for a in spec.argv if a.startswith("-f") or "{" in a]
                     self._kernel_spec = KernelSpec(
@@ -320,174 +329,3 @@ class KernelPool:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-# --- the server (runs in its own process) ------------------------------------------------
-
-
-def serve(listener: socket.socket, modules: list[str]) -> None:
-    """The pool's server: import ``modules``, then fork a kernel for each request on the
-    (bound, listening) Unix socket ``listener`` until stdin closes."""
-    for name in modules:
-        if name.split(".")[0] in NEVER_PRELOAD:
-            continue
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - a module that fails here fails in the kernel, visibly
-            print(f"kernel pool: not preloaded {name}: {exc}", file=sys.stderr)
-    sel = selectors.DefaultSelector()
-    sel.register(listener, selectors.EVENT_READ, ("accept", None))
-    sel.register(sys.stdin, selectors.EVENT_READ, ("lifeline", None))
-    kernels: dict[int, dict[str, Any]] = {}  # pid -> {conn, pidfd}
-    pending: dict[socket.socket, bytearray] = {}
-    try:
-        while True:
-            for key, _ in sel.select():
-                kind, data = key.data
-                if kind == "lifeline":
-                    if not os.read(sys.stdin.fileno(), 4096):
-                        return
-                elif kind == "accept":
-                    conn, _ = listener.accept()
-                    pending[conn] = bytearray()
-                    sel.register(conn, selectors.EVENT_READ, ("request", [None]))
-                elif kind == "request":
-                    conn = key.fileobj
-                    try:
-                        chunk, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-                    except OSError:
-                        chunk, fds = b"", []
-                    if fds:
-                        data[0] = fds
-                    pending[conn] += chunk
-                    if not chunk or b"\n" in pending[conn]:
-                        sel.unregister(conn)
-                        raw = bytes(pending.pop(conn))
-                        if not chunk or not data[0] or len(data[0]) != 3:
-                            for fd in data[0] or []:
-                                os.close(fd)
-                            conn.close()
-                            continue
-
-                        def in_child(conn=conn):
-                            listener.close()
-                            sel.close()
-                            for c in [*pending, *(k["conn"] for k in kernels.values()), conn]:
-                                c.close()
-                            for k in kernels.values():
-                                os.close(k["pidfd"])
-
-                        pid = None
-                        try:
-                            request = json.loads(raw.partition(b"\n")[0])
-                            pid = _fork_kernel(request, data[0], in_child)
-                            pidfd = os.pidfd_open(pid)
-                        except Exception as exc:  # noqa: BLE001 - the client falls back to a fresh kernel
-                            print(f"kernel pool: cannot fork a kernel: {exc}", file=sys.stderr)
-                            if pid is not None:
-                                os.kill(pid, signal.SIGKILL)
-                                os.waitpid(pid, 0)
-                            conn.close()
-                            continue
-                        finally:
-                            for fd in data[0]:
-                                os.close(fd)
-                        kernels[pid] = {"conn": conn, "pidfd": pidfd}
-                        conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
-                        sel.register(conn, selectors.EVENT_READ, ("client", pid))
-                        sel.register(pidfd, selectors.EVENT_READ, ("exited", pid))
-                elif kind == "client":  # the client went away (killed): so does its kernel
-                    if key.fileobj.recv(1) == b"":
-                        sel.unregister(key.fileobj)
-                        try:
-                            os.killpg(data, signal.SIGKILL)
-                        except OSError:
-                            pass
-                elif kind == "exited":
-                    k = kernels.pop(data)
-                    _, status = os.waitpid(data, 0)
-                    sel.unregister(k["pidfd"])
-                    os.close(k["pidfd"])
-                    try:
-                        k["conn"].sendall(
-                            json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n"
-                        )
-                    except OSError:
-                        pass
-                    try:
-                        sel.unregister(k["conn"])
-                    except (KeyError, ValueError):
-                        pass
-                    k["conn"].close()
-    finally:
-        for pid in kernels:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        path = listener.getsockname()
-        listener.close()
-        try:  # also when the caller was killed and could not clean up
-            os.unlink(path)
-            os.rmdir(os.path.dirname(path))
-        except OSError:
-            pass
-
-
-def _fork_kernel(request: dict[str, Any], fds: list[int], in_child: Callable[[], None]) -> int:
-    """Fork; in the child, close the server's files (``in_child``) and become the kernel
-    the request asks for. The child never returns into the server's loop."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    gc.freeze()  # preloaded objects: not scanned by the kernel's collector, pages stay shared
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
-    try:
-        in_child()
-        _become_kernel(request, fds)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - the child must never return into the server's loop
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        try:
-            atexit._run_exitfuncs()  # IPython saves its history there
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-
-
-def _become_kernel(request: dict[str, Any], fds: list[int]) -> None:
-    """Turn the forked child into ``python -m ipykernel_launcher <argv>``."""
-    server = os.getppid()
-    os.setsid()  # a process group of its own, as launch_kernel gives a kernel
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGUSR1):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    if sys.path and sys.path[0] in ("", os.getcwd()):
-        del sys.path[0]  # as ipykernel_launcher does; InteractiveShellApp.init_path adds it back
-    # the filters are those the imports left, as in a new kernel; but warnings already
-    # shown by the server must show again: invalidate every module's once-registry
-    mutated = getattr(warnings, "_filters_mutated", None)
-    if mutated is not None:
-        mutated()
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()
-    import ipykernel_launcher
-    from ipykernel import kernelapp
-
-    sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
-    kernelapp.launch_new_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={server}"])
