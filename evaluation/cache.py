@@ -72,6 +72,8 @@ def listing_hash(folder: str | Path) -> str:
     """SHA-256 of a folder's listing: the sorted names of its entries (one level; folders
     marked with ``/``). ``"<missing>"`` for a folder that does not exist.
 
+    Examples
+    --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> before = listing_hash(d)

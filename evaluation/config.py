@@ -59,6 +59,8 @@ def parse_override(text: str) -> tuple[str, Any]:
     """Parse one ``key=value`` override; the value is read as YAML (bounded:
     :func:`evaluation.yamlio.load_yaml_text`, at most :data:`MAX_OVERRIDE_VALUES` values).
 
+    Examples
+    --------
     >>> parse_override("seed=7")
     ('seed', 7)
     >>> parse_override("target_age_band=13-18")
@@ -263,6 +265,8 @@ def check_value(key: str, value: Any, spec: Mapping[str, Any]) -> str | None:
     ``min_items`` and ``unique``; for paths ``kind`` (dir or file) and
     ``allow_empty``.
 
+    Examples
+    --------
     >>> check_value("min_cell", 5, {"type": "integer", "minimum": 1}) is None
     True
     >>> print(check_value("min_cell", "five", {"type": "integer", "minimum": 1}))
@@ -392,6 +396,8 @@ def load_params(
 def params_for(params: Mapping[str, Any], declared: Iterable[str]) -> dict[str, Any]:
     """The subset of ``params`` that a notebook declares.
 
+    Examples
+    --------
     >>> params_for({"a": 1, "b": 2}, ["b", "c"])
     {'b': 2}
     """

@@ -128,6 +128,8 @@ def synthetic_status(folder: str | Path | None) -> str:
         ``"mismatch"``: a marker is there but the files do not match (or it has no
         fingerprint: copied and changed, or written by hand); ``"none"``: no marker.
 
+    Examples
+    --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> _ = (d / "calendar.csv").write_text("start,end,kind,name\\n")

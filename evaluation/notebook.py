@@ -203,6 +203,8 @@ def notebook_setup(language: str | None = None, study: Any = None) -> None:
 def key_numbers(entries: dict[str, dict | None], digits: int = 3) -> str:
     """Plain-text lines ``name: estimate (ci_low-ci_high)`` for the cells nbval compares.
 
+    Examples
+    --------
     >>> print(key_numbers({"rr": {"estimate": 1.23456, "ci_low": 1.0, "ci_high": 1.5}, "x": None}))
     rr: 1.235 (1.000-1.500)
     x: not available
@@ -224,6 +226,8 @@ def event_list(events: Any, language: str = "sv") -> str:
     Names come from the data: they are HTML-escaped and marked
     ``translate="no"`` (a name, in whatever language the data are written).
 
+    Examples
+    --------
     >>> import pandas as pd
     >>> ev = pd.DataFrame({"name": ["Kamerabevakning"], "start": pd.to_datetime(["2019-03-01"]),
     ...                    "end": pd.to_datetime(["2025-12-31"])})

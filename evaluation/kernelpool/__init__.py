@@ -115,6 +115,8 @@ def preload_modules(notebooks: Iterable[str | Path] = ()) -> list[str]:
     Only this package's modules are taken from the notebooks: they are known to
     have no import-time output. Other imports of a notebook run in its kernel.
 
+    Examples
+    --------
     >>> "evaluation.analyses.site" in preload_modules(["notebooks/01_site_observations.ipynb"])
     True
     """

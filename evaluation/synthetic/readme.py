@@ -22,6 +22,8 @@ def expected_confounding(truth: dict = TRUTH) -> dict[str, float]:
     (``people``) is the expected bias of an unadjusted rate ratio of people
     counted; incidents carry only ``incident_temperature``.
 
+    Examples
+    --------
     >>> {k: round(v, 2) for k, v in expected_confounding().items()}
     {'observer': 1.18, 'temperature': 1.17, 'incident_temperature': 1.1, 'people': 1.37}
     """

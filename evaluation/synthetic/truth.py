@@ -102,6 +102,8 @@ def planted_effects(reverse: bool = False) -> dict[str, Any]:
     Nuisance parameters (noise, frailty, rain, trends, coder recall) stay as
     they are.
 
+    Examples
+    --------
     >>> planted_effects(True)["observations"]["target_staying_rate_ratio"]
     0.5556
     >>> r = planted_effects(True)["crime"]; (r["hectares_before_2023"], r["hectares_2023"])

@@ -109,3 +109,37 @@ def test_parameters_default_to_the_study_and_must_name_its_codes(example_dir):
         study_defaults(s, target_age_band="13-19")
     with pytest.raises(ParameterError, match="comparison_areas: 'nowhere'"):
         study_defaults(s, comparison_areas=["nowhere"])
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ('  intervention: "2019-13"', "study.intervention"),
+        ('  its_end: "dec 2022"', "study.its_end"),
+    ],
+)
+def test_months_of_the_study_are_checked_with_their_line(example_dir, line, key):
+    text = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    field = line.split(":")[0]
+    lines = [ln for ln in text.splitlines() if not ln.startswith(field + ":")]
+    at = lines.index("study:") + 1
+    lines.insert(at, line)
+    problems = _problems("\n".join(lines) + "\n")
+    assert any(f"study.yaml:{at + 1}: {key}:" in p and "is not a month" in p for p in problems), (
+        problems
+    )
+
+
+def test_its_end_and_survey_item_come_from_the_study(example_dir):
+    from evaluation.sources.study import study_defaults
+
+    s = load_study(example_dir)
+    p = study_defaults(s, its_end=None, survey_item=None, intervention=None)
+    assert (p["its_end"], p["survey_item"], p["intervention"]) == (
+        s.its_end,
+        s.survey_item,
+        s.intervention,
+    )
+    assert s.its_end is not None and s.intervention is not None
+    # a value given wins over the study's
+    assert study_defaults(s, its_end="2021-12")["its_end"] == "2021-12"
