@@ -280,11 +280,13 @@ def t(key: str, language: str, /, **values: Any) -> str:
 
 
 def label(code: Any, language: str) -> str:
-    """The human label of a data code (``label.<code>`` in the catalogue), else the code.
+    """The human label of a data code: the study's, else the catalogue's, else the code.
 
-    Codes come from the data (zones, roles, areas, categories ...): a code
-    the catalogue does not know is shown as it is, so a new area in real data
-    still renders, under its own name.
+    Codes come from the data (zones, roles, areas, categories ...). The study's
+    label (``study.yaml`` vocabularies, :func:`use_study`) comes first, so a
+    study that uses a code the catalogue also knows (``art``, ``violence``)
+    with its own label is shown by its own label; a code neither knows is shown
+    as it is, so a new area in real data still renders, under its own name.
 
     Examples
     --------
@@ -295,13 +297,13 @@ def label(code: Any, language: str) -> str:
     """
     if isinstance(code, bool) or type(code).__name__ == "bool_":
         code = "yes" if code else "no"
-    key = f"label.{code}"
     messages = catalogue(_check_language(language))
-    if key in messages:
-        return messages[key]
     study = _STUDY.get(language)
     if study and str(code) in study:
         return study[str(code)]
+    key = f"label.{code}"
+    if key in messages:
+        return messages[key]
     return str(code)
 
 
@@ -312,8 +314,9 @@ _STUDY: dict[str, dict[str, str]] = {}
 def use_study(study: Any) -> None:
     """Take the labels of a study's codes (zones, roles, areas ...) for :func:`label`.
 
-    The catalogue's universal labels come first; a code only the study knows
-    is shown by the study's label (``study.yaml`` vocabularies). Called by
+    The study's label of a code (``study.yaml`` vocabularies) comes first, then
+    the catalogue's, so a study's own label of ``art`` is not replaced by the
+    catalogue's. Called by
     :func:`evaluation.sources.study.open_study` (a notebook's first cell);
     ``None`` forgets the study.
 
@@ -326,10 +329,11 @@ def use_study(study: Any) -> None:
     --------
     >>> class Odenplan:
     ...     def labels(self, language):
-    ...         return {"fontan": "the fountain" if language == "en" else "fontänen"}
+    ...         return {"fontan": "the fountain" if language == "en" else "fontänen",
+    ...                 "art": "street art" if language == "en" else "gatukonst"}
     >>> use_study(Odenplan())
-    >>> label("fontan", "sv"), label("female", "en")
-    ('fontänen', 'girls')
+    >>> label("fontan", "sv"), label("female", "en"), label("art", "en")
+    ('fontänen', 'girls', 'street art')
     >>> use_study(None)
     >>> label("fontan", "sv")
     'fontan'

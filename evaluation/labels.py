@@ -59,7 +59,7 @@ def label(code: Any, language: str = "sv") -> str:
     Returns
     -------
     str
-        The catalogue's label, else the study's label, else ``str(code)``.
+        The study's label, else the catalogue's label, else ``str(code)``.
 
     Examples
     --------
