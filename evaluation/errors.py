@@ -80,9 +80,9 @@ class Problem:
 
     Examples
     --------
-    >>> p = Problem("zones.csv", 4, "zone", "'platan' is not a zone", "one of plattan, trappan")
+    >>> p = Problem("zones.csv", 4, "zone", "'fontän' is not a zone", "one of fontanen, trappan")
     >>> print(p)
-    zones.csv:4: zone: 'platan' is not a zone; expected one of plattan, trappan
+    zones.csv:4: zone: 'fontän' is not a zone; expected one of fontanen, trappan
     >>> p.to_dict()["line"]
     4
     """

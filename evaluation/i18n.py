@@ -327,11 +327,11 @@ def use_study(study: Any) -> None:
 
     Examples
     --------
-    >>> class Odenplan:
+    >>> class OtherStudy:
     ...     def labels(self, language):
     ...         return {"fontan": "the fountain" if language == "en" else "fontänen",
     ...                 "art": "street art" if language == "en" else "gatukonst"}
-    >>> use_study(Odenplan())
+    >>> use_study(OtherStudy())
     >>> label("fontan", "sv"), label("female", "en"), label("art", "en")
     ('fontänen', 'girls', 'street art')
     >>> use_study(None)

@@ -261,11 +261,11 @@ def study_names(study: Any) -> list[str]:
     Examples
     --------
     >>> class Study:
-    ...     site = {"sv": "Odenplan", "en": "Odenplan"}
+    ...     site = {"sv": "Norrtorget", "en": "Norrtorget"}
     ...     vocabularies = {"zone": {"fontan": {"sv": "Fontänen", "en": "The fountain"},
     ...                              "ica": {"sv": "ICA Karlaplan", "en": "ICA Karlaplan"}}}
     >>> study_names(Study())
-    ['ICA Karlaplan', 'Odenplan']
+    ['ICA Karlaplan', 'Norrtorget']
     """
     out = {study.site.get("sv", ""), study.site.get("en", "")}
     for vocab in study.vocabularies.values():

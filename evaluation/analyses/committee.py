@@ -104,7 +104,7 @@ def changed_sentence(
     --------
     >>> f = Finding("crime_safety", "crime", "its.violence.level_change", 0.7, 0.55, 0.9,
     ...             "decrease", "weak", "...")
-    >>> changed_sentence(f, "en", area="Sergels torg").startswith("After the activation began")
+    >>> changed_sentence(f, "en", area="Norrtorget").startswith("After the activation began")
     True
     >>> changed_sentence(Finding("q", "focus_groups", "themes", None, None, None, "context", "not_assessed", ""), "en") is None
     True

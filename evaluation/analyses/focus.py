@@ -50,15 +50,15 @@ def role_shares(
 
     Examples
     --------
-    >>> from evaluation.coding.codebook import load_codebook
-    >>> from evaluation.paths import resolve
-    >>> cb = load_codebook(resolve("codebooks/focus_groups.yaml"))
-    >>> by_role = pd.DataFrame({"code": ["flickor_narvaro", "flickor_vistas"], "role": ["police", "police"],
+    >>> from evaluation.coding.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"id": "c", "title": "C", "version": "1", "language": "en"},
+    ...     "codes": [{"id": "presence", "label": "Presence", "children": [{"id": "staying", "label": "Staying"}]}]})
+    >>> by_role = pd.DataFrame({"code": ["presence", "staying"], "role": ["police", "police"],
     ...                         "segments": [3, 2], "share": [30.0, 20.0]})
     >>> role_shares(by_role, cb, language="en")[["code", "theme", "share"]].values.tolist()
-    [['flickor_narvaro', "Girls' presence and use of the square", 30.0]]
+    [['presence', 'Presence', 30.0]]
     >>> role_shares(by_role, cb, level="code")["code"].tolist()
-    ['flickor_vistas']
+    ['staying']
     """
     from ..labels import label
 

@@ -18,8 +18,8 @@ reader who knows the labels can recover: the protection interval) and
 Examples
 --------
 >>> import pandas as pd
->>> t = pd.DataFrame({"art": [12, 3], "none": [9, 8]}, index=["plattan", "trappan"])
->>> suppress_small_counts(t).loc["trappan"].tolist()
+>>> t = pd.DataFrame({"art": [12, 3], "none": [9, 8]}, index=["fountain", "stairs"])
+>>> suppress_small_counts(t).loc["stairs"].tolist()
 ['<5', 'x', 11]
 """
 

@@ -68,7 +68,7 @@ class Design:
         The covariates of the analysis' model (those it could use on the pilot).
     params : dict
         ``{outcome: {model term: coefficient}}``: the log-rate model without
-        the activation term (patsy names: ``Intercept``, ``C(zone)[T.plattan]``,
+        the activation term (patsy names: ``Intercept``, ``C(zone)[T.stairs]``,
         ``temperature_c``, ...); a level without a term is the reference (0).
     alpha : dict
         ``{outcome: NB2 overdispersion}`` of the simulated counts (0: Poisson).

@@ -221,8 +221,9 @@ def import_submissions(
     >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "observations" / "zones.csv", folder / "observations")
     >>> _ = shutil.copy(resolve(EXAMPLE_DATA) / "study.yaml", folder)
     >>> fields = field_paths(load_vocabulary(folder))
+    >>> zone = (folder / "observations" / "zones.csv").read_text().splitlines()[1].split(",")[0]
     >>> answers = {"observer": "obs_a", "session_date": "2025-06-02", "start_time": "14:00",
-    ...            "end_time": "14:45", "zone": "plattan", "activation": "none",
+    ...            "end_time": "14:45", "zone": zone, "activation": "none",
     ...            "weather": "sunny", "temperature_c": "18", "anyone_seen": "no"}
     >>> header = ["/".join([*group, f]) for f, group in fields.items()]
     >>> header += ["_uuid", "_submission_time", "_index"]

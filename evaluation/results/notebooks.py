@@ -268,7 +268,7 @@ class CrimeResults(_Envelope):
 
     Examples
     --------
-    >>> CrimeResults(area="sergels_torg", categories=["violence"]).its
+    >>> CrimeResults(area="site", categories=["violence"]).its
     {}
     """
 

@@ -205,7 +205,7 @@ def drug_scene_map(
     >>> ds = SimpleNamespace(path=tempfile.mkdtemp(), crime={"areas": areas}, study=None)
     >>> note, fig, table = drug_scene_map(ds, "s", "en")
     >>> fig is None, table["hectares"].tolist(), note[:48]
-    (True, [3.6, 1.5], 'The data folder gives no boundary of the drug-sc')
+    (True, [3.6, 1.5], 'The data folder gives no boundary of the counted')
     """
     if area is None:
         area = getattr(getattr(ds, "study", None), "site_area", None)

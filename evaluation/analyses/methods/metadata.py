@@ -58,7 +58,7 @@ class ReportMetadata:
 
     Examples
     --------
-    >>> ReportMetadata(title="Sergels torg", source={"title": "study.yaml"}).authors
+    >>> ReportMetadata(title="Norrtorget", source={"title": "study.yaml"}).authors
     []
     """
 
