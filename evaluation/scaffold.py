@@ -54,13 +54,16 @@ vocabularies:
   areas: {}                   # crime/ and survey/ areas: the site's and the comparisons'
   #   site_area: {sv: Torget, en: the square}
   #   district: {sv: Stadsdelen, en: the district}
+  # survey_items:             # optional: the items of survey/safety.csv with their labels
+  #   safe_at_night: {sv: trygg på kvällen, en: safe in the evening}
 
 crime_areas:
   site: ""                    # the area (of vocabularies.areas) that is the site
   comparisons: []             # comparison areas, e.g. [district, city]
   categories: null            # crime categories analysed (null: every crime_categories code)
   survey_reference: null      # the area the survey answers are compared with (optional)
-  survey_item: null           # the survey item 03 analyses (an item of survey/safety.csv)
+  survey_item: null           # the survey item 03 analyses (an item of survey/safety.csv;
+                              # one of vocabularies.survey_items when you list them)
 
 # Which incident kinds play which part in the analyses (optional).
 analysis: {}

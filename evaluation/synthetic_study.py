@@ -22,7 +22,8 @@ target_group:
   label: {sv: flickor 13–18 år, en: girls aged 13–18}
 """
 
-#: The vocabularies every example study shares (official crime categories, the age bands).
+#: The vocabularies every example study shares (official crime categories, the age bands,
+#: the safety survey's items).
 _SHARED_VOCABULARIES = """\
   crime_categories:
     violence: {sv: våldsbrott, en: violent crime}
@@ -38,6 +39,9 @@ _SHARED_VOCABULARIES = """\
     "19-29": {sv: 19–29 år, en: aged 19–29}
     "30-64": {sv: 30–64 år, en: aged 30–64}
     "65+": {sv: 65 år och äldre, en: aged 65 and over}
+  survey_items:
+    safe_evening: {sv: trygg på kvällen, en: safe in the evening}
+    safe_daytime: {sv: trygg dagtid, en: safe in daytime}
 """
 
 _SERGELS_TORG = (

@@ -30,8 +30,8 @@ WORDS = {"polis", "ordningsvakt", "other", "stockholm"}
 
 def example_names() -> set[str]:
     """Codes and proper names of the example study: its site, zones, areas, roles (proper
-    names: labels the same in both languages), goal ids, and the codebook's compound ids and
-    the codes its questions name. Ordinary words (a goal "safe", a role "polis") are not
+    names: labels the same in both languages), survey items, goal ids, and the codebook's
+    compound ids and the codes its questions name. Ordinary words (a goal "safe", a role "polis") are not
     names, nor is the city both examples lie in."""
     study = load_study(EXAMPLE)
     names = {study.site["sv"], study.site["en"]}
@@ -41,6 +41,8 @@ def example_names() -> set[str]:
             if texts["sv"] == texts["en"]:
                 names.add(texts["sv"])
     names |= {g.id for g in study.goals if "_" in g.id}
+    # the safety survey's items: labelled by the study (vocabularies.survey_items), not the package
+    names |= set(study.codes("survey_items"))
     names |= {c for q in study.questions for c in q.codes}
     names |= {c for c in load_codebook(ROOT / "codebooks" / "focus_groups.yaml").codes if "_" in c}
     return {n for n in names if n.lower() not in WORDS}
@@ -48,7 +50,7 @@ def example_names() -> set[str]:
 
 def test_example_study_is_named_nowhere_in_the_toolkit():
     names = example_names()
-    assert "Sergels torg" in names and "plattan" in names
+    assert "Sergels torg" in names and "plattan" in names and "safe_evening" in names
     pattern = re.compile(
         r"(?<![\w-])("
         + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))

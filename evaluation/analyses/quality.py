@@ -112,7 +112,7 @@ def coverage(ds: Any, language: str = "en") -> pd.DataFrame:
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> survey = pd.DataFrame({"year": [2019, 2021], "area": "city", "item": "safe_evening"})
+    >>> survey = pd.DataFrame({"year": [2019, 2021], "area": "city", "item": "feels_safe"})
     >>> ds = NS(calendar=None, observations=None, focus_groups=None, crime=None, survey=survey)
     >>> coverage(ds)[["source", "present", "rows", "from", "to"]].tail(2)
       source  present  rows  from    to
@@ -187,7 +187,7 @@ def quality_results(ds: Any) -> QualityResults:
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> survey = pd.DataFrame({"year": [2019, 2021], "area": "city", "item": "safe_evening"})
+    >>> survey = pd.DataFrame({"year": [2019, 2021], "area": "city", "item": "feels_safe"})
     >>> ds = NS(calendar=None, observations=None, focus_groups=None, crime=None, survey=survey,
     ...         sources=["survey"], warnings=[])
     >>> r = quality_results(ds)

@@ -298,13 +298,15 @@ def crime_sensitivity(
 
 
 def survey_sensitivity(
-    ds: Any, item: str = "safe_evening", areas: Sequence[str] | None = None, level: float = 0.95
+    ds: Any, item: str | None = None, areas: Sequence[str] | None = None, level: float = 0.95
 ) -> pd.DataFrame:
     """Sensitivity of 03's survey trends (odds ratio per year) to the interval and to each year.
 
     Variants: ``main`` (:func:`~evaluation.stats.survey_trend`, t
     intervals), ``ci=z`` (normal quantiles) and ``without=<year>`` (each
     year left out in turn; areas with fewer than 4 years get none).
+    ``item`` is the survey item (``None``: the study's
+    ``crime_areas.survey_item``).
 
     Returns
     -------
@@ -315,13 +317,16 @@ def survey_sensitivity(
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "feels_safe",
     ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
-    >>> survey_sensitivity(NS(survey=sv))["variant"].tolist()[:4]
+    >>> survey_sensitivity(NS(survey=sv), "feels_safe")["variant"].tolist()[:4]
     ['main', 'ci=z', 'without=2015', 'without=2017']
     """
     if ds.survey is None:
         raise ModelError("this data folder has no survey/ data")
+    item = survey_item_for(ds, item)
+    if item is None:
+        raise ModelError("no survey item: crime_areas.survey_item in study.yaml or item=...")
     s = ds.survey[ds.survey["item"] == item]
     if areas is not None:
         s = s[s["area"].isin(list(areas))]
@@ -378,10 +383,10 @@ def crime_and_survey_sensitivity(
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "safe_evening",
+    >>> sv = pd.DataFrame({"year": [2015, 2017, 2019, 2021, 2023], "area": "site", "item": "feels_safe",
     ...                    "n": 200, "n_yes": [80, 88, 99, 104, 118]})
     >>> out = crime_and_survey_sensitivity(NS(crime=None, survey=sv, study=None), area="site",
-    ...                                    intervention="2019-06", survey_item="safe_evening")
+    ...                                    intervention="2019-06", survey_item="feels_safe")
     >>> out["estimate"].unique().tolist(), len(out)
     (['survey_trend.site'], 7)
     """

@@ -140,8 +140,8 @@ expected ...`.
 | `study.its_end` | no | the last month of 03's time series, `YYYY-MM` (the `its_end` parameter; without it: all data), e.g. the month before the drug scene's area was redrawn |
 | `study.codebook` | no | the codebook, a path inside the data folder (default: the project's `codebooks/focus_groups.yaml`) |
 | `target_group` | yes | `gender` (one of {", ".join(f"`{g}`" for g in GENDERS)}), `age_band` (a code of `age_bands`), `label` (sv, en) |
-| `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below |
-| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all); `survey_item` (optional: the `item` of `survey/safety.csv` 03 analyses) |
+| `vocabularies` | yes | the study's codes with their labels, `code: {{sv: ..., en: ...}}` per vocabulary below (every one required but `survey_items`) |
+| `crime_areas` | yes | `site` (the area that is the site), `comparisons` (list), `survey_reference` (optional): codes of `areas`; `categories` (optional list of `crime_categories` codes analysed; default all); `survey_item` (optional: the `item` of `survey/safety.csv` 03 analyses; a code of `survey_items` when the study lists them) |
 | `analysis` | no | which codes play which part in the analyses (below) |
 | `questions` | yes | the evaluation questions: `id`, `text` (sv, en), `results` and `codes` (codebook code ids) bearing on it |
 | `goals` | yes | the site's goals: `id`, `text` (sv, en), `results` bearing on it (none: the report says *not assessed by these data*) |

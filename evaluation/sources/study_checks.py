@@ -18,6 +18,7 @@ from .codes import GENDERS
 from .study_checker import _ID, _ID_EXPECT, _Checker
 from .study_model import (
     ANALYSIS_ROLES,
+    OPTIONAL_VOCABULARIES,
     RESULTS,
     STUDY_FILE,
     VOCABULARIES,
@@ -148,7 +149,8 @@ def _vocabulary(c: _Checker, name: str, m: dict, vl: int | None) -> dict[str, di
 
 
 def _vocabularies(c: _Checker) -> dict[str, dict[str, dict[str, str]]]:
-    """``vocabularies:``: every vocabulary of :data:`VOCABULARIES`, no other."""
+    """``vocabularies:``: every vocabulary of :data:`VOCABULARIES` (those of
+    :data:`OPTIONAL_VOCABULARIES` maybe left out), no other."""
     node = c.mapping(c.data.get("vocabularies"), "vocabularies", c.top("vocabularies")) or {}
     for k in node:
         if k not in VOCABULARIES:
@@ -161,6 +163,8 @@ def _vocabularies(c: _Checker) -> dict[str, dict[str, dict[str, str]]]:
     vocabularies: dict[str, dict[str, dict[str, str]]] = {}
     for name in VOCABULARIES:
         vl = c.line(node, name, c.top("vocabularies"))
+        if name in OPTIONAL_VOCABULARIES and name not in node:
+            continue
         m = c.mapping(node.get(name), f"vocabularies.{name}", vl)
         if m is not None:
             vocabularies[name] = _vocabulary(c, name, m, vl)
@@ -255,6 +259,15 @@ def _crime_areas(
     item = ca.get("survey_item")
     if item is not None:
         item = c.ident(item, "crime_areas.survey_item", al("survey_item"))
+        items = known.get("survey_items")
+        if item is not None and items is not None and item not in items:
+            c.err(
+                al("survey_item"),
+                "crime_areas.survey_item",
+                f"{item!r} is not a survey item of the study",
+                "one of vocabularies.survey_items",
+            )
+            item = None
     return site_area, comps, ref, cats, item
 
 

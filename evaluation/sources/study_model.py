@@ -2,8 +2,9 @@
 
 :class:`Study` (with its :class:`Question` and :class:`Goal` objects) is what
 :func:`evaluation.sources.study.load_study` builds after checking the file
-(:mod:`evaluation.sources.study_checks`); :data:`VOCABULARIES`, :data:`RESULTS`
-and :data:`ANALYSIS_ROLES` are the names a ``study.yaml`` may use.
+(:mod:`evaluation.sources.study_checks`); :data:`VOCABULARIES` (of which
+:data:`OPTIONAL_VOCABULARIES` may be left out), :data:`RESULTS` and
+:data:`ANALYSIS_ROLES` are the names a ``study.yaml`` may use.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "Question",
     "Goal",
     "VOCABULARIES",
+    "OPTIONAL_VOCABULARIES",
     "RESULTS",
     "ANALYSIS_ROLES",
     "STUDY_FILE",
@@ -37,7 +39,12 @@ VOCABULARIES = {
     "crime_categories": "crime categories (crime/reported.csv category)",
     "age_bands": "age bands observers estimate (observations/counts.csv age_band)",
     "areas": "areas of the crime statistics and the survey (crime/*.csv, survey/safety.csv area)",
+    "survey_items": "items of the safety survey (survey/safety.csv item; crime_areas.survey_item"
+    " is one of them). Optional: without it the items are shown by their codes",
 }
+
+#: The vocabularies a study may leave out (every other one of :data:`VOCABULARIES` is required).
+OPTIONAL_VOCABULARIES = ("survey_items",)
 
 #: The results a question or goal can name (the measures of the results contract).
 RESULTS = {

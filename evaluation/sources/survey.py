@@ -28,7 +28,13 @@ SAFETY = FileSpec(
             "site_area",
             vocabulary="areas",
         ),
-        Field("item", "code", "survey item", "safe_evening"),
+        Field(
+            "item",
+            "code",
+            "survey item (study.yaml survey_items, when the study lists them)",
+            "feels_safe",
+            vocabulary="survey_items",
+        ),
         Field("n", "int", "respondents who answered the item", "412", min=1),
         Field("n_yes", "int", 'respondents answering "to a large extent"', "173", min=0),
     ),
@@ -39,7 +45,7 @@ SAFETY = FileSpec(
 def load_survey(
     path: str | Path, label: str = "survey/safety.csv", study: Study | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Load ``safety.csv``; ``n_yes > n`` is an error; ``study`` restricts the areas.
+    """Load ``safety.csv``; ``n_yes > n`` is an error; ``study`` restricts the areas (and the items).
 
     Examples
     --------

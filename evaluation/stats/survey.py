@@ -22,7 +22,7 @@ def survey_proportions(survey: pd.DataFrame, level: float = 0.95) -> pd.DataFram
 
     Examples
     --------
-    >>> s = pd.DataFrame({"year": [2020], "area": ["area_a"], "item": ["safe_evening"], "n": [263], "n_yes": [81]})
+    >>> s = pd.DataFrame({"year": [2020], "area": ["area_a"], "item": ["feels_safe"], "n": [263], "n_yes": [81]})
     >>> survey_proportions(s).round(4).iloc[0, 5:].tolist()
     [0.308, 0.2553, 0.3662]
     """
@@ -75,8 +75,8 @@ def survey_trend(
     Examples
     --------
     >>> sv = pd.DataFrame({"year": [2017, 2019, 2021, 2023] * 2, "area": ["site"] * 4 + ["city"] * 4,
-    ...                    "item": "safe_evening", "n": 200, "n_yes": [80, 90, 104, 118, 120, 121, 119, 122]})
-    >>> survey_trend(sv, "safe_evening")[["area", "years", "odds_ratio", "ci_low", "ci_high"]].round(3)
+    ...                    "item": "feels_safe", "n": 200, "n_yes": [80, 90, 104, 118, 120, 121, 119, 122]})
+    >>> survey_trend(sv, "feels_safe")[["area", "years", "odds_ratio", "ci_low", "ci_high"]].round(3)
        area      years  odds_ratio  ci_low  ci_high
     0  city  2017-2023       1.004   0.943    1.070
     1  site  2017-2023       1.138   1.069    1.212
@@ -145,8 +145,8 @@ def difference_from_reference(
     Examples
     --------
     >>> sv = pd.DataFrame({"year": [2019, 2021] * 2, "area": ["site"] * 2 + ["city"] * 2,
-    ...                    "item": "safe_evening", "n": 200, "n_yes": [80, 104, 120, 119]})
-    >>> difference_from_reference(sv, "safe_evening", "site", "city")[["year", "difference", "ci_low", "ci_high"]].round(3)
+    ...                    "item": "feels_safe", "n": 200, "n_yes": [80, 104, 120, 119]})
+    >>> difference_from_reference(sv, "feels_safe", "site", "city")[["year", "difference", "ci_low", "ci_high"]].round(3)
        year  difference  ci_low  ci_high
     0  2019      -0.200  -0.292   -0.102
     1  2021      -0.075  -0.170    0.022

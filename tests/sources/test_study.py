@@ -143,3 +143,84 @@ def test_its_end_and_survey_item_come_from_the_study(example_dir):
     assert s.its_end is not None and s.intervention is not None
     # a value given wins over the study's
     assert study_defaults(s, its_end="2021-12")["its_end"] == "2021-12"
+
+
+def _rename_survey_item(folder, old: str, new: str) -> None:
+    import re
+
+    for rel in ("study.yaml", "survey/safety.csv"):
+        f = folder / rel
+        text = re.sub(rf"\b{old}\b", new, f.read_text(encoding="utf-8"))
+        f.write_text(text, encoding="utf-8")
+
+
+def test_renamed_survey_item_is_labelled_by_the_study(data_copy):
+    """Issue 16: a survey item renamed (code and label) in study.yaml and safety.csv is shown by
+    the study's label, not by its code (the catalogue knows no survey item)."""
+    from evaluation.i18n import use_study
+    from evaluation.labels import label
+
+    _rename_survey_item(data_copy, "safe_evening", "trygg_kvall")
+    f = data_copy / "study.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(
+        text.replace("trygg på kvällen", "trygg en sen kväll").replace(
+            "safe in the evening", "safe late at night"
+        ),
+        encoding="utf-8",
+    )
+    ds = load_dataset(data_copy)
+    assert ds.study.survey_item == "trygg_kvall"
+    assert "trygg_kvall" in set(ds.survey["item"])
+    use_study(ds.study)
+    try:
+        assert label("trygg_kvall", "sv") == "trygg en sen kväll"
+        assert label("trygg_kvall", "en") == "safe late at night"
+        # the example's code means nothing to the toolkit itself
+        assert label("safe_evening", "en") == "safe_evening"
+    finally:
+        use_study(None)
+
+
+def test_example_survey_item_label_comes_from_the_study(example_dir):
+    from evaluation.i18n import use_study
+    from evaluation.labels import label
+
+    assert label("safe_evening", "sv") == "safe_evening"
+    use_study(load_study(example_dir))
+    try:
+        assert label("safe_evening", "sv") == "trygg på kvällen"
+        assert label("safe_evening", "en") == "safe in the evening"
+    finally:
+        use_study(None)
+
+
+def test_survey_item_outside_the_survey_items_is_an_error(example_dir):
+    text = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    n = next(i for i, x in enumerate(lines) if x.strip().startswith("survey_item:")) + 1
+    probs = _problems(text.replace("survey_item: safe_evening", "survey_item: safe_at_noon", 1))
+    assert probs == [
+        f"study.yaml:{n}: crime_areas.survey_item: 'safe_at_noon' is not a survey item of the"
+        " study; expected one of vocabularies.survey_items"
+    ]
+
+
+def test_survey_items_are_optional(example_dir):
+    text = (example_dir / "study.yaml").read_text(encoding="utf-8")
+    start = text.index("  survey_items:\n")
+    end = text.index("  areas:\n", start)
+    s = study_from_text(text[:start] + text[end:])
+    assert "survey_items" not in s.vocabularies and s.survey_item == "safe_evening"
+
+
+def test_survey_rows_must_use_the_studys_survey_items(data_copy):
+    p = data_copy / "survey" / "safety.csv"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, x in enumerate(lines) if ",safe_daytime," in x) + 1
+    lines[n - 1] = lines[n - 1].replace(",safe_daytime,", ",safe_at_noon,")
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        load_dataset(data_copy)
+    msg = str(e.value)
+    assert f"survey/safety.csv:{n}: item:" in msg and "safe_evening" in msg, msg

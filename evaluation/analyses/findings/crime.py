@@ -231,9 +231,17 @@ def survey_sentence(trend: SurveyTrend, area: str, item: str, language: str) -> 
 
     Examples
     --------
+    The item is named by the study's label (``vocabularies.survey_items``):
+
+    >>> from evaluation.i18n import use_study
+    >>> class Study:
+    ...     def labels(self, language):
+    ...         return {"feels_safe": "safe in the evening"}
+    >>> use_study(Study())
     >>> s = SurveyTrend("s", 0.93, 0.9, 0.96, odds_ratio=0.93, years="2015-2023")
-    >>> survey_sentence(s, "site_a", "safe_evening", "en")
+    >>> survey_sentence(s, "site_a", "feels_safe", "en")
     "At site_a the share answering 'safe in the evening' to a large extent fell over 2015-2023 (odds ratio per year 0.93, 95% CI 0.90–0.96)."
+    >>> use_study(None)
     """
     if not trend.available:
         return t("findings.survey.missing", language, area=label(area, language))

@@ -32,7 +32,7 @@ def sensitivity_name(measure: str) -> str:
 
     Examples
     --------
-    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.safe_evening.site_a")
+    >>> sensitivity_name("its.violence.level_change"), sensitivity_name("survey_trend.feels_safe.site_a")
     ('violence.level_change', 'survey_trend.site_a')
     >>> sensitivity_name("target_staying_rate_ratio")
     'target_staying_rate_ratio'
