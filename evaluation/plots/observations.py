@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..labels import label
-from ..sources.order import order_activation
+from ..sources.order import order_activation, order_codes
 from .alttext import _add_alt, _ax, _language, _n, _t, _variable, describe
 from .theme import PALETTE, colour, kind_colours, localise
 
@@ -285,7 +285,9 @@ def _effort_panel(
 
 
 def _effort_alt(effort: pd.DataFrame, states: list, language: str) -> str:
-    by_zone = effort.groupby("zone")["hours"].sum().sort_values()
+    by_zone = effort.groupby("zone")["hours"].sum()
+    # ties between zones broken by the study's order, not by the zones' codes
+    by_zone = by_zone.reindex(order_codes(by_zone.index, "zones")).sort_values(kind="stable")
     by_state = effort.groupby("activation")[["sessions", "hours"]].sum()
     each = "; ".join(
         _t("effort.state", language, state=label(st, language),
