@@ -11,7 +11,7 @@ it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -99,7 +99,7 @@ def order_rows(
 
 
 def order_index(
-    frame: pd.DataFrame, vocabulary: str, study: Any = None, axis: int = 0
+    frame: pd.DataFrame, vocabulary: str, study: Any = None, axis: Literal[0, 1] = 0
 ) -> pd.DataFrame:
     """``frame`` with its index (``axis=0``) or columns (``axis=1``) in the study's order.
 
