@@ -47,6 +47,7 @@ __all__ = [
     "date",
     "label",
     "use_study",
+    "study_in_use",
     "markdown",
     "show",
     "weekday_names",
@@ -339,9 +340,26 @@ def use_study(study: Any) -> None:
     'fontan'
     """
     _STUDY.clear()
+    _IN_USE.clear()
     if study is not None:
+        _IN_USE.append(study)
         for lang in LANGUAGES:
             _STUDY[lang] = study.labels(lang)
+
+
+#: The study in use (:func:`use_study`), for the order of its codes (:func:`study_in_use`).
+_IN_USE: list[Any] = []
+
+
+def study_in_use() -> Any:
+    """The study given to :func:`use_study` (``None`` when there is none).
+
+    Examples
+    --------
+    >>> use_study(None); study_in_use() is None
+    True
+    """
+    return _IN_USE[0] if _IN_USE else None
 
 
 @cache

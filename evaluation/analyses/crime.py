@@ -20,6 +20,7 @@ from ..results import (
     SurveyTrend,
     as_json,
 )
+from ..sources.order import order_rows
 from ..stats import (
     area_rates,
     difference_from_reference,
@@ -414,7 +415,8 @@ def _survey_part(
         return survey_proportions(ds.survey), None, None
     survey = ds.survey
     sp = survey_proportions(survey)
-    st = survey_trend(survey, survey_item)
+    st = order_rows(survey_trend(survey, survey_item), "area", "areas", getattr(ds, "study", None))
+    st = st.reset_index(drop=True)
     sd = None
     area, reference, areas = spec.area, spec.survey_reference, set(survey["area"])
     if area is not None and reference is not None and area in areas and reference in areas:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DataError
+from ..sources.order import order_activation, order_codes
 
 __all__ = ["EFFORT_COLUMNS", "observation_effort", "effort_by", "activation_periods"]
 
@@ -101,8 +102,10 @@ def effort_by(effort: pd.DataFrame, by: str) -> pd.DataFrame:
     if by not in ("zone", "hour", "weekday"):
         raise ValueError(f"by must be zone, hour or weekday, not {by!r}")
     g = effort.groupby([by, "activation"])[["sessions", "hours"]].sum()
-    levels = {"hour": range(24), "weekday": range(7)}.get(by, sorted(effort[by].unique()))
-    states = list(dict.fromkeys(effort["activation"]))
+    levels = {"hour": range(24), "weekday": range(7)}.get(
+        by, order_codes(sorted(effort[by].unique()), "zones")
+    )
+    states = order_activation(dict.fromkeys(effort["activation"]))
     full = pd.MultiIndex.from_product([list(levels), states], names=[by, "activation"])
     out = g.reindex(full, fill_value=0).reset_index()
     out["sessions"] = out["sessions"].astype(int)

@@ -21,6 +21,7 @@ from ..coding.analysis import theme_quotes
 from ..errors import ModelError
 from ..i18n import LANGUAGES
 from ..results import FocusResults, Incomplete, MethodConflict, Theme, as_json
+from ..sources.order import order_codes, order_rows
 from ..sources.study import method_conflict_code
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ def role_shares(
     ]
     t = by_role[by_role["code"].isin(keep)].copy()
     t["code"] = pd.Categorical(t["code"], categories=keep, ordered=True)
-    t = t.sort_values(["code", "role"])
+    t = order_rows(t.sort_values(["code", "role"]), "role", "roles").sort_values(
+        "code", kind="stable"
+    )
     t["theme"] = t["code"].map(lambda c: codebook.codes[c].name(language)).astype(str)
     t["role"] = t["role"].map(lambda r: label(r, language))
     t["code"] = t["code"].astype(str)
@@ -143,6 +146,7 @@ def analyse_focus_groups(
         .agg(participants=("participant", "size"), groups=("group", "nunique"))
         .reset_index()
     )
+    roles = order_rows(roles, "role", "roles", getattr(ds, "study", None)).reset_index(drop=True)
     freq = code_frequencies(pc, seg, cb, language=language)
     by_role = code_by_role(pc, seg, cb)
     co = cooccurrence(pc, cb)
@@ -150,7 +154,7 @@ def analyse_focus_groups(
     rel = intercoder_reliability(cod, seg, cb)
     sat = saturation(pc)
     sugg = suggestion_quality(suggest_codings(seg, cb), pc)
-    record = _record(f, rel, freq, cb, language)
+    record = _record(f, rel, freq, cb, language, getattr(ds, "study", None))
     _add_method_conflict(
         record, method_conflict_code(getattr(ds, "study", None)), freq, by_role, cb, language
     )
@@ -160,7 +164,12 @@ def analyse_focus_groups(
 
 
 def _record(
-    f: dict[str, pd.DataFrame], rel: pd.DataFrame, freq: pd.DataFrame, cb: Codebook, language: str
+    f: dict[str, pd.DataFrame],
+    rel: pd.DataFrame,
+    freq: pd.DataFrame,
+    cb: Codebook,
+    language: str,
+    study: Any = None,
 ) -> FocusResults:
     """02's key results: counts, the coding's reliability and the themes' shares of the talk."""
     seg, cod = f["segments"], f["codings"]
@@ -203,7 +212,9 @@ def _record(
             )
             for r in roots
         ],
-        roles=sorted(str(r) for r in f["participants"]["role"].unique()),
+        roles=order_codes(
+            sorted(str(r) for r in f["participants"]["role"].unique()), "roles", study
+        ),
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from ..i18n import t
 from ..results import Incomplete, QualityResults
 from ..sources import missing_months
+from ..sources.order import order_index
 
 __all__ = ["coverage", "warnings_table", "sessions_by_month", "crime_gaps", "quality_results"]
 
@@ -160,9 +161,10 @@ def sessions_by_month(ds: Any) -> pd.DataFrame:
     [[0, 1], [1, 1]]
     """
     s = ds.observations["sessions"]
-    return s.assign(month=s["date"].dt.strftime("%Y-%m")).pivot_table(
+    table = s.assign(month=s["date"].dt.strftime("%Y-%m")).pivot_table(
         index="month", columns="activation", values="session_id", aggfunc="count", fill_value=0
     )
+    return order_index(table, "activation_kinds", getattr(ds, "study", None), axis=1)
 
 
 def crime_gaps(ds: Any) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ModelError
+from ..sources.order import order_codes
 from ..stats.sensitivity import (
     SENSITIVITY_COLUMNS,
     _frame,
@@ -355,7 +356,14 @@ def survey_sensitivity(
         for y in years:
             add(survey_trend(g[g["year"] != y], item, level), f"without={int(y)}", area)
     out = _frame(rows, {})
-    return out.sort_values("estimate", kind="stable").reset_index(drop=True)
+    # areas in the study's order (alphabetical without a study); each area's variants as added
+    keys = [
+        f"survey_trend.{a}"
+        for a in order_codes(sorted(s["area"].unique()), "areas", getattr(ds, "study", None))
+    ]
+    rank = {k: i for i, k in enumerate(keys)}
+    at = out["estimate"].map(lambda e: rank.get(e, len(rank)))
+    return out.iloc[at.argsort(kind="stable").to_numpy()].reset_index(drop=True)
 
 
 def crime_and_survey_sensitivity(

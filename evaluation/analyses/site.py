@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..results import CoPresence, Incomplete, RateRatioEstimate, SiteResults, as_json
+from ..sources.order import order_index, order_rows
 from ..sources.study import study_defaults
 from ..stats import rate_ratio_model, rate_table, wilson_ci
 from ..stats.counts import RateRatioResult
@@ -342,13 +343,15 @@ def analyse_site(
     target = {"gender": target_gender, "age_band": target_age_band}
     per = session_counts(o, s, target, getattr(ds, "study", None))
     stay = {**target, "activity": "staying"}
+    study = getattr(ds, "study", None)
     people = session_totals(o["counts"], s, stay, "n").pivot_table(
         index="zone", columns="activation", values="n", aggfunc="sum", fill_value=0
     )
+    people = order_index(order_index(people, "zones", study), "activation_kinds", study, axis=1)
     used, left_out = usable_covariates(per, covariates)
     models, errors, marginal = _rate_models(per, model_formula(per, used), family, cluster)
     conflict = {
-        by: method_conflict_rates(per, [by], cluster=cluster)
+        by: _in_study_order(method_conflict_rates(per, [by], cluster=cluster), study)
         for by in ("activation", "zone", "activated")
     }
     conflict_fit, conflict_error = method_conflict_model(
@@ -359,15 +362,15 @@ def analyse_site(
     site = SiteAnalysis(
         per,
         target,
-        rate_table(o["counts"], s, by=["activation"], target=stay),
-        rate_table(o["counts"], s, by=["zone", "activated"], target=stay),
+        _in_study_order(rate_table(o["counts"], s, by=["activation"], target=stay), study),
+        _in_study_order(rate_table(o["counts"], s, by=["zone", "activated"], target=stay), study),
         rate_table(o["counts"], s, by=["daypart", "activated"], target=stay),
         people,
         models,
         errors,
         marginal,
-        co_presence(per, ["activation"]),
-        co_presence(per, ["zone"]),
+        _in_study_order(co_presence(per, ["activation"]), study),
+        _in_study_order(co_presence(per, ["zone"]), study),
         observer_agreement(o["sessions"], o["counts"], target),
         conflict_activation=conflict["activation"],
         conflict_zone=conflict["zone"],
@@ -378,6 +381,14 @@ def analyse_site(
     site.record.co_interventions = co_interventions(ds.calendar)
     site.results = as_json(site.record)
     return site
+
+
+def _in_study_order(table: pd.DataFrame, study: Any) -> pd.DataFrame:
+    """``table``'s rows by zone and activation state in the study's order (index renumbered)."""
+    for column, vocabulary in (("activation", "activation_kinds"), ("zone", "zones")):
+        if column in table:
+            table = order_rows(table, column, vocabulary, study)
+    return table.reset_index(drop=True)
 
 
 #: The count models of 01 and their results-JSON keys (the method conflict's model last).

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..sources.codebook import Codebook
+from ..sources.order import order_codes
 from ._frames import applied as _applied
 from ._frames import turns as _turns
 from .keywords import suggest_codings, suggestion_quality
@@ -162,7 +163,8 @@ def code_by_role(
         for c in (codebook.preorder() if codebook is not None else sorted(a["code"].unique()))
         if not top_level_only or codebook is None or c in codebook.roots()
     ]
-    idx = pd.MultiIndex.from_product([codes, sorted(role_turns.index)], names=["code", "role"])
+    roles = order_codes(sorted(role_turns.index), "roles")
+    idx = pd.MultiIndex.from_product([codes, roles], names=["code", "role"])
     out = counts.reindex(idx, fill_value=0).reset_index()
     out["role_turns"] = out["role"].map(role_turns)
     out["share"] = out["segments"] / out["role_turns"] * 100

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import i18n
 from ..labels import label
+from ..sources.order import order_codes
 from .alttext import _add_alt, _ax, _kernel_variable, _language, _n, _t, describe
 from .theme import COLOURS, _area_colours, localise
 
@@ -63,7 +64,7 @@ def survey_plot(
     s = proportions[proportions["item"] == item]
     if target is None:
         target = _kernel_variable("area")
-    areas = sorted(s["area"].unique(), key=lambda a: (a != target, str(a)))
+    areas = sorted(order_codes(sorted(s["area"].unique()), "areas"), key=lambda a: a != target)
     cols = _area_colours(areas, target)
     series = []
     for area in areas:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..labels import label
+from ..sources.order import order_activation, order_codes
 from .alttext import _add_alt, _ax, _language, _n, _t, _variable, describe
 from .theme import PALETTE, colour, kind_colours, localise
 
@@ -28,6 +29,9 @@ def _rate_points(ax: Any, table: pd.DataFrame, x: str, hue: str | None, language
     from matplotlib.lines import Line2D
 
     groups = [(None, table)] if hue is None else list(table.groupby(hue, sort=True))
+    if hue == "activation":
+        rank = {s: i for i, s in enumerate(order_activation([h for h, _ in groups]))}
+        groups.sort(key=lambda hg: rank[hg[0]])
     xs = list(dict.fromkeys(table[x]))
     width = 0.8 / max(len(groups), 1)
     points, handles = [], []
@@ -281,7 +285,9 @@ def _effort_panel(
 
 
 def _effort_alt(effort: pd.DataFrame, states: list, language: str) -> str:
-    by_zone = effort.groupby("zone")["hours"].sum().sort_values()
+    by_zone = effort.groupby("zone")["hours"].sum()
+    # ties between zones broken by the study's order, not by the zones' codes
+    by_zone = by_zone.reindex(order_codes(by_zone.index, "zones")).sort_values(kind="stable")
     by_state = effort.groupby("activation")[["sessions", "hours"]].sum()
     each = "; ".join(
         _t("effort.state", language, state=label(st, language),
@@ -329,7 +335,9 @@ def effort_figure(
 
     from ..analyses.effort import effort_by
 
-    states = list(dict.fromkeys(sorted(effort["activation"], key=lambda a: (a != "none", a))))
+    states = order_activation(
+        dict.fromkeys(sorted(effort["activation"], key=lambda a: (a != "none", a)))
+    )
     fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), gridspec_kw={"width_ratios": [1.2, 2, 1]})
     dims = [
         ("zone", "effort.by_zone"),

@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..wording import and_list
 
@@ -155,8 +157,10 @@ class Study:
     ...     texts={"intro": {"sv": "Hej", "en": "Hello"}})
     >>> s.codes("roles"), s.label("police", "sv"), s.label("unknown", "sv")
     (('police', 'social', 'other'), 'polis', 'unknown')
-    >>> s.site_name("en"), s.values("sv")["target"], s.role_list("en")
+    >>> s.site_name("en"), s.values("sv")["target"], s.role_list("en", present=["social", "police"])
     ('The square', 'flickor', 'police and social services')
+    >>> s.role_list("en")
+    'police, social services and other'
     >>> s.question_codes("q1"), s.question("q9"), s.text("intro", "en"), s.text("none", "sv", "-")
     (('konflikt',), None, 'Hello', '-')
     """
@@ -221,10 +225,19 @@ class Study:
             "target": self.target_label.get(language) or self.target_label.get("en", ""),
         }
 
-    def role_list(self, language: str) -> str:
-        """The professionals' roles in words (``other`` left out), e.g. ``police and field assistant``."""
+    def role_list(self, language: str, present: Iterable[Any] | None = None) -> str:
+        """The professionals' roles in words, in the study's order, e.g. ``police and field assistant``.
+
+        ``present`` (e.g. the ``role`` column of ``focus_groups/participants.csv``)
+        keeps the roles someone took part as: a role of the vocabulary nobody
+        had (a catch-all such as ``other``) is left out whatever its code.
+        Without it, every role of the study.
+        """
         roles = self.vocabularies.get("roles", {})
-        return and_list([self.label(r, language) for r in roles if r != "other"], language)
+        if present is not None:
+            had = {str(r) for r in present}
+            roles = {r: v for r, v in roles.items() if r in had}
+        return and_list([self.label(r, language) for r in roles], language)
 
     def text(self, key: str, language: str, default: str = "") -> str:
         """A study-specific text (``texts:`` in ``study.yaml``)."""
