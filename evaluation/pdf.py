@@ -246,7 +246,9 @@ def _section_pages(pdf: Path, secs: list[Section]) -> dict[str, int]:
     reader = PdfReader(str(pdf))
 
     def norm(x: str | None) -> str:
-        return re.sub(r"\s+", " ", x or "").strip()
+        # without white space: where a long title wraps, Chromium's outline loses the
+        # space at the break ("stadsdelsnämnden –Sergels torg")
+        return re.sub(r"\s+", "", x or "")
 
     top = [o for o in reader.outline if not isinstance(o, list)]
     out, k = {}, 0

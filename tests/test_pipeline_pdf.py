@@ -126,7 +126,7 @@ def test_a_leak_found_in_the_pdf_makes_the_run_not_releasable(tmp_path, monkeypa
 def chromium():
     pytest.importorskip("playwright", reason="pip install -e '.[dev]'")
     pytest.importorskip("pypdf", reason="pip install -e '.[dev]'")
-    from evaluation.browser import find_chromium
+    from evaluation.chromium import find_chromium
 
     if find_chromium() is None:
         pytest.skip("Chromium is absent: install Debian's chromium (apt-get install chromium)")

@@ -27,9 +27,16 @@ PYPDF_MISSING = (
 """The message of the scan error for a PDF when pypdf is not installed."""
 
 
+#: an entry of a cross-reference table: a 10-digit byte offset, a 5-digit generation and
+#: n/f (PDF 32000-1, 7.5.4); its digits are the file's structure, not its text, and a
+#: 10-digit offset can look like a personnummer
+_XREF_ENTRY = re.compile(rb"(?m)^\d{10} \d{5} [nf](?: \r| \n|\r\n)")
+
+
 def _raw_strings(sink: Sink, name: str, data: bytes) -> None:
-    """Printable strings of the file, its compressed (Flate) streams decompressed."""
-    printable_runs(sink, name, "", data)
+    """Printable strings of the file (cross-reference tables left out), its compressed
+    (Flate) streams decompressed."""
+    printable_runs(sink, name, "", _XREF_ENTRY.sub(lambda m: b" " * len(m.group(0)), data))
     for n, m in enumerate(re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)):
         try:
             inner = zlib.decompress(m.group(1))

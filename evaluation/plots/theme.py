@@ -146,6 +146,7 @@ def kind_colours(kinds: Iterable[Any]) -> dict[Any, str]:
 
     Examples
     --------
+    >>> set_theme()  # no study in use: the kinds in sorted order
     >>> kind_colours(["none", "music", "market", "policing"])
     {'none': '#6E6E6E', 'music': '#997700', 'market': '#AA4499', 'policing': '#B2182B'}
     """
