@@ -247,7 +247,7 @@ def _section_pages(pdf: Path, secs: list[Section]) -> dict[str, int]:
 
     def norm(x: str | None) -> str:
         # without white space: where a long title wraps, Chromium's outline loses the
-        # space at the break ("stadsdelsnämnden –Sergels torg")
+        # space at the break ("stadsdelsnämnden –Norrtorget")
         return re.sub(r"\s+", "", x or "")
 
     top = [o for o in reader.outline if not isinstance(o, list)]

@@ -100,8 +100,10 @@ def test_report_pdf_opens_with_text_page_numbers_and_contents(pdf_run):
     # tagged PDF with the headings as outline (bookmarks)
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert [o.title for o in reader.outline if not isinstance(o, list)][1:] == [
-        s.title for s in secs
+    # (compared without white space: Chromium's outline drops the space where a long
+    # title wraps, "stadsdelsnämnden –Norrtorget")
+    assert [re.sub(r"\s+", "", o.title) for o in reader.outline if not isinstance(o, list)][1:] == [
+        re.sub(r"\s+", "", s.title) for s in secs
     ]
     # the index page links the PDF
     index = (pdf_run / "index.html").read_text(encoding="utf-8")
