@@ -91,7 +91,7 @@ def test_drug_scene_map_draws_the_example_and_names_each_period():
     alt, caption = plots.figure_text(fig, "en")
     # crime/areas.csv of the example: 3.6 ha 2016-2022, 1.5 ha 2023
     assert "2016–2022: 3.6 ha" in alt and "2023: 1.5 ha" in alt and "zones" in alt
-    assert caption.startswith("The open drug scene's area")
+    assert caption.startswith("The area the crime statistics count")
     matplotlib.pyplot.close("all")
 
 
